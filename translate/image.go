@@ -2,6 +2,7 @@ package translate
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -55,23 +56,163 @@ type CreateImageSpec struct {
 	Tags        Tags
 }
 
-// Images lists the templates matching q.
+// Images lists the templates matching q, one entry per template (cross-zone
+// and multi-zone templates are listed once, with the first zone CloudStack
+// reports), sorted by creation time then id.
 func (s *Service) Images(ctx context.Context, q ImageQuery) ([]Image, error) {
-	return nil, unimplemented("Images")
+	const op = "Images"
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	self, public := q.Self, q.Public
+	if !self && !public {
+		self, public = true, true
+	}
+	filter := "executable"
+	if self && !public {
+		filter = "self"
+	}
+	ids := newIDFilter(q.IDs)
+	req := ListTemplatesRequest{Filter: filter, ID: ids.single(), Name: q.Name}
+	if q.ZoneID != "" {
+		z, err := s.Zone(ctx, q.ZoneID)
+		if err != nil {
+			return nil, opErr(op, ResZone, q.ZoneID, err)
+		}
+		req.ZoneID = z.ID
+	}
+	ts, err := s.cs.ListTemplates(ctx, req)
+	if isNotFound(err) && req.ID != "" {
+		return []Image{}, nil
+	}
+	if err != nil {
+		return nil, opErr(op, ResImage, req.ID, err)
+	}
+	seen := map[string]bool{}
+	out := []Image{}
+	for _, t := range ts {
+		if seen[t.ID] || !ids.match(t.ID) || (q.Name != "" && t.Name != q.Name) {
+			continue
+		}
+		own := t.Owner != "" && strings.EqualFold(t.Owner, p.Account)
+		if filter == "executable" && !self && own && !t.Public && !t.Featured {
+			continue
+		}
+		seen[t.ID] = true
+		out = append(out, t)
+	}
+	sortByCreated(out, func(i *Image) time.Time { return i.Created }, func(i *Image) string { return i.ID })
+	return out, nil
 }
 
 // Image returns one template by UUID; NotFound (ResImage) if none.
 func (s *Service) Image(ctx context.Context, id string) (*Image, error) {
-	return nil, unimplemented("Image")
+	if id == "" {
+		return nil, notFound("Image", ResImage, id)
+	}
+	is, err := s.Images(ctx, ImageQuery{IDs: []string{id}})
+	if err != nil {
+		return nil, opErr("Image", ResImage, id, err)
+	}
+	if len(is) == 0 {
+		return nil, notFound("Image", ResImage, id)
+	}
+	return &is[0], nil
 }
 
 // CreateImage starts creating a template. The returned Job finishes when the
-// template exists; Image is filled as far as known.
+// template exists; Image is filled as far as known. The source is the ROOT
+// volume of InstanceID, or VolumeID, or SnapshotID; NotFound if it does
+// not exist, InvalidArgument if none is given or the OS type cannot be
+// derived.
 func (s *Service) CreateImage(ctx context.Context, spec CreateImageSpec) (*Image, *Job, error) {
-	return nil, nil, unimplemented("CreateImage")
+	const op = "CreateImage"
+	if spec.Name == "" {
+		return nil, nil, invalid(op, ResImage, "", "an image name is required")
+	}
+	var vol *Volume
+	var snap *Snapshot
+	switch {
+	case spec.InstanceID != "":
+		if _, err := s.Instance(ctx, spec.InstanceID); err != nil {
+			return nil, nil, err
+		}
+		vs, err := s.Volumes(ctx, VolumeQuery{InstanceID: spec.InstanceID, Type: "ROOT"})
+		if err != nil {
+			return nil, nil, opErr(op, ResVolume, "", err)
+		}
+		if len(vs) == 0 {
+			return nil, nil, &Error{Op: op, Kind: FailedPrecondition, Resource: ResInstance, ID: spec.InstanceID, Message: "the instance has no root volume"}
+		}
+		vol = &vs[0]
+	case spec.VolumeID != "":
+		v, err := s.Volume(ctx, spec.VolumeID)
+		if err != nil {
+			return nil, nil, err
+		}
+		vol = v
+	case spec.SnapshotID != "":
+		sn, err := s.Snapshot(ctx, spec.SnapshotID)
+		if err != nil {
+			return nil, nil, err
+		}
+		snap = sn
+	default:
+		return nil, nil, invalid(op, ResImage, "", "an instance, volume or snapshot is required")
+	}
+	ostype := spec.OSTypeID
+	if ostype == "" {
+		srcVol := vol
+		if snap != nil {
+			if v, err := s.Volume(ctx, snap.VolumeID); err == nil {
+				srcVol = v
+			}
+		}
+		if srcVol != nil && srcVol.ImageID != "" {
+			if img, err := s.Image(ctx, srcVol.ImageID); err == nil {
+				ostype = img.OSTypeID
+			}
+		}
+	}
+	if ostype == "" {
+		return nil, nil, invalid(op, ResImage, "", "cannot derive the OS type of the source; give one")
+	}
+	desc := spec.Description
+	if desc == "" {
+		desc = spec.Name
+	}
+	req := CreateTemplateRequest{Name: spec.Name, DisplayText: desc, OSTypeID: ostype, Public: spec.Public}
+	img := &Image{Name: spec.Name, DisplayText: desc, OSTypeID: ostype, Public: spec.Public, Status: "Creating", Created: s.opts.Now(), Tags: Tags{}}
+	if vol != nil {
+		req.VolumeID, img.SourceVolumeID, img.ZoneID, img.ZoneName = vol.ID, vol.ID, vol.ZoneID, vol.ZoneName
+	} else {
+		req.SnapshotID, img.SourceSnapshotID, img.ZoneID = snap.ID, snap.ID, snap.ZoneID
+	}
+	r, err := s.cs.CreateTemplate(ctx, req)
+	if err != nil {
+		return nil, nil, opErr(op, ResImage, "", err)
+	}
+	img.ID = r.ID
+	if len(spec.Tags) > 0 && r.ID != "" {
+		if err := s.setTags(ctx, op, ResImage, []string{r.ID}, spec.Tags); err != nil {
+			if j, werr := s.WaitJob(ctx, r.JobID, 0); werr == nil && j.Status == JobSucceeded {
+				_, _ = s.cs.DeleteTemplate(ctx, r.ID)
+			}
+			return nil, nil, err
+		}
+		for k, v := range spec.Tags {
+			img.Tags[k] = v
+		}
+	}
+	return img, s.pendingJob("createTemplate", ResImage, r.ID, r), nil
 }
 
 // DeleteImage deletes a template the caller owns.
 func (s *Service) DeleteImage(ctx context.Context, id string) (*Job, error) {
-	return nil, unimplemented("DeleteImage")
+	r, err := s.cs.DeleteTemplate(ctx, id)
+	if err != nil {
+		return nil, opErr("DeleteImage", ResImage, id, err)
+	}
+	return s.pendingJob("deleteTemplate", ResImage, id, r), nil
 }

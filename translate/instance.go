@@ -2,6 +2,9 @@ package translate
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -114,67 +117,458 @@ type InstanceQuery struct {
 // Launch creates instances; see LaunchSpec for idempotency, MinCount and
 // rollback. It returns InvalidArgument/NotFound for bad zones, offerings or
 // images before creating anything.
+//
+// Tags (and the client token, as the reserved tag ClientTokenTag) are
+// written with createTags once CloudStack accepted the deploy calls; if
+// tagging fails every VM created is destroyed and expunged again.
 func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, error) {
-	return nil, unimplemented("Launch")
+	const op = "Launch"
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	minC, maxC := spec.MinCount, spec.MaxCount
+	if minC <= 0 {
+		minC = 1
+	}
+	if len(spec.Names) > 0 {
+		maxC = len(spec.Names)
+	}
+	if maxC <= 0 {
+		maxC = minC
+	}
+	if maxC < minC {
+		return nil, invalid(op, ResInstance, "", "MinCount %d is larger than MaxCount %d", minC, maxC)
+	}
+
+	// Idempotency: a previous call with the same token wins.
+	if spec.ClientToken != "" {
+		prev, err := s.Instances(ctx, InstanceQuery{Tags: Tags{ClientTokenTag: spec.ClientToken}})
+		if err != nil {
+			return nil, opErr(op, ResInstance, "", err)
+		}
+		if len(prev) > 0 {
+			return prev, nil
+		}
+	}
+
+	// Validate everything before creating anything.
+	if spec.ZoneID == "" {
+		return nil, invalid(op, ResZone, "", "a zone is required")
+	}
+	zone, err := s.Zone(ctx, spec.ZoneID)
+	if err != nil {
+		return nil, opErr(op, ResZone, spec.ZoneID, err)
+	}
+	if spec.OfferingID == "" {
+		return nil, invalid(op, ResOffering, "", "an offering (machine type) is required")
+	}
+	off, err := s.Offering(ctx, spec.OfferingID)
+	if err != nil {
+		return nil, opErr(op, ResOffering, spec.OfferingID, err)
+	}
+	cpus, mem, err := customSize(op, off, spec.CPUs, spec.MemoryMB)
+	if err != nil {
+		return nil, err
+	}
+	if spec.ImageID == "" {
+		return nil, invalid(op, ResImage, "", "an image is required")
+	}
+	img, err := s.Image(ctx, spec.ImageID)
+	if err != nil {
+		return nil, opErr(op, ResImage, spec.ImageID, err)
+	}
+	if spec.RootDiskGB < 0 {
+		return nil, invalid(op, ResVolume, "", "invalid root disk size %d", spec.RootDiskGB)
+	}
+	if spec.RootDiskGB > 0 && img.SizeBytes > 0 && spec.RootDiskGB<<30 < img.SizeBytes {
+		return nil, invalid(op, ResVolume, "", "root disk size %d GB is smaller than the image (%d bytes)", spec.RootDiskGB, img.SizeBytes)
+	}
+	rootOffering := ""
+	if spec.RootDiskOfferingID != "" {
+		d, err := s.DiskOffering(ctx, spec.RootDiskOfferingID)
+		if err != nil {
+			return nil, opErr(op, ResDiskOffering, spec.RootDiskOfferingID, err)
+		}
+		rootOffering = d.ID
+	}
+	if spec.KeyPair != "" {
+		if _, err := s.KeyPairs(ctx, []string{spec.KeyPair}); err != nil {
+			return nil, opErr(op, ResKeyPair, spec.KeyPair, err)
+		}
+	}
+	tags := Tags{}
+	for k, v := range spec.Tags {
+		tags[k] = v
+	}
+	if spec.ClientToken != "" {
+		tags[ClientTokenTag] = spec.ClientToken
+	}
+
+	// Deploy MaxCount VMs; stop at the first refusal.
+	type created struct{ id, job string }
+	var vms []created
+	var deployErr error
+	for i := 0; i < maxC; i++ {
+		req := DeployRequest{
+			ZoneID:             zone.ID,
+			ServiceOfferingID:  off.ID,
+			TemplateID:         img.ID,
+			KeyPair:            spec.KeyPair,
+			SecurityGroupIDs:   spec.GroupIDs,
+			SecurityGroupNames: spec.GroupNames,
+			NetworkIDs:         spec.NetworkIDs,
+			RootDiskGB:         spec.RootDiskGB,
+			RootDiskOfferingID: rootOffering,
+			CPUs:               cpus,
+			MemoryMB:           mem,
+			NoStart:            spec.NoStart,
+		}
+		if len(spec.Names) > 0 {
+			req.Name, req.DisplayName = spec.Names[i], spec.Names[i]
+		}
+		if len(spec.UserData) > 0 {
+			req.UserDataBase64 = base64.StdEncoding.EncodeToString(spec.UserData)
+		}
+		r, err := s.cs.DeployVirtualMachine(ctx, req)
+		if err != nil {
+			deployErr = opErr(op, ResInstance, req.Name, err)
+			break
+		}
+		vms = append(vms, created{r.ID, r.JobID})
+	}
+	ids := func() []string {
+		out := make([]string, len(vms))
+		for i, v := range vms {
+			out[i] = v.id
+		}
+		return out
+	}
+	if len(vms) < minC {
+		s.rollback(ctx, ids())
+		return nil, deployErr
+	}
+	if len(tags) > 0 {
+		if err := s.setTags(ctx, op, ResInstance, ids(), tags); err != nil {
+			s.rollback(ctx, ids())
+			return nil, err
+		}
+	}
+
+	jobs := map[string]string{}
+	if spec.Wait {
+		var ok []created
+		var failed []string
+		var firstErr error
+		for _, v := range vms {
+			_, err := s.await(ctx, op, ResInstance, v.id, v.job)
+			if err != nil {
+				failed = append(failed, v.id)
+				if firstErr == nil {
+					firstErr = err
+				}
+				continue
+			}
+			ok = append(ok, v)
+		}
+		if len(ok) < minC {
+			s.rollback(ctx, ids())
+			return nil, firstErr
+		}
+		s.rollback(ctx, failed)
+		vms = ok
+	} else {
+		for _, v := range vms {
+			jobs[v.id] = v.job
+		}
+	}
+
+	if len(spec.VolumeTags) > 0 {
+		roots, err := s.cs.ListVolumes(ctx, ListVolumesRequest{Type: "ROOT"})
+		if err == nil {
+			want := newIDFilter(ids())
+			var vids []string
+			for _, v := range roots {
+				if want.match(v.InstanceID) {
+					vids = append(vids, v.ID)
+				}
+			}
+			if len(vids) > 0 {
+				err = s.setTags(ctx, op, ResVolume, vids, spec.VolumeTags)
+			}
+		}
+		if err != nil {
+			s.rollback(ctx, ids())
+			return nil, opErr(op, ResVolume, "", err)
+		}
+	}
+
+	out, err := s.Instances(ctx, InstanceQuery{IDs: ids()})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if j := jobs[out[i].ID]; j != "" {
+			out[i].JobID, out[i].JobPending = j, true
+		}
+	}
+	return out, nil
 }
 
-// Instances lists the caller's instances matching q.
+// customSize checks cpus/memory against a custom offering's bounds and
+// returns what to send (0, 0 for fixed offerings).
+func customSize(op string, off *Offering, cpus, mem int) (int, int, error) {
+	if !off.Custom {
+		return 0, 0, nil
+	}
+	if cpus <= 0 || mem <= 0 {
+		return 0, 0, invalid(op, ResOffering, off.ID, "offering %s is custom: CPUs and memory are required", off.Name)
+	}
+	if (off.MinCPUs > 0 && cpus < off.MinCPUs) || (off.MaxCPUs > 0 && cpus > off.MaxCPUs) {
+		return 0, 0, invalid(op, ResOffering, off.ID, "%d CPUs is outside the offering's range %d-%d", cpus, off.MinCPUs, off.MaxCPUs)
+	}
+	if (off.MinMemoryMB > 0 && mem < off.MinMemoryMB) || (off.MaxMemoryMB > 0 && mem > off.MaxMemoryMB) {
+		return 0, 0, invalid(op, ResOffering, off.ID, "%d MB memory is outside the offering's range %d-%d", mem, off.MinMemoryMB, off.MaxMemoryMB)
+	}
+	return cpus, mem, nil
+}
+
+// rollback destroys and expunges VMs created by a failed Launch and waits
+// for that, even if ctx has been cancelled. Errors are ignored: Job's
+// cleanup of failed deploys is the safety net.
+func (s *Service) rollback(ctx context.Context, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.JobTimeout)
+	defer cancel()
+	var jobs []string
+	for _, id := range ids {
+		r, err := s.cs.DestroyVirtualMachine(ctx, id, true)
+		if err != nil && (KindOf(err) == PermissionDenied || KindOf(err) == InvalidArgument) {
+			// Users may not be allowed to expunge (allow.user.expunge.recover.vm).
+			r, err = s.cs.DestroyVirtualMachine(ctx, id, false)
+		}
+		if err == nil && r.JobID != "" {
+			jobs = append(jobs, r.JobID)
+		}
+	}
+	for _, j := range jobs {
+		_, _ = s.WaitJob(ctx, j, 0)
+	}
+}
+
+// Instances lists the caller's instances matching q, sorted by creation
+// time then id.
 func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, error) {
-	return nil, unimplemented("Instances")
+	const op = "Instances"
+	ids := newIDFilter(q.IDs)
+	req := ListVMsRequest{ID: ids.single(), Name: q.Name, ZoneID: q.ZoneID}
+	for k, v := range q.Tags {
+		if req.Tags == nil {
+			req.Tags = Tags{}
+		}
+		req.Tags[k] = v
+	}
+	if q.ZoneID != "" {
+		z, err := s.Zone(ctx, q.ZoneID)
+		if err != nil {
+			return nil, opErr(op, ResZone, q.ZoneID, err)
+		}
+		req.ZoneID = z.ID
+	}
+	vms, err := s.cs.ListVirtualMachines(ctx, req)
+	if isNotFound(err) && req.ID != "" {
+		return []Instance{}, nil
+	}
+	if err != nil {
+		return nil, opErr(op, ResInstance, req.ID, err)
+	}
+	out := make([]Instance, 0, len(vms))
+	for _, vm := range vms {
+		if !ids.match(vm.ID) || (q.Name != "" && vm.Name != q.Name) || !vm.Tags.Match(q.Tags) || !stateIn(vm.State, q.States) {
+			continue
+		}
+		out = append(out, vm)
+	}
+	if len(out) > 0 {
+		// listVirtualMachines does not name the ROOT volume.
+		if roots, err := s.cs.ListVolumes(ctx, ListVolumesRequest{Type: "ROOT", ID: ""}); err == nil {
+			byVM := map[string]string{}
+			for _, v := range roots {
+				if v.InstanceID != "" {
+					byVM[v.InstanceID] = v.ID
+				}
+			}
+			for i := range out {
+				if out[i].RootVolumeID == "" {
+					out[i].RootVolumeID = byVM[out[i].ID]
+				}
+			}
+		}
+	}
+	sortByCreated(out, func(i *Instance) time.Time { return i.Created }, func(i *Instance) string { return i.ID })
+	return out, nil
+}
+
+func stateIn(state string, states []string) bool {
+	if len(states) == 0 {
+		return true
+	}
+	for _, s := range states {
+		if strings.EqualFold(s, state) {
+			return true
+		}
+	}
+	return false
 }
 
 // Instance returns one instance by UUID; NotFound (ResInstance) if none.
 func (s *Service) Instance(ctx context.Context, id string) (*Instance, error) {
-	return nil, unimplemented("Instance")
+	if id == "" {
+		return nil, notFound("Instance", ResInstance, id)
+	}
+	vms, err := s.Instances(ctx, InstanceQuery{IDs: []string{id}})
+	if err != nil {
+		return nil, opErr("Instance", ResInstance, id, err)
+	}
+	if len(vms) == 0 {
+		return nil, notFound("Instance", ResInstance, id)
+	}
+	return &vms[0], nil
 }
 
 // StartInstance starts a stopped instance. FailedPrecondition if it is not
 // stopped.
 func (s *Service) StartInstance(ctx context.Context, id string) (*Job, error) {
-	return nil, unimplemented("StartInstance")
+	vm, err := s.Instance(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if vm.State != StateStopped {
+		return nil, &Error{Op: "StartInstance", Kind: FailedPrecondition, Resource: ResInstance, ID: id,
+			Message: "instance " + id + " is " + vm.State + ", not Stopped"}
+	}
+	r, err := s.cs.StartVirtualMachine(ctx, id)
+	if err != nil {
+		return nil, opErr("StartInstance", ResInstance, id, err)
+	}
+	return s.pendingJob("startVirtualMachine", ResInstance, id, r), nil
 }
 
 // StopInstance stops a running instance.
 func (s *Service) StopInstance(ctx context.Context, id string, force bool) (*Job, error) {
-	return nil, unimplemented("StopInstance")
+	r, err := s.cs.StopVirtualMachine(ctx, id, force)
+	if err != nil {
+		return nil, opErr("StopInstance", ResInstance, id, err)
+	}
+	return s.pendingJob("stopVirtualMachine", ResInstance, id, r), nil
 }
 
 // RebootInstance reboots a running instance.
 func (s *Service) RebootInstance(ctx context.Context, id string) (*Job, error) {
-	return nil, unimplemented("RebootInstance")
+	r, err := s.cs.RebootVirtualMachine(ctx, id)
+	if err != nil {
+		return nil, opErr("RebootInstance", ResInstance, id, err)
+	}
+	return s.pendingJob("rebootVirtualMachine", ResInstance, id, r), nil
 }
 
 // DestroyInstance destroys an instance; with expunge it is removed at once,
 // otherwise it stays visible as Destroyed until CloudStack expunges it.
+// Expunging needs CloudStack's allow.user.expunge.recover.vm for normal
+// users (PermissionDenied otherwise).
 func (s *Service) DestroyInstance(ctx context.Context, id string, expunge bool) (*Job, error) {
-	return nil, unimplemented("DestroyInstance")
+	r, err := s.cs.DestroyVirtualMachine(ctx, id, expunge)
+	if err != nil {
+		return nil, opErr("DestroyInstance", ResInstance, id, err)
+	}
+	return s.pendingJob("destroyVirtualMachine", ResInstance, id, r), nil
 }
 
 // ChangeOffering changes a stopped instance's service offering (cpus and
 // memoryMB for custom offerings). FailedPrecondition if it is running.
 func (s *Service) ChangeOffering(ctx context.Context, id, offeringID string, cpus, memoryMB int) error {
-	return unimplemented("ChangeOffering")
+	const op = "ChangeOffering"
+	vm, err := s.Instance(ctx, id)
+	if err != nil {
+		return err
+	}
+	if vm.State != StateStopped {
+		return &Error{Op: op, Kind: FailedPrecondition, Resource: ResInstance, ID: id,
+			Message: "instance " + id + " must be stopped to change its offering"}
+	}
+	off, err := s.Offering(ctx, offeringID)
+	if err != nil {
+		return opErr(op, ResOffering, offeringID, err)
+	}
+	cpus, memoryMB, err = customSize(op, off, cpus, memoryMB)
+	if err != nil {
+		return err
+	}
+	err = s.cs.ChangeServiceForVirtualMachine(ctx, ChangeServiceRequest{ID: id, ServiceOfferingID: off.ID, CPUs: cpus, MemoryMB: memoryMB})
+	return opErr(op, ResInstance, id, err)
 }
 
 // UserData returns an instance's user data (raw bytes).
 func (s *Service) UserData(ctx context.Context, id string) ([]byte, error) {
-	return nil, unimplemented("UserData")
+	b64, err := s.cs.GetVirtualMachineUserData(ctx, id)
+	if err != nil {
+		return nil, opErr("UserData", ResInstance, id, err)
+	}
+	if b64 == "" {
+		return nil, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		// Not base64 (set outside CloudStack's rules): hand it back as is.
+		return []byte(b64), nil
+	}
+	return b, nil
 }
 
 // SetUserData replaces an instance's user data.
 func (s *Service) SetUserData(ctx context.Context, id string, data []byte) error {
-	return unimplemented("SetUserData")
+	err := s.cs.UpdateVirtualMachineUserData(ctx, id, base64.StdEncoding.EncodeToString(data))
+	return opErr("SetUserData", ResInstance, id, err)
 }
 
 // ConsoleOutput returns the instance's console (serial port) output.
 // CloudStack has no such API; the text is derived from the VM's CloudStack
-// events and state, and is deterministic for the same history.
+// events (listEvents) and its current state, and is deterministic for the
+// same history.
 func (s *Service) ConsoleOutput(ctx context.Context, id string) (string, error) {
-	return "", unimplemented("ConsoleOutput")
+	vm, err := s.Instance(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	evs, err := s.cs.ListEvents(ctx, ListEventsRequest{ResourceID: id, ResourceType: "VirtualMachine"})
+	if err != nil {
+		return "", opErr("ConsoleOutput", ResInstance, id, err)
+	}
+	sortByCreated(evs, func(e *Event) time.Time { return e.Created }, func(e *Event) string { return e.ID })
+	var b strings.Builder
+	fmt.Fprintf(&b, "[cloudgate] CloudStack has no console API; this output is derived from CloudStack events.\n")
+	fmt.Fprintf(&b, "[cloudgate] instance %s (%s) zone=%s offering=%s image=%s\n", vm.Name, vm.ID, vm.ZoneName, vm.OfferingName, vm.ImageName)
+	for _, e := range evs {
+		fmt.Fprintf(&b, "%s %s %s: %s\n", e.Created.UTC().Format(time.RFC3339), e.Type, e.State, e.Description)
+	}
+	fmt.Fprintf(&b, "[cloudgate] state=%s ip=%s hostname=%s\n", vm.State, vm.PrivateIP, vm.Hostname)
+	return b.String(), nil
 }
 
 // Password returns the instance's password as CloudStack's getVMPassword
 // gives it (encrypted with the key pair's public key, base64), "" if none.
 func (s *Service) Password(ctx context.Context, id string) (string, error) {
-	return "", unimplemented("Password")
+	if _, err := s.Instance(ctx, id); err != nil {
+		return "", err
+	}
+	pw, err := s.cs.GetVMPassword(ctx, id)
+	if err != nil {
+		switch KindOf(err) {
+		case NotFound, InvalidArgument:
+			return "", nil // CloudStack: "No password for VM with specified id found."
+		}
+		return "", opErr("Password", ResInstance, id, err)
+	}
+	return pw, nil
 }

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -38,7 +39,33 @@ func (j *Job) Done() bool { return j != nil && j.Status != JobPending }
 // state, Job expunges that VM first, so that a failed launch never leaves
 // a VM behind no matter which replica observes the failure.
 func (s *Service) Job(ctx context.Context, id string) (*Job, error) {
-	return nil, unimplemented("Job")
+	if id == "" {
+		return nil, notFound("Job", ResJob, id)
+	}
+	j, err := s.cs.QueryAsyncJobResult(ctx, id)
+	if err != nil {
+		return nil, opErr("Job", ResJob, id, err)
+	}
+	if j == nil {
+		return nil, notFound("Job", ResJob, id)
+	}
+	if j.Status == JobFailed && j.Err == nil {
+		j.Err = &Error{Op: j.Command, Kind: Internal, Message: "the job failed"}
+	}
+	if j.Status == JobFailed && strings.EqualFold(j.Command, "deployVirtualMachine") && j.ResourceID != "" {
+		s.expungeIfError(ctx, j.ResourceID)
+	}
+	return j, nil
+}
+
+// expungeIfError destroys and expunges a VM left in the Error state by a
+// failed deploy. It is best effort: a VM that is gone already is fine.
+func (s *Service) expungeIfError(ctx context.Context, vmID string) {
+	vms, err := s.cs.ListVirtualMachines(ctx, ListVMsRequest{ID: vmID})
+	if err != nil || len(vms) == 0 || vms[0].State != StateError {
+		return
+	}
+	_, _ = s.cs.DestroyVirtualMachine(ctx, vmID, true)
 }
 
 // WaitJob polls the job until it is done or timeout elapses (0 = the
@@ -46,10 +73,66 @@ func (s *Service) Job(ctx context.Context, id string) (*Job, error) {
 // returns an error only if the job cannot be read; a failed job is a Job
 // with Status JobFailed.
 func (s *Service) WaitJob(ctx context.Context, id string, timeout time.Duration) (*Job, error) {
-	return nil, unimplemented("WaitJob")
+	if timeout <= 0 {
+		timeout = s.opts.JobTimeout
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		j, err := s.Job(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if j.Done() || !time.Now().Before(deadline) {
+			return j, nil
+		}
+		d := s.opts.JobPollInterval
+		if rest := time.Until(deadline); rest < d {
+			d = rest
+		}
+		if sleep(ctx, d) != nil {
+			return j, nil
+		}
+	}
 }
 
-// Jobs lists the caller's recent async jobs (CloudStack listAsyncJobs).
+// await waits for an async CloudStack job started by op and turns its
+// outcome into an error: the job's classified error if it failed,
+// DeadlineExceeded if it did not finish in time.
+func (s *Service) await(ctx context.Context, op string, res Resource, id, jobID string) (*Job, error) {
+	if jobID == "" {
+		return &Job{Status: JobSucceeded, Resource: res, ResourceID: id}, nil
+	}
+	j, err := s.WaitJob(ctx, jobID, 0)
+	if err != nil {
+		return nil, opErr(op, res, id, err)
+	}
+	switch j.Status {
+	case JobSucceeded:
+		return j, nil
+	case JobFailed:
+		return j, opErr(op, res, id, j.Err)
+	}
+	return j, &Error{Op: op, Kind: DeadlineExceeded, Resource: res, ID: id,
+		Message: "CloudStack job " + jobID + " did not finish in time"}
+}
+
+// pendingJob describes a job CloudStack has just accepted.
+func (s *Service) pendingJob(cmd string, res Resource, id string, r AsyncResult) *Job {
+	j := &Job{ID: r.JobID, Status: JobPending, Command: cmd, Resource: res, ResourceID: id, Created: s.opts.Now()}
+	if r.JobID == "" {
+		j.Status = JobSucceeded
+		j.Completed = j.Created
+	}
+	return j
+}
+
+// Jobs lists the caller's recent async jobs (CloudStack listAsyncJobs),
+// sorted by creation time then id.
 func (s *Service) Jobs(ctx context.Context) ([]Job, error) {
-	return nil, unimplemented("Jobs")
+	js, err := s.cs.ListAsyncJobs(ctx)
+	if err != nil {
+		return nil, opErr("Jobs", ResJob, "", err)
+	}
+	sortByCreated(js, func(j *Job) time.Time { return j.Created }, func(j *Job) string { return j.ID })
+	return js, nil
 }

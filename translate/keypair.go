@@ -1,6 +1,13 @@
 package translate
 
-import "context"
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"sort"
+	"strings"
+)
 
 // KeyPair is a CloudStack SSH key pair.
 type KeyPair struct {
@@ -15,22 +22,119 @@ type KeyPair struct {
 // CreateKeyPair has CloudStack generate a key pair. AlreadyExists if the
 // name is taken.
 func (s *Service) CreateKeyPair(ctx context.Context, name string) (*KeyPair, error) {
-	return nil, unimplemented("CreateKeyPair")
+	const op = "CreateKeyPair"
+	if err := s.keyPairFree(ctx, op, name); err != nil {
+		return nil, err
+	}
+	kp, err := s.cs.CreateSSHKeyPair(ctx, name)
+	if err != nil {
+		return nil, opErr(op, ResKeyPair, name, err)
+	}
+	return kp, nil
+}
+
+func (s *Service) keyPairFree(ctx context.Context, op, name string) error {
+	if name == "" {
+		return invalid(op, ResKeyPair, "", "a key pair name is required")
+	}
+	kps, err := s.cs.ListSSHKeyPairs(ctx, name)
+	if err != nil && !isNotFound(err) {
+		return opErr(op, ResKeyPair, name, err)
+	}
+	for _, kp := range kps {
+		if kp.Name == name {
+			return &Error{Op: op, Kind: AlreadyExists, Resource: ResKeyPair, ID: name, Message: "the key pair '" + name + "' already exists"}
+		}
+	}
+	return nil
 }
 
 // ImportKeyPair registers an OpenSSH public key. InvalidArgument if the
-// key does not parse.
+// key does not parse; AlreadyExists if the name is taken.
 func (s *Service) ImportKeyPair(ctx context.Context, name, publicKey string) (*KeyPair, error) {
-	return nil, unimplemented("ImportKeyPair")
+	const op = "ImportKeyPair"
+	if err := checkPublicKey(publicKey); err != nil {
+		return nil, invalid(op, ResKeyPair, name, "the public key is invalid: %v", err)
+	}
+	if err := s.keyPairFree(ctx, op, name); err != nil {
+		return nil, err
+	}
+	kp, err := s.cs.RegisterSSHKeyPair(ctx, name, strings.TrimSpace(publicKey))
+	if err != nil {
+		return nil, opErr(op, ResKeyPair, name, err)
+	}
+	return kp, nil
 }
 
-// KeyPairs lists key pairs (all when names is empty). NotFound if a named
-// key pair does not exist.
+// checkPublicKey does a structural check of an OpenSSH authorized_keys
+// line: "type base64-blob [comment]", where the blob starts with the type.
+func checkPublicKey(k string) error {
+	f := strings.Fields(k)
+	if len(f) < 2 {
+		return errors.New("expected \"<type> <base64> [comment]\"")
+	}
+	blob, err := base64.StdEncoding.DecodeString(f[1])
+	if err != nil {
+		return errors.New("the key data is not base64")
+	}
+	if len(blob) < 4 {
+		return errors.New("the key data is too short")
+	}
+	n := binary.BigEndian.Uint32(blob)
+	if uint64(n) > uint64(len(blob)-4) || string(blob[4:4+n]) != f[0] {
+		return errors.New("the key data does not match the key type " + f[0])
+	}
+	switch {
+	case f[0] == "ssh-rsa", f[0] == "ssh-dss", f[0] == "ssh-ed25519", strings.HasPrefix(f[0], "ecdsa-sha2-"),
+		strings.HasPrefix(f[0], "sk-"):
+		return nil
+	}
+	return errors.New("unsupported key type " + f[0])
+}
+
+// KeyPairs lists key pairs (all when names is empty), sorted by name.
+// NotFound (ResKeyPair) if a named key pair does not exist.
 func (s *Service) KeyPairs(ctx context.Context, names []string) ([]KeyPair, error) {
-	return nil, unimplemented("KeyPairs")
+	const op = "KeyPairs"
+	name := ""
+	if len(names) == 1 {
+		name = names[0]
+	}
+	kps, err := s.cs.ListSSHKeyPairs(ctx, name)
+	if err != nil && !(isNotFound(err) && name != "") {
+		return nil, opErr(op, ResKeyPair, name, err)
+	}
+	byName := map[string]KeyPair{}
+	for _, kp := range kps {
+		byName[kp.Name] = kp
+	}
+	out := []KeyPair{}
+	if len(names) == 0 {
+		for _, k := range sortedKeys(byName) {
+			out = append(out, byName[k])
+		}
+		return out, nil
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		kp, ok := byName[n]
+		if !ok {
+			return nil, notFound(op, ResKeyPair, n)
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, kp)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
 }
 
-// DeleteKeyPair deletes a key pair by name.
+// DeleteKeyPair deletes a key pair by name. NotFound (ResKeyPair) if it
+// does not exist.
 func (s *Service) DeleteKeyPair(ctx context.Context, name string) error {
-	return unimplemented("DeleteKeyPair")
+	if _, err := s.KeyPairs(ctx, []string{name}); err != nil {
+		return err
+	}
+	return opErr("DeleteKeyPair", ResKeyPair, name, s.cs.DeleteSSHKeyPair(ctx, name))
 }

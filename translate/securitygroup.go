@@ -1,6 +1,12 @@
 package translate
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // SecurityGroup is a CloudStack security group (an EC2 security group; GCE
 // firewalls are mapped onto them by gcecompat).
@@ -39,36 +45,291 @@ type SecurityGroupQuery struct {
 }
 
 // CreateSecurityGroup creates a group. AlreadyExists if the name is taken.
+// If tagging the new group fails, it is deleted again.
 func (s *Service) CreateSecurityGroup(ctx context.Context, name, description string, tags Tags) (*SecurityGroup, error) {
-	return nil, unimplemented("CreateSecurityGroup")
+	const op = "CreateSecurityGroup"
+	if name == "" {
+		return nil, invalid(op, ResSecurityGroup, "", "a security group name is required")
+	}
+	gs, err := s.SecurityGroups(ctx, SecurityGroupQuery{Names: []string{name}})
+	if err != nil {
+		return nil, err
+	}
+	if len(gs) > 0 {
+		return nil, &Error{Op: op, Kind: AlreadyExists, Resource: ResSecurityGroup, ID: name, Message: "the security group '" + name + "' already exists"}
+	}
+	g, err := s.cs.CreateSecurityGroup(ctx, name, description)
+	if err != nil {
+		return nil, opErr(op, ResSecurityGroup, name, err)
+	}
+	if len(tags) > 0 {
+		if err := s.setTags(ctx, op, ResSecurityGroup, []string{g.ID}, tags); err != nil {
+			_ = s.cs.DeleteSecurityGroup(ctx, g.ID)
+			return nil, err
+		}
+		g.Tags = Tags{}
+		for k, v := range tags {
+			g.Tags[k] = v
+		}
+	}
+	return g, nil
 }
 
-// SecurityGroups lists the caller's groups matching q.
+// SecurityGroups lists the caller's groups matching q, sorted by name then
+// id.
 func (s *Service) SecurityGroups(ctx context.Context, q SecurityGroupQuery) ([]SecurityGroup, error) {
-	return nil, unimplemented("SecurityGroups")
+	ids := newIDFilter(q.IDs)
+	names := newIDFilter(q.Names)
+	req := ListSecurityGroupsRequest{ID: ids.single()}
+	if req.ID == "" {
+		req.Name = names.single()
+	}
+	gs, err := s.cs.ListSecurityGroups(ctx, req)
+	if isNotFound(err) && (req.ID != "" || req.Name != "") {
+		return []SecurityGroup{}, nil
+	}
+	if err != nil {
+		return nil, opErr("SecurityGroups", ResSecurityGroup, req.ID, err)
+	}
+	out := []SecurityGroup{}
+	for _, g := range gs {
+		if ids.match(g.ID) && names.match(g.Name) && g.Tags.Match(q.Tags) {
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
 }
 
 // SecurityGroup returns one group by UUID; NotFound (ResSecurityGroup).
 func (s *Service) SecurityGroup(ctx context.Context, id string) (*SecurityGroup, error) {
-	return nil, unimplemented("SecurityGroup")
+	if id == "" {
+		return nil, notFound("SecurityGroup", ResSecurityGroup, id)
+	}
+	gs, err := s.SecurityGroups(ctx, SecurityGroupQuery{IDs: []string{id}})
+	if err != nil {
+		return nil, err
+	}
+	if len(gs) == 0 {
+		return nil, notFound("SecurityGroup", ResSecurityGroup, id)
+	}
+	return &gs[0], nil
 }
 
-// DeleteSecurityGroup deletes a group. InUse if VMs still use it.
+// DeleteSecurityGroup deletes a group. InUse if VMs still use it; NotFound
+// if it does not exist.
 func (s *Service) DeleteSecurityGroup(ctx context.Context, id string) error {
-	return unimplemented("DeleteSecurityGroup")
+	if _, err := s.SecurityGroup(ctx, id); err != nil {
+		return err
+	}
+	return opErr("DeleteSecurityGroup", ResSecurityGroup, id, s.cs.DeleteSecurityGroup(ctx, id))
 }
 
 // AuthorizeRules adds rules to a group and waits for CloudStack to apply
 // them. Rules with Egress set go to the egress list. AlreadyExists if an
 // identical rule exists. If one rule fails, rules added by this call are
-// revoked again.
+// revoked again. The returned rules carry CloudStack's rule ids.
 func (s *Service) AuthorizeRules(ctx context.Context, groupID string, rules []Rule) ([]Rule, error) {
-	return nil, unimplemented("AuthorizeRules")
+	const op = "AuthorizeRules"
+	before, err := s.SecurityGroup(ctx, groupID)
+	if err != nil {
+		return nil, err
+	}
+	old := map[string]bool{}
+	for _, r := range allRules(before) {
+		old[r.ID] = true
+	}
+	for i, r := range rules {
+		if err := checkRule(r); err != nil {
+			return nil, invalid(op, ResRule, "", "rule %d: %v", i, err)
+		}
+		if findRule(allRules(before), r) != nil {
+			return nil, &Error{Op: op, Kind: AlreadyExists, Resource: ResRule, ID: groupID, Message: "the rule " + r.String() + " already exists"}
+		}
+		for _, q := range rules[:i] {
+			if SameRule(q, r) {
+				return nil, invalid(op, ResRule, "", "rule %d is given twice", i)
+			}
+		}
+	}
+	// added finds this call's rules in the group's current state.
+	added := func(ctx context.Context, n int) []Rule {
+		g, err := s.SecurityGroup(ctx, groupID)
+		if err != nil {
+			return nil
+		}
+		var out []Rule
+		cur := allRules(g)
+		for _, want := range rules[:n] {
+			for _, r := range cur {
+				if !old[r.ID] && SameRule(r, want) {
+					out = append(out, r)
+					break
+				}
+			}
+		}
+		return out
+	}
+	for i, r := range rules {
+		res, err := s.cs.AuthorizeSecurityGroupRule(ctx, groupID, r)
+		if err == nil {
+			_, err = s.await(ctx, op, ResRule, groupID, res.JobID)
+		}
+		if err != nil {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.JobTimeout)
+			for _, a := range added(rctx, i+1) {
+				if rr, err := s.cs.RevokeSecurityGroupRule(rctx, a.ID, a.Egress); err == nil {
+					_, _ = s.await(rctx, op, ResRule, a.ID, rr.JobID)
+				}
+			}
+			cancel()
+			return nil, opErr(op, ResSecurityGroup, groupID, err)
+		}
+	}
+	return added(ctx, len(rules)), nil
 }
 
 // RevokeRules removes the group's rules that equal the given ones
 // (matched on direction, protocol, ports, ICMP, CIDR and source group;
-// IDs are used when set). NotFound if a rule does not exist.
+// IDs are used when set). NotFound (ResRule) if a rule does not exist; then
+// nothing is revoked.
 func (s *Service) RevokeRules(ctx context.Context, groupID string, rules []Rule) error {
-	return unimplemented("RevokeRules")
+	const op = "RevokeRules"
+	g, err := s.SecurityGroup(ctx, groupID)
+	if err != nil {
+		return err
+	}
+	cur := allRules(g)
+	var hits []Rule
+	for _, want := range rules {
+		var hit *Rule
+		if want.ID != "" {
+			for i := range cur {
+				if cur[i].ID == want.ID {
+					hit = &cur[i]
+				}
+			}
+		} else {
+			hit = findRule(cur, want)
+		}
+		if hit == nil {
+			id := want.ID
+			if id == "" {
+				id = want.String()
+			}
+			return &Error{Op: op, Kind: NotFound, Resource: ResRule, ID: id, Message: "the rule " + id + " does not exist in group " + groupID}
+		}
+		hits = append(hits, *hit)
+	}
+	for _, h := range hits {
+		r, err := s.cs.RevokeSecurityGroupRule(ctx, h.ID, h.Egress)
+		if err == nil {
+			_, err = s.await(ctx, op, ResRule, h.ID, r.JobID)
+		}
+		if err != nil {
+			return opErr(op, ResRule, h.ID, err)
+		}
+	}
+	return nil
+}
+
+func allRules(g *SecurityGroup) []Rule {
+	out := make([]Rule, 0, len(g.Ingress)+len(g.Egress))
+	for _, r := range g.Ingress {
+		r.Egress = false
+		out = append(out, r)
+	}
+	for _, r := range g.Egress {
+		r.Egress = true
+		out = append(out, r)
+	}
+	return out
+}
+
+func findRule(rs []Rule, want Rule) *Rule {
+	for i := range rs {
+		if SameRule(rs[i], want) {
+			return &rs[i]
+		}
+	}
+	return nil
+}
+
+// NormProtocol lower-cases a rule protocol and maps the "any" spellings
+// ("-1", "all", "") to "all".
+func NormProtocol(p string) string {
+	p = strings.ToLower(strings.TrimSpace(p))
+	switch p {
+	case "", "-1", "all", "any":
+		return "all"
+	case "6":
+		return "tcp"
+	case "17":
+		return "udp"
+	case "1":
+		return "icmp"
+	}
+	return p
+}
+
+// SameRule reports whether two rules are the same rule (IDs and tags
+// ignored): direction, protocol, ports (tcp/udp), ICMP type/code (icmp),
+// CIDR and source group.
+func SameRule(a, b Rule) bool {
+	pa, pb := NormProtocol(a.Protocol), NormProtocol(b.Protocol)
+	if a.Egress != b.Egress || pa != pb || a.CIDR != b.CIDR || a.GroupName != b.GroupName {
+		return false
+	}
+	if a.GroupAccount != "" && b.GroupAccount != "" && !strings.EqualFold(a.GroupAccount, b.GroupAccount) {
+		return false
+	}
+	switch pa {
+	case "tcp", "udp":
+		return a.StartPort == b.StartPort && a.EndPort == b.EndPort
+	case "icmp":
+		return a.ICMPType == b.ICMPType && a.ICMPCode == b.ICMPCode
+	}
+	return true
+}
+
+func checkRule(r Rule) error {
+	if (r.CIDR == "") == (r.GroupName == "") {
+		return errors.New("a rule needs either a CIDR or a source group")
+	}
+	switch NormProtocol(r.Protocol) {
+	case "tcp", "udp":
+		if r.StartPort < 0 || r.EndPort > 65535 || r.StartPort > r.EndPort {
+			return errors.New("invalid port range")
+		}
+	case "icmp":
+		if r.ICMPType < -1 || r.ICMPType > 255 || r.ICMPCode < -1 || r.ICMPCode > 255 {
+			return errors.New("invalid ICMP type or code")
+		}
+	}
+	return nil
+}
+
+// String describes a rule for messages.
+func (r Rule) String() string {
+	dir := "ingress"
+	if r.Egress {
+		dir = "egress"
+	}
+	src := r.CIDR
+	if src == "" {
+		src = "group " + r.GroupName
+	}
+	p := NormProtocol(r.Protocol)
+	switch p {
+	case "tcp", "udp":
+		return fmt.Sprintf("%s %s %d-%d %s", dir, p, r.StartPort, r.EndPort, src)
+	case "icmp":
+		return fmt.Sprintf("%s icmp type %d code %d %s", dir, r.ICMPType, r.ICMPCode, src)
+	}
+	return fmt.Sprintf("%s %s %s", dir, p, src)
 }

@@ -1,6 +1,12 @@
 package translate
 
-import "time"
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+)
 
 // Options configures a Service. A nil *Options means defaults.
 type Options struct {
@@ -19,13 +25,14 @@ type Options struct {
 // Service is the protocol-neutral core used by every wire layer. It is
 // safe for concurrent use and holds no state that another replica needs.
 type Service struct {
-	cs   CloudStack
-	opts Options
+	cs    CloudStack
+	opts  Options
+	cache *catalogCache
 }
 
 // New returns a Service over the CloudStack port cs.
 func New(cs CloudStack, opts *Options) *Service {
-	s := &Service{cs: cs}
+	s := &Service{cs: cs, cache: newCatalogCache()}
 	if opts != nil {
 		s.opts = *opts
 	}
@@ -62,4 +69,129 @@ func (t Tags) User() Tags {
 		}
 	}
 	return out
+}
+
+// ClientTokenTag is the reserved tag in which Launch stores a client token
+// on every VM it creates.
+const ClientTokenTag = ReservedTagPrefix + "client-token"
+
+// IsReserved reports whether a tag key is one of the gateway's own.
+func IsReserved(key string) bool { return strings.HasPrefix(key, ReservedTagPrefix) }
+
+// Match reports whether t has every key/value of want (a "" value in want
+// matches any value).
+func (t Tags) Match(want Tags) bool {
+	for k, v := range want {
+		got, ok := t[k]
+		if !ok || (v != "" && got != v) {
+			return false
+		}
+	}
+	return true
+}
+
+// principal returns the caller; Unauthenticated if there is none.
+func principal(ctx context.Context) (*Principal, error) {
+	p, ok := FromContext(ctx)
+	if !ok {
+		return nil, &Error{Kind: Unauthenticated, Message: "no credentials"}
+	}
+	return p, nil
+}
+
+// opErr makes sure err is an *Error with Op set (to the Service method when
+// the adapter did not name a CloudStack command) and, for NotFound errors
+// without a resource, with res and id filled in.
+func opErr(op string, res Resource, id string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			return &Error{Op: op, Kind: DeadlineExceeded, Resource: res, ID: id, Message: "deadline exceeded", Err: err}
+		case errors.Is(err, context.Canceled):
+			return &Error{Op: op, Kind: DeadlineExceeded, Resource: res, ID: id, Message: "request cancelled", Err: err}
+		}
+		return &Error{Op: op, Kind: Internal, Resource: res, ID: id, Err: err}
+	}
+	if e.Op != "" && (e.Resource != "" || res == "") {
+		return e
+	}
+	c := *e
+	if c.Op == "" {
+		c.Op = op
+	}
+	if c.Resource == "" {
+		c.Resource = res
+		if c.ID == "" {
+			c.ID = id
+		}
+	}
+	return &c
+}
+
+func notFound(op string, res Resource, id string) *Error {
+	return &Error{Op: op, Kind: NotFound, Resource: res, ID: id,
+		Message: "the " + string(res) + " '" + id + "' does not exist"}
+}
+
+func invalid(op string, res Resource, id, format string, args ...any) *Error {
+	e := Errorf(InvalidArgument, res, id, format, args...)
+	e.Op = op
+	return e
+}
+
+// isNotFound reports whether err means "no such entity".
+func isNotFound(err error) bool { return KindOf(err) == NotFound }
+
+// sortByCreated orders items by creation time, then by id, so that paging
+// in the wire layers is stable.
+func sortByCreated[T any](xs []T, created func(*T) time.Time, id func(*T) string) {
+	sort.SliceStable(xs, func(i, j int) bool {
+		ci, cj := created(&xs[i]), created(&xs[j])
+		if !ci.Equal(cj) {
+			return ci.Before(cj)
+		}
+		return id(&xs[i]) < id(&xs[j])
+	})
+}
+
+// idFilter is a set of ids; an empty filter matches everything.
+type idFilter map[string]bool
+
+func newIDFilter(ids []string) idFilter {
+	f := idFilter{}
+	for _, id := range ids {
+		if id != "" {
+			f[id] = true
+		}
+	}
+	return f
+}
+
+func (f idFilter) match(id string) bool { return len(f) == 0 || f[id] }
+
+// single returns the only id of the filter, or "".
+func (f idFilter) single() string {
+	if len(f) != 1 {
+		return ""
+	}
+	for id := range f {
+		return id
+	}
+	return ""
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
