@@ -1,0 +1,362 @@
+package csbackend
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/cloudstack-go/v2/cloudstack"
+
+	"github.com/cloudgate/cloudgate/translate"
+)
+
+// Options configures the adapter. A nil *Options means defaults.
+type Options struct {
+	// HTTPClient is the transport to CloudStack (e.g. the simulator's
+	// in-memory HTTPClient()). Each per-caller cloudstack-go client gets a
+	// shallow copy with its own cookie jar. Default: cloudstack-go's own.
+	HTTPClient *http.Client
+	// VerifySSL verifies CloudStack's TLS certificate (only used when
+	// HTTPClient is nil).
+	VerifySSL bool
+	// AdminAPIKey/AdminSecret are a root-admin key pair, used only by
+	// Directory and Login (never for user resources).
+	AdminAPIKey, AdminSecret string
+	// Timeout bounds one CloudStack HTTP call (default 60s).
+	Timeout time.Duration
+	// MaxClients bounds the per-caller client cache (default 256).
+	MaxClients int
+	// PageSize is the page size used to read whole lists (default 500).
+	PageSize int
+}
+
+// Backend implements translate.CloudStack over cloudstack-go.
+type Backend struct {
+	url  string
+	opts Options
+
+	mu      sync.Mutex
+	clients map[string]*clientEntry
+	tick    uint64
+}
+
+type clientEntry struct {
+	cs     *cloudstack.CloudStackClient
+	secret string
+	used   uint64
+}
+
+var _ translate.CloudStack = (*Backend)(nil)
+
+// New returns the CloudStack port over the API at apiURL (…/client/api).
+func New(apiURL string, opts *Options) translate.CloudStack { return NewBackend(apiURL, opts) }
+
+// NewBackend is New returning the concrete type.
+func NewBackend(apiURL string, opts *Options) *Backend {
+	b := &Backend{url: apiURL, clients: map[string]*clientEntry{}}
+	if opts != nil {
+		b.opts = *opts
+	}
+	if b.opts.Timeout <= 0 {
+		b.opts.Timeout = 60 * time.Second
+	}
+	if b.opts.MaxClients <= 0 {
+		b.opts.MaxClients = 256
+	}
+	if b.opts.PageSize <= 0 {
+		b.opts.PageSize = 500
+	}
+	return b
+}
+
+// client returns the cached cloudstack-go client for a key pair.
+func (b *Backend) client(apiKey, secret string) *cloudstack.CloudStackClient {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tick++
+	if e, ok := b.clients[apiKey]; ok && e.secret == secret {
+		e.used = b.tick
+		return e.cs
+	}
+	if len(b.clients) >= b.opts.MaxClients {
+		// Evict the least recently used client.
+		var lk string
+		var lu uint64
+		for k, e := range b.clients {
+			if lk == "" || e.used < lu {
+				lk, lu = k, e.used
+			}
+		}
+		delete(b.clients, lk)
+	}
+	var opts []cloudstack.ClientOption
+	if b.opts.HTTPClient != nil {
+		// cloudstack-go's WithHTTPClient writes a cookie jar into the client
+		// it is given; give it a copy so callers do not share sessions.
+		hc := *b.opts.HTTPClient
+		hc.Jar = nil
+		if hc.Timeout == 0 {
+			hc.Timeout = b.opts.Timeout
+		}
+		opts = append(opts, cloudstack.WithHTTPClient(&hc))
+	}
+	cs := cloudstack.NewClient(b.url, apiKey, secret, b.opts.VerifySSL, opts...)
+	if b.opts.HTTPClient == nil {
+		cs.Timeout(b.opts.Timeout)
+	}
+	b.clients[apiKey] = &clientEntry{cs: cs, secret: secret, used: b.tick}
+	return cs
+}
+
+// params are CloudStack request parameters; empty values are dropped.
+type params map[string]string
+
+func (p params) set(k, v string) params {
+	if v != "" {
+		p[k] = v
+	}
+	return p
+}
+
+func (p params) setInt(k string, v int64) params {
+	if v != 0 {
+		p[k] = strconv.FormatInt(v, 10)
+	}
+	return p
+}
+
+func (p params) setList(k string, vs []string) params {
+	if len(vs) > 0 {
+		p[k] = strings.Join(vs, ",")
+	}
+	return p
+}
+
+// call runs one CloudStack command as the caller in ctx and returns the
+// unwrapped response object. Errors are classified (see Classify).
+func (b *Backend) call(ctx context.Context, cmd string, res translate.Resource, p params) (json.RawMessage, error) {
+	pr, ok := translate.FromContext(ctx)
+	if !ok {
+		return nil, &translate.Error{Op: cmd, Kind: translate.Unauthenticated, Message: "no credentials"}
+	}
+	return b.callAs(ctx, pr.APIKey, pr.SecretKey, cmd, res, p)
+}
+
+func (b *Backend) callAs(ctx context.Context, apiKey, secret, cmd string, res translate.Resource, p params) (json.RawMessage, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, Classify(cmd, res, err)
+	}
+	cs := b.client(apiKey, secret)
+	cp := &cloudstack.CustomServiceParams{}
+	for k, v := range p {
+		cp.SetParam(k, v)
+	}
+	custom := cs.Custom.(*cloudstack.CustomService)
+	type result struct {
+		raw json.RawMessage
+		err error
+	}
+	// cloudstack-go has no context support: run the call aside and stop
+	// waiting when ctx ends (the HTTP client's Timeout ends the call).
+	ch := make(chan result, 1)
+	go func() {
+		var raw json.RawMessage
+		err := custom.CustomRequest(cmd, cp, &raw)
+		ch <- result{raw, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, Classify(cmd, res, ctx.Err())
+	case r := <-ch:
+		if r.err != nil {
+			return nil, Classify(cmd, res, r.err)
+		}
+		return r.raw, nil
+	}
+}
+
+// decode unmarshals a response; a shape we do not understand is Internal.
+func decode(cmd string, raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return &translate.Error{Op: cmd, Kind: translate.Internal, Message: "unexpected CloudStack response", Err: err}
+	}
+	return nil
+}
+
+// list reads every page of a list command and returns the items.
+func (b *Backend) list(ctx context.Context, cmd string, res translate.Resource, p params) ([]json.RawMessage, error) {
+	if p == nil {
+		p = params{}
+	}
+	var all []json.RawMessage
+	for page := 1; ; page++ {
+		p["page"] = strconv.Itoa(page)
+		p["pagesize"] = strconv.Itoa(b.opts.PageSize)
+		raw, err := b.call(ctx, cmd, res, p)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]json.RawMessage
+		if err := decode(cmd, raw, &m); err != nil {
+			return nil, err
+		}
+		count := -1
+		var items []json.RawMessage
+		for k, v := range m {
+			if k == "count" {
+				if err := json.Unmarshal(v, &count); err != nil {
+					count = -1
+				}
+				continue
+			}
+			var arr []json.RawMessage
+			if json.Unmarshal(v, &arr) == nil {
+				items = append(items, arr...)
+			}
+		}
+		all = append(all, items...)
+		if len(items) == 0 || len(items) < b.opts.PageSize || (count >= 0 && len(all) >= count) {
+			return all, nil
+		}
+	}
+}
+
+// async decodes an async command's {"jobid":…, "id":…}.
+func async(cmd string, raw json.RawMessage) (translate.AsyncResult, error) {
+	var r struct {
+		ID    flexString `json:"id"`
+		JobID flexString `json:"jobid"`
+	}
+	if err := decode(cmd, raw, &r); err != nil {
+		return translate.AsyncResult{}, err
+	}
+	return translate.AsyncResult{ID: string(r.ID), JobID: string(r.JobID)}, nil
+}
+
+// flexString accepts a JSON string or number.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	}
+	if string(b) == "null" {
+		return nil
+	}
+	*f = flexString(strings.TrimSpace(string(b)))
+	return nil
+}
+
+// flexInt accepts a JSON number or a numeric string.
+type flexInt int64
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		return nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*f = flexInt(n)
+		return nil
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return err
+	}
+	*f = flexInt(x)
+	return nil
+}
+
+// flexBool accepts a JSON bool or "true"/"false".
+type flexBool bool
+
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	*f = flexBool(strings.EqualFold(s, "true"))
+	return nil
+}
+
+// csTime parses CloudStack dates (yyyy-MM-dd'T'HH:mm:ssZ) and RFC 3339.
+type csTime time.Time
+
+func (t *csTime) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		return nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05-0700", time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			*t = csTime(v.UTC())
+			return nil
+		}
+	}
+	return nil // an unparsable date is not worth failing a listing for
+}
+
+func (t csTime) Time() time.Time { return time.Time(t) }
+
+// tagJSON is a CloudStack resource tag.
+type tagJSON struct {
+	Key          string     `json:"key"`
+	Value        string     `json:"value"`
+	ResourceType string     `json:"resourcetype"`
+	ResourceID   flexString `json:"resourceid"`
+}
+
+func tagsOf(ts []tagJSON) translate.Tags {
+	out := translate.Tags{}
+	for _, t := range ts {
+		out[t.Key] = t.Value
+	}
+	return out
+}
+
+// setTagFilter adds tags[i].key/value list filters.
+func (p params) setTags(ts translate.Tags) params {
+	i := 0
+	for _, k := range sortedKeys(ts) {
+		p["tags["+strconv.Itoa(i)+"].key"] = k
+		p["tags["+strconv.Itoa(i)+"].value"] = ts[k]
+		i++
+	}
+	return p
+}
+
+func sortedKeys(m translate.Tags) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// success decodes {"success":true} answers.
+func success(cmd string, raw json.RawMessage) error {
+	var r struct {
+		Success     flexBool `json:"success"`
+		DisplayText string   `json:"displaytext"`
+	}
+	if err := decode(cmd, raw, &r); err != nil {
+		return err
+	}
+	if !bool(r.Success) && len(raw) > 2 && strings.Contains(string(raw), "success") {
+		return &translate.Error{Op: cmd, Kind: translate.Internal, Message: "CloudStack reported failure: " + r.DisplayText}
+	}
+	return nil
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,228 @@
+package csbackend
+
+import (
+	"context"
+	"strings"
+
+	"github.com/cloudgate/cloudgate/translate"
+)
+
+type vmJSON struct {
+	ID                  flexString `json:"id"`
+	Name                string     `json:"name"`
+	DisplayName         string     `json:"displayname"`
+	State               string     `json:"state"`
+	ZoneID              flexString `json:"zoneid"`
+	ZoneName            string     `json:"zonename"`
+	ServiceOfferingID   flexString `json:"serviceofferingid"`
+	ServiceOfferingName string     `json:"serviceofferingname"`
+	CPUNumber           flexInt    `json:"cpunumber"`
+	Memory              flexInt    `json:"memory"`
+	TemplateID          flexString `json:"templateid"`
+	TemplateName        string     `json:"templatename"`
+	KeyPair             string     `json:"keypair"`
+	KeyPairs            string     `json:"keypairs"`
+	SecurityGroup       []struct {
+		ID   flexString `json:"id"`
+		Name string     `json:"name"`
+	} `json:"securitygroup"`
+	Nic []struct {
+		IPAddress   string     `json:"ipaddress"`
+		MACAddress  string     `json:"macaddress"`
+		NetworkID   flexString `json:"networkid"`
+		NetworkName string     `json:"networkname"`
+		IsDefault   flexBool   `json:"isdefault"`
+	} `json:"nic"`
+	PublicIP        string     `json:"publicip"`
+	PublicIPID      flexString `json:"publicipid"`
+	Created         csTime     `json:"created"`
+	Tags            []tagJSON  `json:"tags"`
+	JobID           flexString `json:"jobid"`
+	JobStatus       flexInt    `json:"jobstatus"`
+	PasswordEnabled flexBool   `json:"passwordenabled"`
+}
+
+func (v *vmJSON) instance() translate.Instance {
+	in := translate.Instance{
+		ID: string(v.ID), Name: v.Name, DisplayName: v.DisplayName, State: v.State,
+		ZoneID: string(v.ZoneID), ZoneName: v.ZoneName,
+		OfferingID: string(v.ServiceOfferingID), OfferingName: v.ServiceOfferingName,
+		CPUs: int(v.CPUNumber), MemoryMB: int(v.Memory),
+		ImageID: string(v.TemplateID), ImageName: v.TemplateName,
+		KeyPair: v.KeyPair, PublicIP: v.PublicIP, PublicIPID: string(v.PublicIPID),
+		Hostname: v.Name, Created: v.Created.Time(), Tags: tagsOf(v.Tags),
+		JobID: string(v.JobID), PasswordEnabled: bool(v.PasswordEnabled),
+	}
+	in.JobPending = in.JobID != "" && v.JobStatus == 0
+	if in.KeyPair == "" && v.KeyPairs != "" {
+		in.KeyPair = strings.TrimSpace(strings.Split(v.KeyPairs, ",")[0])
+	}
+	for _, g := range v.SecurityGroup {
+		in.Groups = append(in.Groups, translate.GroupRef{ID: string(g.ID), Name: g.Name})
+	}
+	for i, n := range v.Nic {
+		if i == 0 || bool(n.IsDefault) {
+			in.PrivateIP, in.MACAddress = n.IPAddress, n.MACAddress
+			in.NetworkID, in.NetworkName = string(n.NetworkID), n.NetworkName
+		}
+	}
+	return in
+}
+
+// DeployVirtualMachine implements translate.CloudStack.
+func (b *Backend) DeployVirtualMachine(ctx context.Context, req translate.DeployRequest) (translate.AsyncResult, error) {
+	p := params{}.set("zoneid", req.ZoneID).set("serviceofferingid", req.ServiceOfferingID).
+		set("templateid", req.TemplateID).set("name", req.Name).set("displayname", req.DisplayName).
+		set("keypair", req.KeyPair).setList("securitygroupids", req.SecurityGroupIDs).
+		setList("securitygroupnames", req.SecurityGroupNames).setList("networkids", req.NetworkIDs).
+		set("userdata", req.UserDataBase64).setInt("rootdisksize", req.RootDiskGB).
+		set("overridediskofferingid", req.RootDiskOfferingID).
+		setInt("details[0].cpuNumber", int64(req.CPUs)).setInt("details[0].memory", int64(req.MemoryMB))
+	if req.NoStart {
+		p["startvm"] = "false"
+	}
+	raw, err := b.call(ctx, "deployVirtualMachine", translate.ResInstance, p)
+	if err != nil {
+		return translate.AsyncResult{}, err
+	}
+	return async("deployVirtualMachine", raw)
+}
+
+// ListVirtualMachines implements translate.CloudStack.
+func (b *Backend) ListVirtualMachines(ctx context.Context, req translate.ListVMsRequest) ([]translate.Instance, error) {
+	p := params{}.set("id", req.ID).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).setTags(req.Tags)
+	items, err := b.list(ctx, "listVirtualMachines", translate.ResInstance, p)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]translate.Instance, 0, len(items))
+	for _, it := range items {
+		var v vmJSON
+		if err := decode("listVirtualMachines", it, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v.instance())
+	}
+	return out, nil
+}
+
+func (b *Backend) asyncCall(ctx context.Context, cmd string, res translate.Resource, p params) (translate.AsyncResult, error) {
+	raw, err := b.call(ctx, cmd, res, p)
+	if err != nil {
+		return translate.AsyncResult{}, err
+	}
+	return async(cmd, raw)
+}
+
+// StartVirtualMachine implements translate.CloudStack.
+func (b *Backend) StartVirtualMachine(ctx context.Context, id string) (translate.AsyncResult, error) {
+	return b.asyncCall(ctx, "startVirtualMachine", translate.ResInstance, params{"id": id})
+}
+
+// StopVirtualMachine implements translate.CloudStack.
+func (b *Backend) StopVirtualMachine(ctx context.Context, id string, forced bool) (translate.AsyncResult, error) {
+	p := params{"id": id}
+	if forced {
+		p["forced"] = "true"
+	}
+	return b.asyncCall(ctx, "stopVirtualMachine", translate.ResInstance, p)
+}
+
+// RebootVirtualMachine implements translate.CloudStack.
+func (b *Backend) RebootVirtualMachine(ctx context.Context, id string) (translate.AsyncResult, error) {
+	return b.asyncCall(ctx, "rebootVirtualMachine", translate.ResInstance, params{"id": id})
+}
+
+// DestroyVirtualMachine implements translate.CloudStack.
+func (b *Backend) DestroyVirtualMachine(ctx context.Context, id string, expunge bool) (translate.AsyncResult, error) {
+	p := params{"id": id}
+	if expunge {
+		p["expunge"] = "true"
+	}
+	return b.asyncCall(ctx, "destroyVirtualMachine", translate.ResInstance, p)
+}
+
+// ExpungeVirtualMachine implements translate.CloudStack.
+func (b *Backend) ExpungeVirtualMachine(ctx context.Context, id string) (translate.AsyncResult, error) {
+	return b.asyncCall(ctx, "expungeVirtualMachine", translate.ResInstance, params{"id": id})
+}
+
+// ChangeServiceForVirtualMachine implements translate.CloudStack.
+func (b *Backend) ChangeServiceForVirtualMachine(ctx context.Context, req translate.ChangeServiceRequest) error {
+	p := params{"id": req.ID, "serviceofferingid": req.ServiceOfferingID}.
+		setInt("details[0].cpuNumber", int64(req.CPUs)).setInt("details[0].memory", int64(req.MemoryMB))
+	_, err := b.call(ctx, "changeServiceForVirtualMachine", translate.ResInstance, p)
+	return err
+}
+
+// GetVirtualMachineUserData implements translate.CloudStack.
+func (b *Backend) GetVirtualMachineUserData(ctx context.Context, id string) (string, error) {
+	raw, err := b.call(ctx, "getVirtualMachineUserData", translate.ResInstance, params{"virtualmachineid": id})
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		UD struct {
+			UserData string `json:"userdata"`
+		} `json:"virtualmachineuserdata"`
+	}
+	if err := decode("getVirtualMachineUserData", raw, &r); err != nil {
+		return "", err
+	}
+	return r.UD.UserData, nil
+}
+
+// UpdateVirtualMachineUserData implements translate.CloudStack.
+func (b *Backend) UpdateVirtualMachineUserData(ctx context.Context, id, userDataBase64 string) error {
+	_, err := b.call(ctx, "updateVirtualMachine", translate.ResInstance, params{"id": id, "userdata": userDataBase64})
+	return err
+}
+
+// GetVMPassword implements translate.CloudStack.
+func (b *Backend) GetVMPassword(ctx context.Context, id string) (string, error) {
+	raw, err := b.call(ctx, "getVMPassword", translate.ResInstance, params{"id": id})
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		Password struct {
+			Encrypted string `json:"encryptedpassword"`
+		} `json:"password"`
+	}
+	if err := decode("getVMPassword", raw, &r); err != nil {
+		return "", err
+	}
+	return r.Password.Encrypted, nil
+}
+
+// ListEvents implements translate.CloudStack. Events that name another
+// resource are dropped (older CloudStack ignores the resourceid filter).
+func (b *Backend) ListEvents(ctx context.Context, req translate.ListEventsRequest) ([]translate.Event, error) {
+	p := params{}.set("resourceid", req.ResourceID).set("resourcetype", req.ResourceType)
+	items, err := b.list(ctx, "listEvents", translate.ResInstance, p)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]translate.Event, 0, len(items))
+	for _, it := range items {
+		var e struct {
+			ID          flexString `json:"id"`
+			Type        string     `json:"type"`
+			Level       string     `json:"level"`
+			State       string     `json:"state"`
+			Description string     `json:"description"`
+			Created     csTime     `json:"created"`
+			ResourceID  flexString `json:"resourceid"`
+		}
+		if err := decode("listEvents", it, &e); err != nil {
+			return nil, err
+		}
+		if req.ResourceID != "" && string(e.ResourceID) != req.ResourceID &&
+			(e.ResourceID != "" || !strings.Contains(e.Description, req.ResourceID)) {
+			continue
+		}
+		out = append(out, translate.Event{ID: string(e.ID), Type: e.Type, Level: e.Level, State: e.State,
+			Description: e.Description, Created: e.Created.Time()})
+	}
+	return out, nil
+}
