@@ -1,0 +1,88 @@
+package ec2compat
+
+// handler decodes one action's parameters, calls translate and returns the
+// response struct. Handlers never write to the gin context and never pick
+// HTTP statuses.
+type handler func(s *server, r *request) (response, error)
+
+// actions is the whole EC2 surface, keyed by Action=. Every action is
+// authenticated (Options.Authenticate runs before dispatch); DryRun=true
+// is answered with DryRunOperation after authentication. Unknown actions
+// are InvalidAction.
+var actions = map[string]handler{
+	// regions.go
+	"DescribeRegions":           (*server).describeRegions,
+	"DescribeAvailabilityZones": (*server).describeAvailabilityZones,
+	"DescribeAccountAttributes": (*server).describeAccountAttributes,
+
+	// images.go
+	"DescribeImages":         (*server).describeImages,
+	"CreateImage":            (*server).createImage,
+	"DeregisterImage":        (*server).deregisterImage,
+	"DescribeImageAttribute": (*server).describeImageAttribute,
+
+	// instancetypes.go
+	"DescribeInstanceTypes": (*server).describeInstanceTypes,
+
+	// instances.go, instanceactions.go
+	"RunInstances":              (*server).runInstances,
+	"DescribeInstances":         (*server).describeInstances,
+	"DescribeInstanceStatus":    (*server).describeInstanceStatus,
+	"StartInstances":            (*server).startInstances,
+	"StopInstances":             (*server).stopInstances,
+	"RebootInstances":           (*server).rebootInstances,
+	"TerminateInstances":        (*server).terminateInstances,
+	"DescribeInstanceAttribute": (*server).describeInstanceAttribute,
+	"ModifyInstanceAttribute":   (*server).modifyInstanceAttribute,
+	"GetConsoleOutput":          (*server).getConsoleOutput,
+	"GetPasswordData":           (*server).getPasswordData,
+
+	// keypairs.go
+	"CreateKeyPair":    (*server).createKeyPair,
+	"ImportKeyPair":    (*server).importKeyPair,
+	"DeleteKeyPair":    (*server).deleteKeyPair,
+	"DescribeKeyPairs": (*server).describeKeyPairs,
+
+	// securitygroups.go
+	"CreateSecurityGroup":           (*server).createSecurityGroup,
+	"DeleteSecurityGroup":           (*server).deleteSecurityGroup,
+	"DescribeSecurityGroups":        (*server).describeSecurityGroups,
+	"AuthorizeSecurityGroupIngress": (*server).authorizeIngress,
+	"AuthorizeSecurityGroupEgress":  (*server).authorizeEgress,
+	"RevokeSecurityGroupIngress":    (*server).revokeIngress,
+	"RevokeSecurityGroupEgress":     (*server).revokeEgress,
+	"DescribeSecurityGroupRules":    (*server).describeSecurityGroupRules,
+
+	// volumes.go
+	"CreateVolume":    (*server).createVolume,
+	"DeleteVolume":    (*server).deleteVolume,
+	"DescribeVolumes": (*server).describeVolumes,
+	"AttachVolume":    (*server).attachVolume,
+	"DetachVolume":    (*server).detachVolume,
+	"ModifyVolume":    (*server).modifyVolume,
+
+	// snapshots.go
+	"CreateSnapshot":    (*server).createSnapshot,
+	"DeleteSnapshot":    (*server).deleteSnapshot,
+	"DescribeSnapshots": (*server).describeSnapshots,
+
+	// addresses.go
+	"AllocateAddress":     (*server).allocateAddress,
+	"AssociateAddress":    (*server).associateAddress,
+	"DisassociateAddress": (*server).disassociateAddress,
+	"ReleaseAddress":      (*server).releaseAddress,
+	"DescribeAddresses":   (*server).describeAddresses,
+
+	// tags.go
+	"CreateTags":   (*server).createTags,
+	"DeleteTags":   (*server).deleteTags,
+	"DescribeTags": (*server).describeTags,
+
+	// vpcs.go
+	"DescribeVpcs":    (*server).describeVpcs,
+	"CreateVpc":       (*server).createVpc,
+	"DeleteVpc":       (*server).deleteVpc,
+	"DescribeSubnets": (*server).describeSubnets,
+	"CreateSubnet":    (*server).createSubnet,
+	"DeleteSubnet":    (*server).deleteSubnet,
+}

@@ -1,0 +1,28 @@
+// Package ec2compat serves the Amazon EC2 Query API (the protocol of the aws
+// CLI, boto3 and aws-sdk-go-v2's service/ec2) over a *translate.Service.
+//
+// Register mounts POST / and GET / on a gin router. Every request carries
+// Action=… and Version=… (form body or query string); the action table in
+// actions.go lists the whole surface. A handler decodes its parameters
+// (query.go), calls translate and returns a response struct whose XML
+// element names are EC2's wire names; xml.go wraps it in
+// <ActionResponse xmlns="http://ec2.amazonaws.com/doc/VERSION/"> with a
+// <requestId>. Errors go through the one table in errors.go, which maps a
+// translate Kind (and Resource) to an EC2 error code and HTTP status.
+//
+// # Identifiers
+//
+// EC2 identifiers are derived from CloudStack UUIDs and reversible without
+// gateway state: the prefix (i-, ami-, vol-, snap-, sg-, eipalloc-, …)
+// followed by the UUID's 32 lower-case hex digits. A non-UUID CloudStack id
+// is encoded as prefix + "z" + hex(bytes). Identifiers with a wrong prefix
+// or shape are rejected with the resource's Malformed error. Reservation ids
+// (r-…) are a hash of the launch's client token and are stored on the
+// instances as a reserved tag, so every replica groups them the same way.
+//
+// # Paging
+//
+// DescribeInstances (and the other paged Describe calls) sort by id and hand
+// out opaque NextTokens that encode the last id returned; no server state is
+// kept between pages.
+package ec2compat

@@ -1,0 +1,264 @@
+package ec2compat
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+
+	"github.com/cloudgate/cloudgate/translate"
+)
+
+type stateChangeItem struct {
+	InstanceID    string        `xml:"instanceId"`
+	CurrentState  instanceState `xml:"currentState"`
+	PreviousState instanceState `xml:"previousState"`
+}
+
+type stateChangeResp struct {
+	meta
+	Instances []stateChangeItem `xml:"instancesSet>item"`
+}
+
+// stateChange runs op on every InstanceId.N (after checking they all
+// exist), waits for the jobs (bounded by SyncWait) and reports previous
+// and current states. skip tells when an instance is already where op
+// would take it.
+func (s *server) stateChange(r *request, skip func(instanceState) bool,
+	op func(ctx context.Context, id string) (*translate.Job, error)) (response, error) {
+	ids := r.q.list("InstanceId")
+	if len(ids) == 0 {
+		return nil, apiErr("MissingParameter", "The request must contain the parameter InstanceId")
+	}
+	insts, err := s.instancesByID(r, ids)
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]*translate.Job, len(insts))
+	for i := range insts {
+		if skip(stateOf(&insts[i])) {
+			continue
+		}
+		if jobs[i], err = op(r.ctx, insts[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	resp := &stateChangeResp{}
+	for i := range insts {
+		if err := s.wait(r.ctx, jobs[i]); err != nil {
+			return nil, err
+		}
+		item := stateChangeItem{InstanceID: ec2ID(pInstance, insts[i].ID), PreviousState: stateOf(&insts[i])}
+		cur, err := s.svc.Instance(r.ctx, insts[i].ID)
+		switch {
+		case translate.KindOf(err) == translate.NotFound:
+			item.CurrentState = stateTerminated // already expunged
+		case err != nil:
+			return nil, err
+		default:
+			item.CurrentState = stateOf(cur)
+		}
+		resp.Instances = append(resp.Instances, item)
+	}
+	return resp, nil
+}
+
+func (s *server) startInstances(r *request) (response, error) {
+	return s.stateChange(r, func(st instanceState) bool { return st == stateRunning || st == statePending }, s.svc.StartInstance)
+}
+
+func (s *server) stopInstances(r *request) (response, error) {
+	force, err := r.q.boolean("Force")
+	if err != nil {
+		return nil, err
+	}
+	return s.stateChange(r, func(st instanceState) bool { return st == stateStopped || st == stateStopping },
+		func(ctx context.Context, id string) (*translate.Job, error) {
+			return s.svc.StopInstance(ctx, id, force)
+		})
+}
+
+func (s *server) rebootInstances(r *request) (response, error) {
+	if _, err := s.stateChange(r, func(instanceState) bool { return false }, s.svc.RebootInstance); err != nil {
+		return nil, err
+	}
+	return ok()
+}
+
+// terminateInstances destroys without expunging, so terminated instances
+// stay visible (as EC2's do) until CloudStack expunges them.
+func (s *server) terminateInstances(r *request) (response, error) {
+	return s.stateChange(r, func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown },
+		func(ctx context.Context, id string) (*translate.Job, error) {
+			return s.svc.DestroyInstance(ctx, id, false)
+		})
+}
+
+// oneInstance decodes InstanceId and fetches the instance.
+func (s *server) oneInstance(r *request) (*translate.Instance, error) {
+	id, err := r.q.required("InstanceId")
+	if err != nil {
+		return nil, err
+	}
+	insts, err := s.instancesByID(r, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return &insts[0], nil
+}
+
+type instanceAttributeResp struct {
+	meta
+	InstanceID                        string             `xml:"instanceId"`
+	InstanceType                      *valueItem         `xml:"instanceType,omitempty"`
+	UserData                          *valueItem         `xml:"userData,omitempty"`
+	RootDeviceName                    *valueItem         `xml:"rootDeviceName,omitempty"`
+	DisableAPITermination             *valueItem         `xml:"disableApiTermination,omitempty"`
+	DisableAPIStop                    *valueItem         `xml:"disableApiStop,omitempty"`
+	InstanceInitiatedShutdownBehavior *valueItem         `xml:"instanceInitiatedShutdownBehavior,omitempty"`
+	SourceDestCheck                   *valueItem         `xml:"sourceDestCheck,omitempty"`
+	EbsOptimized                      *valueItem         `xml:"ebsOptimized,omitempty"`
+	Kernel                            *valueItem         `xml:"kernel,omitempty"`
+	Ramdisk                           *valueItem         `xml:"ramdisk,omitempty"`
+	Groups                            *[]groupItem       `xml:"groupSet>item,omitempty"`
+	BlockDevices                      *[]blockDeviceItem `xml:"blockDeviceMapping>item,omitempty"`
+}
+
+func (s *server) describeInstanceAttribute(r *request) (response, error) {
+	attr, err := r.q.required("Attribute")
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.oneInstance(r)
+	if err != nil {
+		return nil, err
+	}
+	it := s.toInstanceItem(s.view(r, []translate.Instance{*in}), in)
+	resp := &instanceAttributeResp{InstanceID: it.InstanceID}
+	switch attr {
+	case "instanceType":
+		resp.InstanceType = &valueItem{it.InstanceType}
+	case "userData":
+		ud, err := s.svc.UserData(r.ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		resp.UserData = &valueItem{}
+		if len(ud) > 0 {
+			resp.UserData.Value = base64.StdEncoding.EncodeToString(ud)
+		}
+	case "rootDeviceName":
+		resp.RootDeviceName = &valueItem{rootDeviceName}
+	case "disableApiTermination":
+		resp.DisableAPITermination = &valueItem{"false"}
+	case "disableApiStop":
+		resp.DisableAPIStop = &valueItem{"false"}
+	case "instanceInitiatedShutdownBehavior":
+		resp.InstanceInitiatedShutdownBehavior = &valueItem{"stop"}
+	case "sourceDestCheck":
+		resp.SourceDestCheck = &valueItem{"true"}
+	case "ebsOptimized":
+		resp.EbsOptimized = &valueItem{"false"}
+	case "kernel":
+		resp.Kernel = &valueItem{}
+	case "ramdisk":
+		resp.Ramdisk = &valueItem{}
+	case "groupSet":
+		resp.Groups = &it.Groups
+	case "blockDeviceMapping":
+		resp.BlockDevices = &it.BlockDevices
+	default:
+		return nil, apiErrf("InvalidParameterValue", "Value (%s) for parameter attribute is invalid. Unknown attribute.", attr)
+	}
+	return resp, nil
+}
+
+// modifyInstanceAttribute supports instanceType (stopped instances only)
+// and userData, in both the Attribute/Value and the X.Value forms.
+func (s *server) modifyInstanceAttribute(r *request) (response, error) {
+	in, err := s.oneInstance(r)
+	if err != nil {
+		return nil, err
+	}
+	attr, val := r.q.str("Attribute"), r.q.str("Value")
+	switch {
+	case r.q.has("InstanceType.Value"):
+		attr, val = "instanceType", r.q.str("InstanceType.Value")
+	case r.q.has("UserData.Value"):
+		attr, val = "userData", r.q.str("UserData.Value")
+	case attr == "":
+		for _, k := range []string{"DisableApiTermination.Value", "InstanceInitiatedShutdownBehavior.Value", "SourceDestCheck.Value", "EbsOptimized.Value", "GroupId.1", "Kernel.Value", "Ramdisk.Value"} {
+			if r.q.has(k) {
+				return nil, apiErrf("UnsupportedOperation", "Modifying %s is not supported by this cloud.", k)
+			}
+		}
+		return nil, apiErr("MissingParameter", "The request must contain an attribute to modify.")
+	}
+	switch attr {
+	case "instanceType":
+		if st := stateOf(in); st != stateStopped {
+			return nil, &translate.Error{Kind: translate.FailedPrecondition, Resource: translate.ResInstance,
+				Message: "The instance '" + ec2ID(pInstance, in.ID) + "' is not in the 'stopped' state."}
+		}
+		off, err := s.offering(r, val)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.svc.ChangeOffering(r.ctx, in.ID, off.ID, 0, 0); err != nil {
+			return nil, err
+		}
+	case "userData":
+		ud, err := decodeBase64("user data", val)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.svc.SetUserData(r.ctx, in.ID, ud); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, apiErrf("UnsupportedOperation", "Modifying %s is not supported by this cloud.", attr)
+	}
+	return ok()
+}
+
+type consoleOutputResp struct {
+	meta
+	InstanceID string `xml:"instanceId"`
+	Timestamp  string `xml:"timestamp"`
+	Output     string `xml:"output"`
+}
+
+func (s *server) getConsoleOutput(r *request) (response, error) {
+	in, err := s.oneInstance(r)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.svc.ConsoleOutput(r.ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &consoleOutputResp{InstanceID: ec2ID(pInstance, in.ID), Timestamp: ts(s.opts.Now()),
+		Output: base64.StdEncoding.EncodeToString([]byte(out))}, nil
+}
+
+type passwordDataResp struct {
+	meta
+	InstanceID   string `xml:"instanceId"`
+	Timestamp    string `xml:"timestamp"`
+	PasswordData string `xml:"passwordData"`
+}
+
+func (s *server) getPasswordData(r *request) (response, error) {
+	in, err := s.oneInstance(r)
+	if err != nil {
+		return nil, err
+	}
+	pw, err := s.svc.Password(r.ctx, in.ID)
+	var te *translate.Error
+	if errors.As(err, &te) && te.Kind == translate.NotFound && te.Resource != translate.ResInstance {
+		pw, err = "", nil // no password set
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &passwordDataResp{InstanceID: ec2ID(pInstance, in.ID), Timestamp: ts(s.opts.Now()), PasswordData: pw}, nil
+}

@@ -1,0 +1,584 @@
+package ec2compat
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cloudgate/cloudgate/translate"
+)
+
+// Reserved tags ec2compat writes on instances at launch.
+const (
+	tagReservation = translate.ReservedTagPrefix + "ec2-reservation"
+	tagClientToken = translate.ReservedTagPrefix + "ec2-client-token"
+)
+
+// EC2 instance states.
+type instanceState struct {
+	Code int    `xml:"code"`
+	Name string `xml:"name"`
+}
+
+var (
+	statePending      = instanceState{0, "pending"}
+	stateRunning      = instanceState{16, "running"}
+	stateShuttingDown = instanceState{32, "shutting-down"}
+	stateTerminated   = instanceState{48, "terminated"}
+	stateStopping     = instanceState{64, "stopping"}
+	stateStopped      = instanceState{80, "stopped"}
+)
+
+// stateOf maps a CloudStack VM state to the EC2 instance state.
+func stateOf(in *translate.Instance) instanceState {
+	switch in.State {
+	case translate.StateStarting:
+		return statePending
+	case translate.StateRunning, translate.StateMigrating:
+		return stateRunning
+	case translate.StateStopping:
+		return stateStopping
+	case translate.StateStopped:
+		if in.JobPending {
+			return statePending // a start job is on its way
+		}
+		return stateStopped
+	case translate.StateExpunging:
+		return stateShuttingDown
+	case translate.StateDestroyed, translate.StateError:
+		return stateTerminated
+	}
+	return statePending
+}
+
+type ebsItem struct {
+	VolumeID            string `xml:"volumeId"`
+	Status              string `xml:"status"`
+	AttachTime          string `xml:"attachTime,omitempty"`
+	DeleteOnTermination bool   `xml:"deleteOnTermination"`
+}
+
+type blockDeviceItem struct {
+	DeviceName string  `xml:"deviceName"`
+	Ebs        ebsItem `xml:"ebs"`
+}
+
+type instanceItem struct {
+	InstanceID         string            `xml:"instanceId"`
+	ImageID            string            `xml:"imageId"`
+	State              instanceState     `xml:"instanceState"`
+	PrivateDNSName     string            `xml:"privateDnsName"`
+	DNSName            string            `xml:"dnsName"`
+	Reason             string            `xml:"reason"`
+	KeyName            string            `xml:"keyName,omitempty"`
+	AmiLaunchIndex     int               `xml:"amiLaunchIndex"`
+	InstanceType       string            `xml:"instanceType"`
+	LaunchTime         string            `xml:"launchTime,omitempty"`
+	AvailabilityZone   string            `xml:"placement>availabilityZone"`
+	PlacementGroupName string            `xml:"placement>groupName"`
+	Tenancy            string            `xml:"placement>tenancy"`
+	Monitoring         string            `xml:"monitoring>state"`
+	SubnetID           string            `xml:"subnetId,omitempty"`
+	VpcID              string            `xml:"vpcId,omitempty"`
+	PrivateIPAddress   string            `xml:"privateIpAddress,omitempty"`
+	IPAddress          string            `xml:"ipAddress,omitempty"`
+	SourceDestCheck    bool              `xml:"sourceDestCheck"`
+	Groups             []groupItem       `xml:"groupSet>item"`
+	Architecture       string            `xml:"architecture"`
+	RootDeviceType     string            `xml:"rootDeviceType"`
+	RootDeviceName     string            `xml:"rootDeviceName"`
+	BlockDevices       []blockDeviceItem `xml:"blockDeviceMapping>item"`
+	VirtualizationType string            `xml:"virtualizationType"`
+	ClientToken        string            `xml:"clientToken,omitempty"`
+	Tags               []tagItem         `xml:"tagSet>item"`
+	Hypervisor         string            `xml:"hypervisor"`
+	EbsOptimized       bool              `xml:"ebsOptimized"`
+	CoreCount          int               `xml:"cpuOptions>coreCount"`
+	ThreadsPerCore     int               `xml:"cpuOptions>threadsPerCore"`
+	PlatformDetails    string            `xml:"platformDetails"`
+	PasswordEnabled    bool              `xml:"-"`
+	reservation        string
+	created            string
+}
+
+const rootDeviceName = "/dev/sda1"
+
+// instanceView carries what converting instances needs besides the
+// instances themselves.
+type instanceView struct {
+	owner    string
+	groupIDs map[string]string // security group name → id
+	vpcOf    map[string]string // network id → vpc id
+}
+
+func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanceItem {
+	it := instanceItem{
+		InstanceID:         ec2ID(pInstance, in.ID),
+		ImageID:            ec2ID(pImage, in.ImageID),
+		State:              stateOf(in),
+		PrivateDNSName:     in.Hostname,
+		KeyName:            in.KeyPair,
+		InstanceType:       s.typeName(translate.Offering{ID: in.OfferingID, Name: in.OfferingName}),
+		LaunchTime:         ts(in.Created),
+		AvailabilityZone:   in.ZoneName,
+		Tenancy:            "default",
+		Monitoring:         "disabled",
+		SubnetID:           ec2ID(pSubnet, in.NetworkID),
+		PrivateIPAddress:   in.PrivateIP,
+		IPAddress:          in.PublicIP,
+		SourceDestCheck:    true,
+		Architecture:       "x86_64",
+		RootDeviceType:     "ebs",
+		RootDeviceName:     rootDeviceName,
+		VirtualizationType: "hvm",
+		ClientToken:        in.Tags[tagClientToken],
+		Tags:               tagSet(in.Tags),
+		Hypervisor:         "xen",
+		CoreCount:          in.CPUs,
+		ThreadsPerCore:     1,
+		PlatformDetails:    "Linux/UNIX",
+		reservation:        in.Tags[tagReservation],
+		created:            ts(in.Created),
+	}
+	if it.reservation == "" {
+		it.reservation = ec2ID(pReservation, in.ID)
+	}
+	if in.PublicIP != "" {
+		it.DNSName = "ec2-" + strings.ReplaceAll(in.PublicIP, ".", "-") + "." + s.opts.Region + ".compute.cloudgate"
+	}
+	if vpc := v.vpcOf[in.NetworkID]; vpc != "" {
+		it.VpcID = ec2ID(pVPC, vpc)
+	}
+	for _, g := range in.Groups {
+		id := g.ID
+		if id == "" {
+			id = v.groupIDs[g.Name]
+		}
+		it.Groups = append(it.Groups, groupItem{GroupID: ec2ID(pGroup, id), GroupName: g.Name})
+	}
+	if in.RootVolumeID != "" {
+		it.BlockDevices = []blockDeviceItem{{DeviceName: rootDeviceName,
+			Ebs: ebsItem{VolumeID: ec2ID(pVolume, in.RootVolumeID), Status: "attached", AttachTime: ts(in.Created), DeleteOnTermination: true}}}
+	}
+	if it.State == stateStopped {
+		it.Reason = "User initiated"
+	}
+	return it
+}
+
+// view loads the lookups instance conversion needs. Failures only lose
+// optional fields.
+func (s *server) view(r *request, insts []translate.Instance) *instanceView {
+	v := &instanceView{owner: r.principal.AccountID, groupIDs: map[string]string{}, vpcOf: map[string]string{}}
+	needGroups, needNets := false, false
+	for _, in := range insts {
+		for _, g := range in.Groups {
+			needGroups = needGroups || g.ID == ""
+		}
+		needNets = needNets || in.NetworkID != ""
+	}
+	if needGroups {
+		if gs, err := s.svc.SecurityGroups(r.ctx, translate.SecurityGroupQuery{}); err == nil {
+			for _, g := range gs {
+				v.groupIDs[g.Name] = g.ID
+			}
+		}
+	}
+	if needNets {
+		if ns, err := s.svc.Networks(r.ctx, translate.NetworkQuery{}); err == nil {
+			for _, n := range ns {
+				v.vpcOf[n.ID] = n.VPCID
+			}
+		}
+	}
+	return v
+}
+
+type reservationItem struct {
+	ReservationID string         `xml:"reservationId"`
+	OwnerID       string         `xml:"ownerId"`
+	Groups        []groupItem    `xml:"groupSet>item"`
+	Instances     []instanceItem `xml:"instancesSet>item"`
+}
+
+// reservations groups instance items by reservation, keeping the order of
+// first appearance, and numbers amiLaunchIndex by launch time.
+func reservations(owner string, items []instanceItem) []reservationItem {
+	var out []reservationItem
+	idx := map[string]int{}
+	for _, it := range items {
+		i, ok := idx[it.reservation]
+		if !ok {
+			i = len(out)
+			idx[it.reservation] = i
+			out = append(out, reservationItem{ReservationID: it.reservation, OwnerID: owner})
+		}
+		out[i].Instances = append(out[i].Instances, it)
+	}
+	for i := range out {
+		ins := out[i].Instances
+		order := make([]int, len(ins))
+		for j := range order {
+			order[j] = j
+		}
+		sort.SliceStable(order, func(a, b int) bool {
+			if ins[order[a]].created != ins[order[b]].created {
+				return ins[order[a]].created < ins[order[b]].created
+			}
+			return ins[order[a]].InstanceID < ins[order[b]].InstanceID
+		})
+		for n, j := range order {
+			ins[j].AmiLaunchIndex = n
+		}
+	}
+	return out
+}
+
+// reservationID derives the reservation id of a launch from its client
+// token, so a retried launch answers with the same reservation.
+func reservationID(account, token string) string {
+	h := sha256.Sum256([]byte(account + "\x00" + token))
+	return pReservation + "-0" + hex.EncodeToString(h[:])[:16]
+}
+
+var instanceFields = fields[instanceItem]{
+	"instance-id":         func(x instanceItem) []string { return one(x.InstanceID) },
+	"instance-state-name": func(x instanceItem) []string { return one(x.State.Name) },
+	"instance-state-code": func(x instanceItem) []string { return one(strconv.Itoa(x.State.Code)) },
+	"instance-type":       func(x instanceItem) []string { return one(x.InstanceType) },
+	"availability-zone":   func(x instanceItem) []string { return one(x.AvailabilityZone) },
+	"image-id":            func(x instanceItem) []string { return one(x.ImageID) },
+	"key-name":            func(x instanceItem) []string { return one(x.KeyName) },
+	"ip-address":          func(x instanceItem) []string { return one(x.IPAddress) },
+	"private-ip-address":  func(x instanceItem) []string { return one(x.PrivateIPAddress) },
+	"dns-name":            func(x instanceItem) []string { return one(x.DNSName) },
+	"private-dns-name":    func(x instanceItem) []string { return one(x.PrivateDNSName) },
+	"vpc-id":              func(x instanceItem) []string { return one(x.VpcID) },
+	"subnet-id":           func(x instanceItem) []string { return one(x.SubnetID) },
+	"reservation-id":      func(x instanceItem) []string { return one(x.reservation) },
+	"client-token":        func(x instanceItem) []string { return one(x.ClientToken) },
+	"launch-time":         func(x instanceItem) []string { return one(x.LaunchTime) },
+	"architecture":        func(x instanceItem) []string { return one(x.Architecture) },
+	"root-device-type":    func(x instanceItem) []string { return one(x.RootDeviceType) },
+	"root-device-name":    func(x instanceItem) []string { return one(x.RootDeviceName) },
+	"tenancy":             func(x instanceItem) []string { return one(x.Tenancy) },
+	"group-id":            groupIDsOf,
+	"instance.group-id":   groupIDsOf,
+	"group-name":          groupNamesOf,
+	"instance.group-name": groupNamesOf,
+	"block-device-mapping.volume-id": func(x instanceItem) []string {
+		var out []string
+		for _, b := range x.BlockDevices {
+			out = append(out, b.Ebs.VolumeID)
+		}
+		return out
+	},
+}
+
+func groupIDsOf(x instanceItem) []string {
+	var out []string
+	for _, g := range x.Groups {
+		out = append(out, g.GroupID)
+	}
+	return out
+}
+
+func groupNamesOf(x instanceItem) []string {
+	var out []string
+	for _, g := range x.Groups {
+		out = append(out, g.GroupName)
+	}
+	return out
+}
+
+func tagsOfItem(x instanceItem) translate.Tags {
+	t := translate.Tags{}
+	for _, kv := range x.Tags {
+		t[kv.Key] = kv.Value
+	}
+	return t
+}
+
+// instancesByID fetches the instances named by InstanceId.N (all if none)
+// and fails with InvalidInstanceID.NotFound for a missing one.
+func (s *server) instancesByID(r *request, ec2IDs []string) ([]translate.Instance, error) {
+	ids, err := csIDs(pInstance, translate.ResInstance, ec2IDs)
+	if err != nil {
+		return nil, err
+	}
+	insts, err := s.svc.Instances(r.ctx, translate.InstanceQuery{IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return insts, nil
+	}
+	have := map[string]bool{}
+	for _, in := range insts {
+		have[strings.ToLower(in.ID)] = true
+	}
+	var missing []string
+	for i, id := range ids {
+		if !have[id] {
+			missing = append(missing, ec2IDs[i])
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &translate.Error{Kind: translate.NotFound, Resource: translate.ResInstance, ID: strings.Join(missing, ", ")}
+	}
+	return insts, nil
+}
+
+type describeInstancesResp struct {
+	meta
+	Reservations []reservationItem `xml:"reservationSet>item"`
+	NextToken    string            `xml:"nextToken,omitempty"`
+}
+
+func (s *server) describeInstances(r *request) (response, error) {
+	ids := r.q.list("InstanceId")
+	if len(ids) > 0 && r.q.has("MaxResults") {
+		return nil, apiErr("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults")
+	}
+	pg, err := r.q.paging(5, 1000)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := r.q.filters()
+	if err != nil {
+		return nil, err
+	}
+	insts, err := s.instancesByID(r, ids)
+	if err != nil {
+		return nil, err
+	}
+	v := s.view(r, insts)
+	items := make([]instanceItem, 0, len(insts))
+	for i := range insts {
+		items = append(items, s.toInstanceItem(v, &insts[i]))
+	}
+	items, err = applyFilters(items, fs, instanceFields, tagsOfItem)
+	if err != nil {
+		return nil, err
+	}
+	items, next := paginate(items, func(x instanceItem) string { return x.InstanceID }, pg)
+	return &describeInstancesResp{Reservations: reservations(v.owner, items), NextToken: next}, nil
+}
+
+type runInstancesResp struct {
+	meta
+	reservationItem
+	RequesterID string `xml:"requesterId,omitempty"`
+}
+
+// runInstances launches MinCount..MaxCount instances, all or nothing
+// (translate.Launch with Wait rolls back when fewer than MinCount deploy),
+// idempotent on ClientToken.
+func (s *server) runInstances(r *request) (response, error) {
+	imageID, err := r.q.required("ImageId")
+	if err != nil {
+		return nil, err
+	}
+	spec := translate.LaunchSpec{Wait: true, KeyPair: r.q.str("KeyName"), Tags: translate.Tags{}}
+	if spec.ImageID, err = csID(pImage, translate.ResImage, imageID); err != nil {
+		return nil, err
+	}
+	if spec.MinCount, err = r.q.integer("MinCount", 1); err != nil {
+		return nil, err
+	}
+	if spec.MaxCount, err = r.q.integer("MaxCount", spec.MinCount); err != nil {
+		return nil, err
+	}
+	if spec.MinCount < 1 || spec.MaxCount < spec.MinCount || spec.MaxCount > 100 {
+		return nil, apiErrf("InvalidParameterValue", "Invalid MinCount/MaxCount: %d/%d", spec.MinCount, spec.MaxCount)
+	}
+	off, err := s.launchOffering(r, r.q.str("InstanceType"))
+	if err != nil {
+		return nil, err
+	}
+	spec.OfferingID = off.ID
+	if spec.GroupIDs, err = csIDs(pGroup, translate.ResSecurityGroup, r.q.list("SecurityGroupId")); err != nil {
+		return nil, err
+	}
+	spec.GroupNames = r.q.list("SecurityGroup")
+	if ud := r.q.str("UserData"); ud != "" {
+		if spec.UserData, err = decodeBase64("user data", ud); err != nil {
+			return nil, err
+		}
+	}
+	zoneName := r.q.str("Placement.AvailabilityZone")
+	if sub := r.q.str("SubnetId"); sub != "" {
+		nid, err := csID(pSubnet, translate.ResNetwork, sub)
+		if err != nil {
+			return nil, err
+		}
+		n, err := s.svc.Network(r.ctx, nid)
+		if err != nil {
+			return nil, err
+		}
+		if zoneName != "" && zoneName != n.ZoneName {
+			return nil, apiErrf("InvalidParameterValue", "The subnet '%s' is not in availability zone '%s'.", sub, zoneName)
+		}
+		spec.NetworkIDs = []string{nid}
+		spec.ZoneID = n.ZoneID
+	}
+	if spec.ZoneID == "" {
+		z, err := s.zoneByName(r, zoneName)
+		if err != nil {
+			return nil, err
+		}
+		spec.ZoneID = z.ID
+	}
+	specs, err := r.q.tagSpecs()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := specTags(specs, "instance", "volume"); err != nil {
+		return nil, err
+	}
+	for k, v := range specs["instance"] {
+		spec.Tags[k] = v
+	}
+	spec.VolumeTags = specs["volume"]
+	for _, bd := range r.q.structs("BlockDeviceMapping") {
+		switch bd.str("DeviceName") {
+		case rootDeviceName, "/dev/sda", "/dev/xvda", "/dev/vda":
+			if n, err := bd.integer("Ebs.VolumeSize", 0); err != nil || n < 0 {
+				return nil, apiErr("InvalidParameterValue", "Invalid value for Ebs.VolumeSize")
+			} else {
+				spec.RootDiskGB = int64(n)
+			}
+		default:
+			return nil, apiErrf("InvalidParameterValue", "Block device mapping %s is not supported; only the root device (%s) can be sized.", bd.str("DeviceName"), rootDeviceName)
+		}
+	}
+	token := r.q.str("ClientToken")
+	if token == "" {
+		token = newRequestID()
+	}
+	if len(token) > 64 {
+		return nil, apiErr("InvalidParameterValue", "ClientToken must be at most 64 characters.")
+	}
+	spec.ClientToken = token
+	rid := reservationID(r.principal.AccountID, token)
+	spec.Tags[tagReservation] = rid
+	spec.Tags[tagClientToken] = token
+	insts, err := s.svc.Launch(r.ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	v := s.view(r, insts)
+	items := make([]instanceItem, 0, len(insts))
+	for i := range insts {
+		items = append(items, s.toInstanceItem(v, &insts[i]))
+	}
+	res := reservations(v.owner, items)
+	resp := &runInstancesResp{reservationItem: reservationItem{ReservationID: rid, OwnerID: v.owner}}
+	if len(res) > 0 {
+		resp.reservationItem = res[0]
+		for _, o := range res[1:] {
+			resp.Instances = append(resp.Instances, o.Instances...)
+		}
+	}
+	resp.ReservationID = rid
+	return resp, nil
+}
+
+// launchOffering resolves InstanceType, defaulting to the smallest fixed
+// offering.
+func (s *server) launchOffering(r *request, typ string) (*translate.Offering, error) {
+	if typ != "" {
+		return s.offering(r, typ)
+	}
+	offs, err := s.svc.Offerings(r.ctx)
+	if err != nil {
+		return nil, err
+	}
+	var best *translate.Offering
+	for i := range offs {
+		o := &offs[i]
+		if o.Custom {
+			continue
+		}
+		if best == nil || o.CPUs < best.CPUs || o.CPUs == best.CPUs && o.MemoryMB < best.MemoryMB {
+			best = o
+		}
+	}
+	if best == nil {
+		return nil, apiErr("InvalidParameterValue", "No instance type is available; specify InstanceType.")
+	}
+	return best, nil
+}
+
+type statusDetail struct {
+	Name   string `xml:"name"`
+	Status string `xml:"status"`
+}
+
+type statusSummary struct {
+	Status  string         `xml:"status"`
+	Details []statusDetail `xml:"details>item"`
+}
+
+type instanceStatusItem struct {
+	InstanceID       string        `xml:"instanceId"`
+	AvailabilityZone string        `xml:"availabilityZone"`
+	State            instanceState `xml:"instanceState"`
+	SystemStatus     statusSummary `xml:"systemStatus"`
+	InstanceStatus   statusSummary `xml:"instanceStatus"`
+	tags             []tagItem
+}
+
+type describeInstanceStatusResp struct {
+	meta
+	Statuses  []instanceStatusItem `xml:"instanceStatusSet>item"`
+	NextToken string               `xml:"nextToken,omitempty"`
+}
+
+func (s *server) describeInstanceStatus(r *request) (response, error) {
+	ids := r.q.list("InstanceId")
+	pg, err := r.q.paging(5, 1000)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := r.q.filters()
+	if err != nil {
+		return nil, err
+	}
+	all, err := r.q.boolean("IncludeAllInstances")
+	if err != nil {
+		return nil, err
+	}
+	insts, err := s.instancesByID(r, ids)
+	if err != nil {
+		return nil, err
+	}
+	var items []instanceStatusItem
+	for i := range insts {
+		st := stateOf(&insts[i])
+		if !all && st != stateRunning {
+			continue
+		}
+		sum := statusSummary{Status: "not-applicable"}
+		if st == stateRunning {
+			sum = statusSummary{Status: "ok", Details: []statusDetail{{"reachability", "passed"}}}
+		}
+		items = append(items, instanceStatusItem{InstanceID: ec2ID(pInstance, insts[i].ID),
+			AvailabilityZone: insts[i].ZoneName, State: st, SystemStatus: sum, InstanceStatus: sum,
+			tags: tagSet(insts[i].Tags)})
+	}
+	items, err = applyFilters(items, fs, fields[instanceStatusItem]{
+		"availability-zone":      func(x instanceStatusItem) []string { return one(x.AvailabilityZone) },
+		"instance-state-name":    func(x instanceStatusItem) []string { return one(x.State.Name) },
+		"instance-state-code":    func(x instanceStatusItem) []string { return one(strconv.Itoa(x.State.Code)) },
+		"system-status.status":   func(x instanceStatusItem) []string { return one(x.SystemStatus.Status) },
+		"instance-status.status": func(x instanceStatusItem) []string { return one(x.InstanceStatus.Status) },
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	items, next := paginate(items, func(x instanceStatusItem) string { return x.InstanceID }, pg)
+	return &describeInstanceStatusResp{Statuses: items, NextToken: next}, nil
+}

@@ -1,0 +1,55 @@
+package ec2compat
+
+import (
+	"encoding/base64"
+	"sort"
+	"strings"
+)
+
+// page is the decoded MaxResults/NextToken of a paged Describe call.
+type page struct {
+	max   int    // 0 = everything
+	after string // the last key of the previous page
+}
+
+const tokenPrefix = "cg1:"
+
+// paging decodes MaxResults and NextToken. MaxResults must lie in
+// [min, max]; a NextToken must be one the gateway issued.
+func (q query) paging(minResults, maxResults int) (page, error) {
+	var p page
+	if q.str("MaxResults") != "" {
+		n, err := q.integer("MaxResults", 0)
+		if err != nil || n < minResults || n > maxResults {
+			return p, apiErrf("InvalidParameterValue",
+				"Value ( %s ) for parameter maxResults is invalid. Expecting a value between %d and %d.",
+				q.str("MaxResults"), minResults, maxResults)
+		}
+		p.max = n
+	}
+	if t := q.str("NextToken"); t != "" {
+		b, err := base64.RawURLEncoding.DecodeString(t)
+		if err != nil || !strings.HasPrefix(string(b), tokenPrefix) {
+			return p, apiErr("InvalidParameterValue", "The NextToken value is invalid.")
+		}
+		p.after = strings.TrimPrefix(string(b), tokenPrefix)
+	}
+	return p, nil
+}
+
+// paginate sorts items by key and returns one page plus the token for the
+// next one ("" at the end). Tokens carry the last key, so pages stay
+// consistent without server state even when items come and go.
+func paginate[T any](items []T, key func(T) string, p page) ([]T, string) {
+	sort.SliceStable(items, func(i, j int) bool { return key(items[i]) < key(items[j]) })
+	start := 0
+	if p.after != "" {
+		start = sort.Search(len(items), func(i int) bool { return key(items[i]) > p.after })
+	}
+	items = items[start:]
+	if p.max == 0 || len(items) <= p.max {
+		return items, ""
+	}
+	items = items[:p.max]
+	return items, base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + key(items[len(items)-1])))
+}

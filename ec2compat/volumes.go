@@ -1,0 +1,360 @@
+package ec2compat
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/cloudgate/cloudgate/translate"
+)
+
+type attachmentItem struct {
+	VolumeID            string `xml:"volumeId"`
+	InstanceID          string `xml:"instanceId"`
+	Device              string `xml:"device"`
+	Status              string `xml:"status"`
+	AttachTime          string `xml:"attachTime,omitempty"`
+	DeleteOnTermination bool   `xml:"deleteOnTermination"`
+}
+
+type volumeItem struct {
+	VolumeID         string           `xml:"volumeId"`
+	Size             int64            `xml:"size"`
+	SnapshotID       string           `xml:"snapshotId"`
+	AvailabilityZone string           `xml:"availabilityZone"`
+	Status           string           `xml:"status"`
+	CreateTime       string           `xml:"createTime,omitempty"`
+	Attachments      []attachmentItem `xml:"attachmentSet>item"`
+	VolumeType       string           `xml:"volumeType"`
+	Encrypted        bool             `xml:"encrypted"`
+	MultiAttach      bool             `xml:"multiAttachEnabled"`
+	Tags             []tagItem        `xml:"tagSet>item"`
+	tags             translate.Tags
+}
+
+// volumeStatus maps a CloudStack volume to an EC2 volume state.
+func volumeStatus(v *translate.Volume) string {
+	switch strings.ToLower(v.State) {
+	case "creating", "allocating", "uploadop", "uploaded", "notuploaded", "uploadinprogress":
+		return "creating"
+	case "destroy", "expunging", "expunged":
+		return "deleting"
+	case "uploaderror", "uploadabandoned", "error":
+		return "error"
+	}
+	if v.InstanceID != "" {
+		return "in-use"
+	}
+	return "available"
+}
+
+// deviceName names CloudStack device ids EC2-style: 0 is the root
+// (/dev/sda1), n is /dev/sd + the n-th letter.
+func deviceName(id int64, root bool) string {
+	if root || id == 0 {
+		return rootDeviceName
+	}
+	if id < 26 {
+		return "/dev/sd" + string(rune('a'+id))
+	}
+	return "/dev/sd" + strconv.FormatInt(id, 10)
+}
+
+func toVolumeItem(v *translate.Volume) volumeItem {
+	it := volumeItem{VolumeID: ec2ID(pVolume, v.ID), Size: v.SizeGB, SnapshotID: ec2ID(pSnapshot, v.SnapshotID),
+		AvailabilityZone: v.ZoneName, Status: volumeStatus(v), CreateTime: ts(v.Created),
+		VolumeType: "standard", Tags: tagSet(v.Tags), tags: v.Tags}
+	if v.InstanceID != "" {
+		at := v.Attached
+		if at.IsZero() {
+			at = v.Created
+		}
+		it.Attachments = []attachmentItem{{VolumeID: it.VolumeID, InstanceID: ec2ID(pInstance, v.InstanceID),
+			Device: deviceName(v.DeviceID, v.Type == "ROOT"), Status: "attached", AttachTime: ts(at),
+			DeleteOnTermination: v.Type == "ROOT"}}
+	}
+	return it
+}
+
+type createVolumeResp struct {
+	meta
+	volumeItem
+}
+
+func (s *server) oneVolume(r *request) (*translate.Volume, error) {
+	id, err := r.q.required("VolumeId")
+	if err != nil {
+		return nil, err
+	}
+	cid, err := csID(pVolume, translate.ResVolume, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.svc.Volume(r.ctx, cid)
+}
+
+// createVolume creates a data volume of Size GiB (or from SnapshotId) in
+// AvailabilityZone.
+func (s *server) createVolume(r *request) (response, error) {
+	spec := translate.VolumeSpec{}
+	size, err := r.q.integer("Size", 0)
+	if err != nil || size < 0 || size > 16384 {
+		return nil, apiErrf("InvalidParameterValue", "Invalid value '%s' for Size", r.q.str("Size"))
+	}
+	spec.SizeGB = int64(size)
+	if snap := r.q.str("SnapshotId"); snap != "" {
+		if spec.SnapshotID, err = csID(pSnapshot, translate.ResSnapshot, snap); err != nil {
+			return nil, err
+		}
+	} else if size == 0 {
+		return nil, apiErr("MissingParameter", "The request must contain the parameter size or snapshotId")
+	}
+	az, err := r.q.required("AvailabilityZone")
+	if err != nil {
+		return nil, err
+	}
+	z, err := s.zoneByName(r, az)
+	if err != nil {
+		return nil, err
+	}
+	spec.ZoneID = z.ID
+	specs, err := r.q.tagSpecs()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := specTags(specs, "volume"); err != nil {
+		return nil, err
+	}
+	spec.Tags = specs["volume"]
+	if n := spec.Tags["Name"]; n != "" {
+		spec.Name = n
+	}
+	v, job, err := s.svc.CreateVolume(r.ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.wait(r.ctx, job); err != nil {
+		return nil, err
+	}
+	if cur, err := s.svc.Volume(r.ctx, v.ID); err == nil {
+		v = cur
+	}
+	return &createVolumeResp{volumeItem: toVolumeItem(v)}, nil
+}
+
+func (s *server) deleteVolume(r *request) (response, error) {
+	v, err := s.oneVolume(r)
+	if err != nil {
+		return nil, err
+	}
+	if v.InstanceID != "" {
+		return nil, &translate.Error{Kind: translate.InUse, Resource: translate.ResVolume,
+			Message: "Volume " + ec2ID(pVolume, v.ID) + " is currently attached to " + ec2ID(pInstance, v.InstanceID)}
+	}
+	if err := s.svc.DeleteVolume(r.ctx, v.ID); err != nil {
+		return nil, err
+	}
+	return ok()
+}
+
+type describeVolumesResp struct {
+	meta
+	Volumes   []volumeItem `xml:"volumeSet>item"`
+	NextToken string       `xml:"nextToken,omitempty"`
+}
+
+func (s *server) describeVolumes(r *request) (response, error) {
+	fs, err := r.q.filters()
+	if err != nil {
+		return nil, err
+	}
+	ids := r.q.list("VolumeId")
+	if len(ids) > 0 && r.q.has("MaxResults") {
+		return nil, apiErr("InvalidParameterCombination", "The parameter volumeSet cannot be used with the parameter maxResults")
+	}
+	pg, err := r.q.paging(5, 500)
+	if err != nil {
+		return nil, err
+	}
+	cids, err := csIDs(pVolume, translate.ResVolume, ids)
+	if err != nil {
+		return nil, err
+	}
+	vols, err := s.svc.Volumes(r.ctx, translate.VolumeQuery{IDs: cids})
+	if err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	var items []volumeItem
+	for i := range vols {
+		found[strings.ToLower(vols[i].ID)] = true
+		items = append(items, toVolumeItem(&vols[i]))
+	}
+	for i, c := range cids {
+		if !found[c] {
+			return nil, &translate.Error{Kind: translate.NotFound, Resource: translate.ResVolume, ID: ids[i]}
+		}
+	}
+	items, err = applyFilters(items, fs, fields[volumeItem]{
+		"volume-id":         func(x volumeItem) []string { return one(x.VolumeID) },
+		"status":            func(x volumeItem) []string { return one(x.Status) },
+		"size":              func(x volumeItem) []string { return one(strconv.FormatInt(x.Size, 10)) },
+		"availability-zone": func(x volumeItem) []string { return one(x.AvailabilityZone) },
+		"snapshot-id":       func(x volumeItem) []string { return one(x.SnapshotID) },
+		"volume-type":       func(x volumeItem) []string { return one(x.VolumeType) },
+		"create-time":       func(x volumeItem) []string { return one(x.CreateTime) },
+		"encrypted":         func(x volumeItem) []string { return one(boolStr(x.Encrypted)) },
+		"attachment.instance-id": func(x volumeItem) []string {
+			var out []string
+			for _, a := range x.Attachments {
+				out = append(out, a.InstanceID)
+			}
+			return out
+		},
+		"attachment.device": func(x volumeItem) []string {
+			var out []string
+			for _, a := range x.Attachments {
+				out = append(out, a.Device)
+			}
+			return out
+		},
+		"attachment.status": func(x volumeItem) []string {
+			var out []string
+			for _, a := range x.Attachments {
+				out = append(out, a.Status)
+			}
+			return out
+		},
+		"attachment.delete-on-termination": func(x volumeItem) []string {
+			var out []string
+			for _, a := range x.Attachments {
+				out = append(out, boolStr(a.DeleteOnTermination))
+			}
+			return out
+		},
+	}, func(x volumeItem) translate.Tags { return x.tags })
+	if err != nil {
+		return nil, err
+	}
+	items, next := paginate(items, func(x volumeItem) string { return x.VolumeID }, pg)
+	return &describeVolumesResp{Volumes: items, NextToken: next}, nil
+}
+
+type attachResp struct {
+	meta
+	attachmentItem
+}
+
+// attachVolume attaches at the next free device; the Device parameter is
+// echoed in the answer, but CloudStack picks the slot (DescribeVolumes
+// shows the real one).
+func (s *server) attachVolume(r *request) (response, error) {
+	v, err := s.oneVolume(r)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.oneInstance(r)
+	if err != nil {
+		return nil, err
+	}
+	if v.InstanceID != "" {
+		return nil, &translate.Error{Kind: translate.InUse, Resource: translate.ResVolume,
+			Message: "vol '" + ec2ID(pVolume, v.ID) + "' is already attached to an instance"}
+	}
+	job, err := s.svc.AttachVolume(r.ctx, v.ID, in.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.wait(r.ctx, job); err != nil {
+		return nil, err
+	}
+	resp := &attachResp{attachmentItem: attachmentItem{VolumeID: ec2ID(pVolume, v.ID), InstanceID: ec2ID(pInstance, in.ID),
+		Device: r.q.str("Device"), Status: "attaching", AttachTime: ts(s.opts.Now())}}
+	if cur, err := s.svc.Volume(r.ctx, v.ID); err == nil && cur.InstanceID != "" {
+		resp.Status = "attached"
+		if resp.Device == "" {
+			resp.Device = deviceName(cur.DeviceID, false)
+		}
+	}
+	return resp, nil
+}
+
+func (s *server) detachVolume(r *request) (response, error) {
+	v, err := s.oneVolume(r)
+	if err != nil {
+		return nil, err
+	}
+	if v.InstanceID == "" {
+		return nil, &translate.Error{Kind: translate.FailedPrecondition, Resource: translate.ResVolume,
+			Message: "Volume '" + ec2ID(pVolume, v.ID) + "' is in the 'available' state."}
+	}
+	if v.Type == "ROOT" {
+		return nil, apiErr("OperationNotPermitted", "The root volume of an instance cannot be detached.")
+	}
+	job, err := s.svc.DetachVolume(r.ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.wait(r.ctx, job); err != nil {
+		return nil, err
+	}
+	resp := &attachResp{attachmentItem: attachmentItem{VolumeID: ec2ID(pVolume, v.ID), InstanceID: ec2ID(pInstance, v.InstanceID),
+		Device: deviceName(v.DeviceID, false), Status: "detaching", AttachTime: ts(v.Attached)}}
+	if cur, err := s.svc.Volume(r.ctx, v.ID); err == nil && cur.InstanceID == "" {
+		resp.Status = "detached"
+	}
+	return resp, nil
+}
+
+type volumeModification struct {
+	VolumeID          string `xml:"volumeId"`
+	ModificationState string `xml:"modificationState"`
+	TargetSize        int64  `xml:"targetSize"`
+	TargetVolumeType  string `xml:"targetVolumeType"`
+	OriginalSize      int64  `xml:"originalSize"`
+	OriginalType      string `xml:"originalVolumeType"`
+	Progress          int    `xml:"progress"`
+	StartTime         string `xml:"startTime"`
+	EndTime           string `xml:"endTime,omitempty"`
+}
+
+type modifyVolumeResp struct {
+	meta
+	Modification volumeModification `xml:"volumeModification"`
+}
+
+// modifyVolume grows a volume (Size only; types and IOPS do not exist in
+// CloudStack).
+func (s *server) modifyVolume(r *request) (response, error) {
+	v, err := s.oneVolume(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"VolumeType", "Iops", "Throughput", "MultiAttachEnabled"} {
+		if r.q.has(k) {
+			return nil, apiErrf("UnsupportedOperation", "Modifying %s is not supported by this cloud.", k)
+		}
+	}
+	size, err := r.q.integer("Size", 0)
+	if err != nil || size <= 0 {
+		return nil, apiErr("InvalidParameterValue", "ModifyVolume needs a positive Size.")
+	}
+	if int64(size) < v.SizeGB {
+		return nil, apiErrf("InvalidParameterValue", "New size (%d) cannot be smaller than the current size (%d).", size, v.SizeGB)
+	}
+	start := s.opts.Now()
+	mod := volumeModification{VolumeID: ec2ID(pVolume, v.ID), TargetSize: int64(size), TargetVolumeType: "standard",
+		OriginalSize: v.SizeGB, OriginalType: "standard", StartTime: ts(start), ModificationState: "modifying"}
+	if int64(size) != v.SizeGB {
+		job, err := s.svc.ResizeVolume(r.ctx, v.ID, int64(size))
+		if err != nil {
+			return nil, err
+		}
+		if err := s.wait(r.ctx, job); err != nil {
+			return nil, err
+		}
+	}
+	if cur, err := s.svc.Volume(r.ctx, v.ID); err == nil && cur.SizeGB == int64(size) {
+		mod.ModificationState, mod.Progress, mod.EndTime = "completed", 100, ts(s.opts.Now())
+	}
+	return &modifyVolumeResp{Modification: mod}, nil
+}
