@@ -1,0 +1,288 @@
+package gcecompat
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/cloudgate/cloudgate/translate"
+	"github.com/gin-gonic/gin"
+)
+
+// Disks are CloudStack volumes. A data volume's disk name is its volume
+// name; a ROOT volume is the instance's boot disk and is named after the
+// instance, as GCE names boot disks.
+
+func diskName(v translate.Volume) string {
+	if v.Type == "ROOT" && v.InstanceName != "" {
+		return v.InstanceName
+	}
+	return v.Name
+}
+
+var diskStatus = map[string]string{
+	"Allocated": "READY", "Ready": "READY", "Creating": "CREATING", "Uploaded": "READY",
+	"Resizing": "RESTORING", "Migrating": "RESTORING", "Snapshotting": "READY",
+	"Destroy": "DELETING", "Expunging": "DELETING", "Expunged": "DELETING",
+}
+
+func (d *wireDisk) sortName() string { return d.Name }
+func (d *wireDisk) sortTime() string { return d.CreationTimestamp }
+
+type disk struct {
+	vol  translate.Volume
+	zone string
+}
+
+// diskByName finds a disk in a zone. NotFound if none.
+func (s *server) diskByName(ctx context.Context, project, zoneName, name string) (*disk, error) {
+	zone, err := s.zoneByName(ctx, project, zoneName)
+	if err != nil {
+		return nil, err
+	}
+	vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{ZoneID: zone.ID})
+	if err != nil {
+		return nil, err
+	}
+	var root *translate.Volume
+	for i := range vols {
+		v := vols[i]
+		if v.ZoneID != zone.ID || diskStatus[v.State] == "DELETING" {
+			continue
+		}
+		if v.Type != "ROOT" && v.Name == name {
+			return &disk{vol: v, zone: zoneName}, nil
+		}
+		if v.Type == "ROOT" && diskName(v) == name {
+			root = &vols[i]
+		}
+	}
+	if root != nil {
+		return &disk{vol: *root, zone: zoneName}, nil
+	}
+	return nil, notFound(translate.ResVolume, "projects/"+project+"/zones/"+zoneName+"/disks/"+name)
+}
+
+func (s *server) wireDisk(project, zone string, v *translate.Volume, offs []translate.DiskOffering) *wireDisk {
+	name := diskName(*v)
+	status := diskStatus[v.State]
+	if status == "" {
+		status = "READY"
+	}
+	labels := v.Tags.User()
+	d := &wireDisk{
+		Kind: "compute#disk", ID: numericID(v.ID), Name: name, Description: v.Tags[tagDesc],
+		CreationTimestamp: timestamp(v.Created), SizeGb: strconv.FormatInt(v.SizeGB, 10),
+		Zone: s.zoneLink(project, zone), Status: status,
+		Type:   s.zonal(project, zone, "diskTypes", diskTypeName(v, offs)),
+		Labels: labels, LabelFingerprint: mapFingerprint(labels), PhysicalBlockSize: "4096",
+		SelfLink: s.zonal(project, zone, "disks", name),
+	}
+	if v.InstanceID != "" && v.InstanceName != "" {
+		d.Users = []string{s.zonal(project, zone, "instances", v.InstanceName)}
+		d.LastAttachTimestamp = timestamp(v.Attached)
+	}
+	return d
+}
+
+func (s *server) allDisks(ctx context.Context, project, zoneID string) ([]scoped[*wireDisk], error) {
+	zones, _, err := s.zoneNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	offs, err := s.svc.DiskOfferings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{ZoneID: zoneID})
+	if err != nil {
+		return nil, err
+	}
+	var out []scoped[*wireDisk]
+	for i := range vols {
+		v := &vols[i]
+		if diskStatus[v.State] == "DELETING" || (zoneID != "" && v.ZoneID != zoneID) {
+			continue
+		}
+		zone := zones[v.ZoneID]
+		out = append(out, scoped[*wireDisk]{scope: "zones/" + zone, item: s.wireDisk(project, zone, v, offs)})
+	}
+	return out, nil
+}
+
+func (s *server) listDisks(c *gin.Context) (any, error) {
+	lp, err := parseListParams(c)
+	if err != nil {
+		return nil, err
+	}
+	ctx, project := c.Request.Context(), c.Param("project")
+	zone, err := s.zoneByName(ctx, project, c.Param("zone"))
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.allDisks(ctx, project, zone.ID)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]*wireDisk, 0, len(all))
+	for _, it := range all {
+		items = append(items, it.item)
+	}
+	pg, next := page(items, lp)
+	return s.list("compute#diskList", s.zoneLink(project, c.Param("zone"))+"/disks", pg, next), nil
+}
+
+func (s *server) aggregatedDisks(c *gin.Context) (any, error) {
+	lp, err := parseListParams(c)
+	if err != nil {
+		return nil, err
+	}
+	project := c.Param("project")
+	all, err := s.allDisks(c.Request.Context(), project, "")
+	if err != nil {
+		return nil, err
+	}
+	return aggregate("compute#diskAggregatedList", s.projectLink(project)+"/aggregated/disks", "disks", all, lp), nil
+}
+
+func (s *server) getDisk(c *gin.Context) (any, error) {
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	d, err := s.diskByName(ctx, project, zone, c.Param("disk"))
+	if err != nil {
+		return nil, err
+	}
+	offs, err := s.svc.DiskOfferings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.wireDisk(project, zone, &d.vol, offs), nil
+}
+
+type diskInsert struct {
+	Name           string            `json:"name"`
+	Description    string            `json:"description"`
+	SizeGb         int64String       `json:"sizeGb"`
+	Type           string            `json:"type"`
+	SourceSnapshot string            `json:"sourceSnapshot"`
+	SourceImage    string            `json:"sourceImage"`
+	Labels         map[string]string `json:"labels"`
+}
+
+func (s *server) insertDisk(c *gin.Context) (any, error) {
+	var req diskInsert
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	if err := checkName("resource.name", req.Name); err != nil {
+		return nil, err
+	}
+	ctx, project, zoneName := c.Request.Context(), c.Param("project"), c.Param("zone")
+	zone, err := s.zoneByName(ctx, project, zoneName)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.diskByName(ctx, project, zoneName, req.Name); err == nil {
+		return nil, translate.Errorf(translate.AlreadyExists, translate.ResVolume, req.Name,
+			"The resource 'projects/%s/zones/%s/disks/%s' already exists", project, zoneName, req.Name)
+	} else if !isNotFound(err) {
+		return nil, err
+	}
+	if req.SourceImage != "" {
+		return nil, unimplementedf("Disks cannot be created from images on CloudStack; create an instance from the image instead.")
+	}
+	off, _, err := s.resolveDiskType(ctx, project, zoneName, req.Type)
+	if err != nil {
+		return nil, err
+	}
+	spec := translate.VolumeSpec{Name: req.Name, ZoneID: zone.ID, DiskOfferingID: off.ID, SizeGB: int64(req.SizeGb), Tags: translate.Tags{}}
+	if spec.SizeGB == 0 && off.Custom && req.SourceSnapshot == "" {
+		spec.SizeGB = 10
+	}
+	if !off.Custom {
+		spec.SizeGB = 0
+	}
+	if req.SourceSnapshot != "" {
+		snap, err := s.snapshotByName(ctx, project, lastSegment(req.SourceSnapshot))
+		if err != nil {
+			return nil, err
+		}
+		spec.SnapshotID = snap.ID
+	}
+	for k, v := range req.Labels {
+		spec.Tags[k] = v
+	}
+	if req.Description != "" {
+		spec.Tags[tagDesc] = req.Description
+	}
+	vol, job, err := s.svc.CreateVolume(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	key := ""
+	if vol != nil {
+		key = vol.ID
+	}
+	return s.done(c, newOp("insert", zoneName, "disks", req.Name, key, job))
+}
+
+func (s *server) deleteDisk(c *gin.Context) (any, error) {
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	d, err := s.diskByName(ctx, project, zone, c.Param("disk"))
+	if err != nil {
+		return nil, err
+	}
+	if d.vol.InstanceID != "" {
+		return nil, translate.Errorf(translate.InUse, translate.ResVolume, d.vol.ID,
+			"The disk resource 'projects/%s/zones/%s/disks/%s' is already being used by 'projects/%s/zones/%s/instances/%s'",
+			project, zone, diskName(d.vol), project, zone, d.vol.InstanceName)
+	}
+	if err := s.svc.DeleteVolume(ctx, d.vol.ID); err != nil {
+		return nil, err
+	}
+	return s.done(c, newOp("delete", zone, "disks", diskName(d.vol), d.vol.ID))
+}
+
+func (s *server) resizeDisk(c *gin.Context) (any, error) {
+	var req struct {
+		SizeGb int64String `json:"sizeGb"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	d, err := s.diskByName(ctx, project, zone, c.Param("disk"))
+	if err != nil {
+		return nil, err
+	}
+	if int64(req.SizeGb) <= d.vol.SizeGB {
+		return nil, invalid("Invalid value for field 'sizeGb': '%d'. New disk size must be larger than the current size (%d GB).", req.SizeGb, d.vol.SizeGB)
+	}
+	job, err := s.svc.ResizeVolume(ctx, d.vol.ID, int64(req.SizeGb))
+	if err != nil {
+		return nil, err
+	}
+	return s.done(c, newOp("resize", zone, "disks", diskName(d.vol), d.vol.ID, job))
+}
+
+func (s *server) createSnapshot(c *gin.Context) (any, error) {
+	var req struct {
+		Name        string            `json:"name"`
+		Description string            `json:"description"`
+		Labels      map[string]string `json:"labels"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	d, err := s.diskByName(ctx, project, zone, c.Param("disk"))
+	if err != nil {
+		return nil, err
+	}
+	if req.Name == "" {
+		req.Name = gceName(diskName(d.vol) + "-" + strconv.FormatInt(timeNowMillis(), 36))
+	}
+	job, err := s.startSnapshot(ctx, project, d, req.Name, req.Description, req.Labels)
+	if err != nil {
+		return nil, err
+	}
+	return s.done(c, newOp("createSnapshot", zone, "disks", diskName(d.vol), d.vol.ID, job))
+}

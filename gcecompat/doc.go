@@ -1,0 +1,83 @@
+// Package gcecompat serves the Google Compute Engine v1 REST API (the
+// subset that gcloud and google.golang.org/api/compute/v1 use) over a
+// *translate.Service, so that unmodified GCE clients drive a CloudStack
+// cloud.
+//
+// Register adds every route of routes.go under /compute/v1/projects/… and
+// the batch endpoint POST /batch/compute/v1 to a gin router. Handlers
+// return (value, error); the adapter in server.go authenticates the caller
+// (Options.Authenticate), checks the project and encodes the answer, and
+// errors.go holds the one table from error Kind to Google error format.
+//
+// # Projects, regions and zones
+//
+// The GCE project is the caller's Principal.Project (the CloudStack
+// account, lower-cased); any other project is 403 forbidden, except that
+// public image projects (debian-cloud, ubuntu-os-cloud, … see
+// Options.ImageProjects) are readable by everyone and image lists of
+// unknown projects are empty. The gateway has one region
+// (Options.Region, default "local1") holding every CloudStack zone; zone
+// names are the CloudStack zone names lower-cased with other characters
+// replaced by '-'.
+//
+// # Identifiers
+//
+// GCE names are CloudStack names (instances, volumes, snapshots) or are
+// derived from them (offerings, disk offerings, templates, zones). Numeric
+// ids are the first 63 bits of SHA-256 of the CloudStack UUID, so every
+// replica computes the same id. Fingerprints are base64 hashes of the
+// content they protect (labels, metadata, tags) and are checked on set*
+// calls: a stale fingerprint is 412 conditionNotMet.
+//
+// # Operations
+//
+// An operation's name is "operation-" + base32 of its type, scope (zone,
+// region or global), target collection, name and UUID, insert time and the
+// CloudStack async job ids behind it (operations.go). Nothing is stored:
+// get and wait decode the name and ask CloudStack for the jobs' state, so
+// any replica, or a restarted gateway, answers them. Synchronous changes
+// get an operation without jobs, which is DONE at once. A failed job makes
+// the operation DONE with error.errors[].code (ZONE_RESOURCE_POOL_EXHAUSTED
+// for insufficient capacity, QUOTA_EXCEEDED for limits, …) and
+// httpErrorStatusCode. wait blocks up to 30s. Operation lists are built
+// from CloudStack's listAsyncJobs.
+//
+// # Instances
+//
+// Instances are VMs. The machine type is a fixed service offering
+// (gceName of its name) or custom-CPUS-MEMORY on a custom offering (common
+// GCE predefined names such as e2-small also map to the custom offering).
+// The boot disk comes from initializeParams.sourceImage (image, family or
+// zonal imageFamilyView, in any visible project); further disks are
+// attached with attachDisk. Labels are the VM's user tags. Network tags,
+// description and metadata are reserved tags (metadata.go);
+// metadata "startup-script" is the CloudStack user data, and the first key
+// in "ssh-keys" is imported as a CloudStack key pair for the VM. Instance
+// lists return metadata without the startup-script value (get has it).
+//
+// # Firewalls
+//
+// Firewalls map onto security groups; see firewalls.go for the design.
+// In short: network tag T is group "gce-tag-T"; a firewall's allow rules
+// go into the groups of its target tags (or "default"); its definition is
+// kept in a marker group "gce-fw-NAME". CloudStack groups cannot express
+// deny rules or priorities: "denied" firewalls are accepted, stored and
+// listed, but enforce nothing beyond CloudStack's default deny, and
+// priority is reported only. An instance's groups are fixed at creation,
+// so setTags does not change which firewalls apply to it.
+//
+// # Lists
+//
+// filter= is parsed and evaluated on the JSON form of each item
+// (filter.go): eq/ne with RE2 full matches, =, !=, :, <, >, AND, OR, NOT,
+// parenthesised terms ANDed. maxResults (≤ 500) and pageToken page through
+// the filtered, ordered items; page tokens are stateless offsets. orderBy
+// accepts name and creationTimestamp [desc]. Aggregated lists group items
+// by scope and leave empty scopes out.
+//
+// # Not supported
+//
+// Creating networks, disks from images, global addresses, instance
+// templates, groups, routes and load balancing. Unknown routes answer 404
+// in Google error format.
+package gcecompat

@@ -1,0 +1,618 @@
+package gcecompat
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cloudgate/cloudgate/translate"
+	"github.com/gin-gonic/gin"
+)
+
+// Instances are CloudStack VMs; the GCE name is the VM name. See
+// metadata.go for how tags, metadata and the description are stored.
+
+func (i *wireInstance) sortName() string { return i.Name }
+func (i *wireInstance) sortTime() string { return i.CreationTimestamp }
+
+var instanceStatus = map[string]string{
+	translate.StateStarting:  "STAGING",
+	translate.StateRunning:   "RUNNING",
+	translate.StateStopping:  "STOPPING",
+	translate.StateStopped:   "TERMINATED",
+	translate.StateDestroyed: "TERMINATED",
+	translate.StateExpunging: "STOPPING",
+	translate.StateMigrating: "RUNNING",
+	translate.StateError:     "TERMINATED",
+}
+
+func live(in *translate.Instance) bool {
+	return in.State != translate.StateDestroyed && in.State != translate.StateExpunging
+}
+
+// instanceView is what rendering an instance needs besides the VM.
+type instanceView struct {
+	zones   map[string]string
+	offs    []translate.Offering
+	vols    map[string][]translate.Volume // by instance id
+	project string
+}
+
+func (s *server) loadView(ctx context.Context, project string, withVolumes bool) (*instanceView, error) {
+	zones, _, err := s.zoneNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	offs, err := s.svc.Offerings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := &instanceView{zones: zones, offs: offs, vols: map[string][]translate.Volume{}, project: project}
+	if withVolumes {
+		vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{})
+		if err != nil {
+			return nil, err
+		}
+		for _, vol := range vols {
+			if vol.InstanceID != "" {
+				v.vols[vol.InstanceID] = append(v.vols[vol.InstanceID], vol)
+			}
+		}
+	}
+	return v, nil
+}
+
+func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *string) *wireInstance {
+	zone := v.zones[in.ZoneID]
+	if zone == "" {
+		zone = gceName(in.ZoneName)
+	}
+	p := v.project
+	status := instanceStatus[in.State]
+	if status == "" {
+		status = "PROVISIONING"
+	}
+	if in.JobPending && in.State == translate.StateStarting {
+		status = "PROVISIONING"
+	}
+	ntags := networkTags(in.Tags)
+	labels := in.Tags.User()
+	nic := wireNetworkInterface{
+		Kind: "compute#networkInterface", Name: "nic0", Network: s.global(p, "networks", "default"),
+		NetworkIP: in.PrivateIP, Fingerprint: fingerprint("nic", in.NetworkID, in.PrivateIP), StackType: "IPV4_ONLY",
+		AccessConfigs: []wireAccessConfig{{Kind: "compute#accessConfig", Type: "ONE_TO_ONE_NAT", Name: "External NAT", NatIP: in.PublicIP, NetworkTier: "PREMIUM"}},
+	}
+	if in.NetworkName != "" {
+		nic.Subnetwork = s.regional(p, "subnetworks", gceName(in.NetworkName))
+	}
+	auto := true
+	w := &wireInstance{
+		Kind: "compute#instance", ID: numericID(in.ID), Name: in.Name, Description: in.Tags[tagDesc],
+		CreationTimestamp: timestamp(in.Created),
+		Tags:              wireTags{Items: ntags, Fingerprint: tagsFingerprint(ntags)},
+		MachineType:       s.zonal(p, zone, "machineTypes", machineTypeName(in, v.offs)),
+		Status:            status, Zone: s.zoneLink(p, zone),
+		NetworkInterfaces: []wireNetworkInterface{nic},
+		Disks:             []wireAttachedDisk{},
+		Metadata:          wireMetadataOf(in.Tags, script),
+		Scheduling:        wireScheduling{AutomaticRestart: &auto, OnHostMaintenance: "MIGRATE", ProvisioningModel: "STANDARD"},
+		CPUPlatform:       "CloudStack",
+		Labels:            labels, LabelFingerprint: mapFingerprint(labels),
+		Hostname: in.Hostname, SelfLink: s.zonal(p, zone, "instances", in.Name),
+	}
+	vols := v.vols[in.ID]
+	sort.Slice(vols, func(i, j int) bool {
+		if (vols[i].Type == "ROOT") != (vols[j].Type == "ROOT") {
+			return vols[i].Type == "ROOT"
+		}
+		return vols[i].DeviceID < vols[j].DeviceID
+	})
+	for i, vol := range vols {
+		name := diskName(vol)
+		w.Disks = append(w.Disks, wireAttachedDisk{
+			Kind: "compute#attachedDisk", Type: "PERSISTENT", Mode: "READ_WRITE",
+			Source: s.zonal(p, zone, "disks", name), DeviceName: name, Index: i,
+			Boot: vol.Type == "ROOT", AutoDelete: vol.Type == "ROOT", Interface: "SCSI",
+			DiskSizeGb: strconv.FormatInt(vol.SizeGB, 10),
+		})
+	}
+	w.Fingerprint = fingerprint("instance", in.ID, in.State, in.OfferingID, w.Metadata.Fingerprint, w.LabelFingerprint, w.Tags.Fingerprint)
+	return w
+}
+
+// instanceByName finds a live instance in a zone. NotFound if none.
+func (s *server) instanceByName(ctx context.Context, project, zoneName, name string) (*translate.Instance, *translate.Zone, error) {
+	zone, err := s.zoneByName(ctx, project, zoneName)
+	if err != nil {
+		return nil, nil, err
+	}
+	insts, err := s.svc.Instances(ctx, translate.InstanceQuery{Name: name, ZoneID: zone.ID})
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range insts {
+		if insts[i].Name == name && insts[i].ZoneID == zone.ID && live(&insts[i]) {
+			return &insts[i], zone, nil
+		}
+	}
+	return nil, nil, notFound(translate.ResInstance, "projects/"+project+"/zones/"+zoneName+"/instances/"+name)
+}
+
+func (s *server) listInstances(c *gin.Context) (any, error) {
+	lp, err := parseListParams(c)
+	if err != nil {
+		return nil, err
+	}
+	ctx, project := c.Request.Context(), c.Param("project")
+	zone, err := s.zoneByName(ctx, project, c.Param("zone"))
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.allInstances(ctx, project, zone.ID)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]*wireInstance, 0, len(all))
+	for _, it := range all {
+		items = append(items, it.item)
+	}
+	pg, next := page(items, lp)
+	return s.list("compute#instanceList", s.zoneLink(project, gceName(zone.Name))+"/instances", pg, next), nil
+}
+
+func (s *server) allInstances(ctx context.Context, project, zoneID string) ([]scoped[*wireInstance], error) {
+	insts, err := s.svc.Instances(ctx, translate.InstanceQuery{ZoneID: zoneID})
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.loadView(ctx, project, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []scoped[*wireInstance]
+	for i := range insts {
+		if !live(&insts[i]) {
+			continue
+		}
+		w := s.wireInstance(v, &insts[i], nil)
+		out = append(out, scoped[*wireInstance]{scope: "zones/" + lastSegment(w.Zone), item: w})
+	}
+	return out, nil
+}
+
+func (s *server) aggregatedInstances(c *gin.Context) (any, error) {
+	lp, err := parseListParams(c)
+	if err != nil {
+		return nil, err
+	}
+	project := c.Param("project")
+	all, err := s.allInstances(c.Request.Context(), project, "")
+	if err != nil {
+		return nil, err
+	}
+	return aggregate("compute#instanceAggregatedList", s.projectLink(project)+"/aggregated/instances", "instances", all, lp), nil
+}
+
+func (s *server) getInstance(c *gin.Context) (any, error) {
+	ctx, project := c.Request.Context(), c.Param("project")
+	in, _, err := s.instanceByName(ctx, project, c.Param("zone"), c.Param("instance"))
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.loadView(ctx, project, false)
+	if err != nil {
+		return nil, err
+	}
+	vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: in.ID})
+	if err != nil {
+		return nil, err
+	}
+	v.vols[in.ID] = vols
+	var script *string
+	if in.Tags[tagUserData] != "" {
+		if ud, err := s.svc.UserData(ctx, in.ID); err == nil {
+			str := string(ud)
+			script = &str
+		}
+	}
+	return s.wireInstance(v, in, script), nil
+}
+
+type instanceInsert struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	MachineType string `json:"machineType"`
+	Disks       []struct {
+		Boot             bool   `json:"boot"`
+		Source           string `json:"source"`
+		InitializeParams *struct {
+			SourceImage string      `json:"sourceImage"`
+			DiskSizeGb  int64String `json:"diskSizeGb"`
+			DiskType    string      `json:"diskType"`
+		} `json:"initializeParams"`
+	} `json:"disks"`
+	NetworkInterfaces []struct {
+		Network    string `json:"network"`
+		Subnetwork string `json:"subnetwork"`
+	} `json:"networkInterfaces"`
+	Metadata *reqMetadata      `json:"metadata"`
+	Tags     *wireTags         `json:"tags"`
+	Labels   map[string]string `json:"labels"`
+}
+
+func (s *server) insertInstance(c *gin.Context) (any, error) {
+	var req instanceInsert
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	if err := checkName("resource.name", req.Name); err != nil {
+		return nil, err
+	}
+	ctx, project, zoneName := c.Request.Context(), c.Param("project"), c.Param("zone")
+	zone, err := s.zoneByName(ctx, project, zoneName)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.instanceByName(ctx, project, zoneName, req.Name); err == nil {
+		return nil, translate.Errorf(translate.AlreadyExists, translate.ResInstance, req.Name,
+			"The resource 'projects/%s/zones/%s/instances/%s' already exists", project, zoneName, req.Name)
+	} else if !isNotFound(err) {
+		return nil, err
+	}
+	if req.MachineType == "" {
+		return nil, invalid("Invalid value for field 'resource.machineType': ''. A machine type is required.")
+	}
+	mt, err := s.resolveMachineType(ctx, project, zoneName, req.MachineType)
+	if isNotFound(err) {
+		return nil, invalid("Invalid value for field 'resource.machineType': '%s'. Machine type with name '%s' does not exist in zone '%s'.",
+			req.MachineType, lastSegment(req.MachineType), zoneName)
+	}
+	if err != nil {
+		return nil, err
+	}
+	spec := translate.LaunchSpec{
+		Names: []string{req.Name}, ZoneID: zone.ID, OfferingID: mt.offering.ID,
+		CPUs: mt.cpus, MemoryMB: mt.memoryMB, Tags: translate.Tags{},
+	}
+	// Boot disk.
+	if len(req.Disks) == 0 {
+		return nil, invalid("Invalid value for field 'resource.disks': ''. Boot disk must be specified.")
+	}
+	if len(req.Disks) > 1 {
+		return nil, unimplementedf("Only one (boot) disk can be given at insert; attach further disks with attachDisk.")
+	}
+	boot := req.Disks[0]
+	if boot.InitializeParams == nil || boot.InitializeParams.SourceImage == "" {
+		return nil, unimplementedf("The boot disk must be created from an image (initializeParams.sourceImage).")
+	}
+	img, err := s.resolveImage(ctx, boot.InitializeParams.SourceImage)
+	if err != nil {
+		return nil, err
+	}
+	spec.ImageID = img.img.ID
+	spec.RootDiskGB = int64(boot.InitializeParams.DiskSizeGb)
+	if dt := boot.InitializeParams.DiskType; dt != "" {
+		off, _, err := s.resolveDiskType(ctx, project, zoneName, dt)
+		if err != nil {
+			return nil, err
+		}
+		spec.RootDiskOfferingID = off.ID
+	}
+	// Metadata: startup-script is the user data, the rest reserved tags.
+	md := req.Metadata.asMap()
+	if script, ok := md[startupScript]; ok && script != "" {
+		spec.UserData = []byte(script)
+		spec.Tags[tagUserData] = fingerprint(script)
+	}
+	for k, v := range metadataTags(md) {
+		spec.Tags[k] = v
+	}
+	if keys := md["ssh-keys"]; keys != "" {
+		spec.KeyPair = s.importSSHKey(ctx, keys)
+	}
+	for k, v := range req.Labels {
+		spec.Tags[k] = v
+	}
+	if req.Description != "" {
+		spec.Tags[tagDesc] = req.Description
+	}
+	// Network tags select security groups (see firewalls.go).
+	var ntags []string
+	if req.Tags != nil {
+		ntags = req.Tags.Items
+	}
+	if len(ntags) > 0 {
+		spec.Tags[tagNetTags] = strings.Join(ntags, ",")
+	}
+	if zone.SecurityGroups {
+		groups, err := s.groupsForTags(ctx, ntags)
+		if err != nil {
+			return nil, err
+		}
+		spec.GroupIDs = groups
+	}
+	insts, err := s.svc.Launch(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	o := newOp("insert", zoneName, "instances", req.Name, "")
+	for _, in := range insts {
+		o.Key = in.ID
+		if in.JobID != "" && in.JobPending {
+			o.Jobs = append(o.Jobs, in.JobID)
+		}
+	}
+	return s.done(c, o)
+}
+
+// importSSHKey registers the first key of a GCE ssh-keys value
+// ("user:ssh-rsa AAAA… comment" lines) as a CloudStack key pair named after
+// its fingerprint and returns that name ("" if it cannot be used).
+func (s *server) importSSHKey(ctx context.Context, keys string) string {
+	for _, line := range strings.Split(keys, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if i := strings.IndexByte(line, ':'); i >= 0 && !strings.HasPrefix(line, "ssh-") {
+			line = line[i+1:]
+		}
+		name := "gce-ssh-" + strings.ToLower(strings.NewReplacer("+", "", "/", "", "=", "").Replace(fingerprint(line)))
+		_, err := s.svc.ImportKeyPair(ctx, name, line)
+		if err == nil || translate.KindOf(err) == translate.AlreadyExists {
+			return name
+		}
+		return ""
+	}
+	return ""
+}
+
+// instanceAction runs a job-producing action on a named instance.
+func (s *server) instanceAction(typ string, do func(ctx context.Context, id string) (*translate.Job, error)) handlerFunc {
+	return func(c *gin.Context) (any, error) {
+		ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+		in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))
+		if err != nil {
+			return nil, err
+		}
+		job, err := do(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return s.done(c, newOp(typ, zone, "instances", in.Name, in.ID, job))
+	}
+}
+
+func (s *server) deleteInstance(c *gin.Context) (any, error) {
+	return s.instanceAction("delete", func(ctx context.Context, id string) (*translate.Job, error) {
+		return s.svc.DestroyInstance(ctx, id, true)
+	})(c)
+}
+
+func (s *server) startInstance(c *gin.Context) (any, error) {
+	return s.instanceAction("start", s.svc.StartInstance)(c)
+}
+
+func (s *server) stopInstance(c *gin.Context) (any, error) {
+	return s.instanceAction("stop", func(ctx context.Context, id string) (*translate.Job, error) {
+		return s.svc.StopInstance(ctx, id, false)
+	})(c)
+}
+
+func (s *server) resetInstance(c *gin.Context) (any, error) {
+	return s.instanceAction("reset", s.svc.RebootInstance)(c)
+}
+
+// syncInstanceOp answers a synchronous instance change with a DONE operation.
+func (s *server) syncInstanceOp(c *gin.Context, typ string, in *translate.Instance) (any, error) {
+	return s.done(c, newOp(typ, c.Param("zone"), "instances", in.Name, in.ID))
+}
+
+func (s *server) setMachineType(c *gin.Context) (any, error) {
+	var req struct {
+		MachineType string `json:"machineType"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))
+	if err != nil {
+		return nil, err
+	}
+	mt, err := s.resolveMachineType(ctx, project, zone, req.MachineType)
+	if isNotFound(err) {
+		return nil, invalid("Invalid value for field 'resource.machineType': '%s'. Machine type with name '%s' does not exist in zone '%s'.",
+			req.MachineType, lastSegment(req.MachineType), zone)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if in.State != translate.StateStopped {
+		return nil, translate.Errorf(translate.FailedPrecondition, translate.ResInstance, in.Name,
+			"The resource 'projects/%s/zones/%s/instances/%s' is not ready: the instance must be stopped to change its machine type", project, zone, in.Name)
+	}
+	if err := s.svc.ChangeOffering(ctx, in.ID, mt.offering.ID, mt.cpus, mt.memoryMB); err != nil {
+		return nil, err
+	}
+	return s.syncInstanceOp(c, "setMachineType", in)
+}
+
+func (s *server) setLabels(c *gin.Context) (any, error) {
+	var req struct {
+		Labels           map[string]string `json:"labels"`
+		LabelFingerprint string            `json:"labelFingerprint"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))
+	if err != nil {
+		return nil, err
+	}
+	cur := in.Tags.User()
+	if req.LabelFingerprint != "" && req.LabelFingerprint != mapFingerprint(cur) {
+		return nil, fingerprintMismatch("label")
+	}
+	if err := s.replaceTags(ctx, translate.ResInstance, in.ID, cur, translate.Tags(req.Labels)); err != nil {
+		return nil, err
+	}
+	return s.syncInstanceOp(c, "setLabels", in)
+}
+
+// replaceTags changes a resource's tags from cur to want.
+func (s *server) replaceTags(ctx context.Context, res translate.Resource, id string, cur, want translate.Tags) error {
+	del := translate.Tags{}
+	for k, v := range cur {
+		if _, keep := want[k]; !keep {
+			del[k] = v
+		}
+	}
+	if len(del) > 0 {
+		if err := s.svc.DeleteTags(ctx, res, []string{id}, del); err != nil {
+			return err
+		}
+	}
+	set := translate.Tags{}
+	for k, v := range want {
+		if cur[k] != v {
+			set[k] = v
+		}
+	}
+	if len(set) > 0 {
+		return s.svc.CreateTags(ctx, res, []string{id}, set)
+	}
+	return nil
+}
+
+func (s *server) setMetadata(c *gin.Context) (any, error) {
+	var req reqMetadata
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))
+	if err != nil {
+		return nil, err
+	}
+	if req.Fingerprint != "" && req.Fingerprint != metadataFingerprint(in.Tags) {
+		return nil, fingerprintMismatch("metadata")
+	}
+	md := req.asMap()
+	want := metadataTags(md)
+	script := md[startupScript]
+	if script != "" {
+		want[tagUserData] = fingerprint(script)
+	}
+	if want[tagUserData] != in.Tags[tagUserData] {
+		if err := s.svc.SetUserData(ctx, in.ID, []byte(script)); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.replaceTags(ctx, translate.ResInstance, in.ID, metadataKeys(in.Tags), want); err != nil {
+		return nil, err
+	}
+	return s.syncInstanceOp(c, "setMetadata", in)
+}
+
+func (s *server) setTags(c *gin.Context) (any, error) {
+	var req wireTags
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))
+	if err != nil {
+		return nil, err
+	}
+	if req.Fingerprint != "" && req.Fingerprint != tagsFingerprint(networkTags(in.Tags)) {
+		return nil, fingerprintMismatch("tags")
+	}
+	cur, want := translate.Tags{}, translate.Tags{}
+	if v, ok := in.Tags[tagNetTags]; ok {
+		cur[tagNetTags] = v
+	}
+	if len(req.Items) > 0 {
+		want[tagNetTags] = strings.Join(req.Items, ",")
+	}
+	if err := s.replaceTags(ctx, translate.ResInstance, in.ID, cur, want); err != nil {
+		return nil, err
+	}
+	return s.syncInstanceOp(c, "setTags", in)
+}
+
+func (s *server) attachDisk(c *gin.Context) (any, error) {
+	var req struct {
+		Source     string `json:"source"`
+		DeviceName string `json:"deviceName"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.diskByName(ctx, project, zone, lastSegment(req.Source))
+	if err != nil {
+		return nil, err
+	}
+	job, err := s.svc.AttachVolume(ctx, d.vol.ID, in.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	return s.done(c, newOp("attachDisk", zone, "instances", in.Name, in.ID, job))
+}
+
+func (s *server) detachDisk(c *gin.Context) (any, error) {
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))
+	if err != nil {
+		return nil, err
+	}
+	dev := c.Query("deviceName")
+	vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: in.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vols {
+		if diskName(v) == dev && v.Type != "ROOT" {
+			job, err := s.svc.DetachVolume(ctx, v.ID)
+			if err != nil {
+				return nil, err
+			}
+			return s.done(c, newOp("detachDisk", zone, "instances", in.Name, in.ID, job))
+		}
+	}
+	return nil, invalid("Invalid value for field 'deviceName': '%s'. No attached disk with this device name.", dev)
+}
+
+func (s *server) getSerialPortOutput(c *gin.Context) (any, error) {
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))
+	if err != nil {
+		return nil, err
+	}
+	if p := c.Query("port"); p != "" && p != "1" {
+		return nil, invalid("Invalid value for field 'port': '%s'. Only port 1 is available.", p)
+	}
+	out, err := s.svc.ConsoleOutput(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	start, _ := strconv.ParseInt(c.Query("start"), 10, 64)
+	if start < 0 {
+		start = max(0, int64(len(out))+start)
+	}
+	if start > int64(len(out)) {
+		start = int64(len(out))
+	}
+	return &wireSerialPortOutput{
+		Kind: "compute#serialPortOutput", Contents: out[start:],
+		Start: strconv.FormatInt(start, 10), Next: strconv.Itoa(len(out)),
+		SelfLink: s.zonal(project, zone, "instances", in.Name) + "/serialPort",
+	}, nil
+}

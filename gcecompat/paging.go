@@ -1,0 +1,154 @@
+package gcecompat
+
+import (
+	"encoding/base64"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// listParams are the common query parameters of list calls.
+type listParams struct {
+	filter     filterExpr
+	maxResults int
+	offset     int
+	orderBy    string
+	desc       bool
+	partial    bool // returnPartialSuccess
+}
+
+const defaultMaxResults = 500
+
+func parseListParams(c *gin.Context) (listParams, error) {
+	lp := listParams{maxResults: defaultMaxResults}
+	f, err := parseFilter(c.Query("filter"))
+	if err != nil {
+		return lp, invalid("Invalid value for field 'filter': '%s'. %v", c.Query("filter"), err)
+	}
+	lp.filter = f
+	if m := c.Query("maxResults"); m != "" {
+		n, err := strconv.Atoi(m)
+		if err != nil || n < 0 {
+			return lp, invalid("Invalid value for field 'maxResults': '%s'. Must be a non-negative integer.", m)
+		}
+		if n > 0 && n < defaultMaxResults {
+			lp.maxResults = n
+		}
+	}
+	if t := c.Query("pageToken"); t != "" {
+		off, ok := decodePageToken(t)
+		if !ok {
+			return lp, invalid("Invalid value for field 'pageToken': '%s'.", t)
+		}
+		lp.offset = off
+	}
+	if o := strings.TrimSpace(c.Query("orderBy")); o != "" {
+		fields := strings.Fields(o)
+		switch {
+		case len(fields) == 1 && (fields[0] == "name" || fields[0] == "creationTimestamp"):
+		case len(fields) == 2 && (fields[0] == "name" || fields[0] == "creationTimestamp") && (fields[1] == "desc" || fields[1] == "asc"):
+			lp.desc = fields[1] == "desc"
+		default:
+			return lp, invalid("Invalid value for field 'orderBy': '%s'. Only 'name' and 'creationTimestamp' (optionally with 'desc') are supported.", o)
+		}
+		lp.orderBy = fields[0]
+	}
+	lp.partial = strings.EqualFold(c.Query("returnPartialSuccess"), "true")
+	return lp, nil
+}
+
+// Page tokens are opaque and stateless: base64url("o:" + offset into the
+// filtered, ordered result).
+func encodePageToken(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset)))
+}
+
+func decodePageToken(t string) (int, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(t, "="))
+	if err != nil || !strings.HasPrefix(string(b), "o:") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(b[2:]))
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// item accessors used for ordering.
+type listItem interface {
+	sortName() string
+	sortTime() string
+}
+
+// page filters, orders and slices items; it returns the page and the next
+// page token ("" on the last page).
+func page[T listItem](items []T, lp listParams) ([]T, string) {
+	items = filterItems(items, lp.filter)
+	less := func(a, b T) bool {
+		if lp.orderBy == "creationTimestamp" && a.sortTime() != b.sortTime() {
+			return a.sortTime() < b.sortTime()
+		}
+		return a.sortName() < b.sortName()
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		if lp.desc {
+			return less(items[j], items[i])
+		}
+		return less(items[i], items[j])
+	})
+	if lp.offset >= len(items) {
+		return []T{}, ""
+	}
+	end := lp.offset + lp.maxResults
+	next := ""
+	if end < len(items) {
+		next = encodePageToken(end)
+	} else {
+		end = len(items)
+	}
+	return items[lp.offset:end], next
+}
+
+func (s *server) list(kind, selfLink string, items any, next string) *wireList {
+	return &wireList{Kind: kind, ID: selfLink, Items: items, NextPageToken: next, SelfLink: selfLink}
+}
+
+// scoped is one item of an aggregated list with its scope ("zones/z1").
+type scoped[T listItem] struct {
+	scope string
+	item  T
+}
+
+func (s scoped[T]) sortName() string { return s.scope + "\x00" + s.item.sortName() }
+func (s scoped[T]) sortTime() string { return s.item.sortTime() }
+
+// aggregate pages scoped items and groups them under "items":
+// {"zones/z": {field: [...]}}. Scopes listed in all with no items on the page
+// are left out.
+func aggregate[T listItem](kind, selfLink, field string, items []scoped[T], lp listParams) *wireAggregatedList {
+	// Filter on the items themselves, not the wrapper.
+	var kept []scoped[T]
+	for _, it := range items {
+		if lp.filter == nil || lp.filter.match(jsonValue(it.item)) {
+			kept = append(kept, it)
+		}
+	}
+	lp.filter = nil
+	pg, next := page(kept, lp)
+	out := map[string]any{}
+	groups := map[string][]T{}
+	var order []string
+	for _, it := range pg {
+		if _, ok := groups[it.scope]; !ok {
+			order = append(order, it.scope)
+		}
+		groups[it.scope] = append(groups[it.scope], it.item)
+	}
+	for _, sc := range order {
+		out[sc] = map[string]any{field: groups[sc]}
+	}
+	return &wireAggregatedList{Kind: kind, ID: selfLink, Items: out, NextPageToken: next, SelfLink: selfLink}
+}

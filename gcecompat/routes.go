@@ -1,0 +1,123 @@
+package gcecompat
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// route is one GCE v1 method. Every route authenticates the caller; acc
+// says which :project values the caller may use.
+type route struct {
+	method string
+	path   string // below /compute/v1/projects/:project
+	acc    access
+	h      func(s *server) handlerFunc
+}
+
+// routeTable is the whole GCE surface of the gateway (plus POST
+// /batch/compute/v1, registered in Register).
+var routeTable = []route{
+	// projects
+	{http.MethodGet, "", ownProject, func(s *server) handlerFunc { return s.getProject }},
+	{http.MethodPost, "/setCommonInstanceMetadata", ownProject, func(s *server) handlerFunc { return s.setCommonInstanceMetadata }},
+
+	// regions and zones
+	{http.MethodGet, "/regions", ownProject, func(s *server) handlerFunc { return s.listRegions }},
+	{http.MethodGet, "/regions/:region", ownProject, func(s *server) handlerFunc { return s.getRegion }},
+	{http.MethodGet, "/zones", ownProject, func(s *server) handlerFunc { return s.listZones }},
+	{http.MethodGet, "/zones/:zone", ownProject, func(s *server) handlerFunc { return s.getZone }},
+
+	// machine types and disk types
+	{http.MethodGet, "/zones/:zone/machineTypes", ownProject, func(s *server) handlerFunc { return s.listMachineTypes }},
+	{http.MethodGet, "/zones/:zone/machineTypes/:machineType", ownProject, func(s *server) handlerFunc { return s.getMachineType }},
+	{http.MethodGet, "/aggregated/machineTypes", ownProject, func(s *server) handlerFunc { return s.aggregatedMachineTypes }},
+	{http.MethodGet, "/zones/:zone/diskTypes", ownProject, func(s *server) handlerFunc { return s.listDiskTypes }},
+	{http.MethodGet, "/zones/:zone/diskTypes/:diskType", ownProject, func(s *server) handlerFunc { return s.getDiskType }},
+	{http.MethodGet, "/aggregated/diskTypes", ownProject, func(s *server) handlerFunc { return s.aggregatedDiskTypes }},
+
+	// images (public image projects are readable by everyone)
+	{http.MethodGet, "/global/images", anyProject, func(s *server) handlerFunc { return s.listImages }},
+	{http.MethodGet, "/global/images/:image", publicImages, func(s *server) handlerFunc { return s.getImage }},
+	{http.MethodGet, "/global/images/family/:family", publicImages, func(s *server) handlerFunc { return s.getImageFromFamily }},
+	{http.MethodGet, "/zones/:zone/imageFamilyViews/:family", publicImages, func(s *server) handlerFunc { return s.getImageFamilyView }},
+	{http.MethodPost, "/global/images", ownProject, func(s *server) handlerFunc { return s.insertImage }},
+	{http.MethodDelete, "/global/images/:image", ownProject, func(s *server) handlerFunc { return s.deleteImage }},
+
+	// instances
+	{http.MethodGet, "/zones/:zone/instances", ownProject, func(s *server) handlerFunc { return s.listInstances }},
+	{http.MethodGet, "/aggregated/instances", ownProject, func(s *server) handlerFunc { return s.aggregatedInstances }},
+	{http.MethodPost, "/zones/:zone/instances", ownProject, func(s *server) handlerFunc { return s.insertInstance }},
+	{http.MethodGet, "/zones/:zone/instances/:instance", ownProject, func(s *server) handlerFunc { return s.getInstance }},
+	{http.MethodDelete, "/zones/:zone/instances/:instance", ownProject, func(s *server) handlerFunc { return s.deleteInstance }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/start", ownProject, func(s *server) handlerFunc { return s.startInstance }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/stop", ownProject, func(s *server) handlerFunc { return s.stopInstance }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/reset", ownProject, func(s *server) handlerFunc { return s.resetInstance }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/setMetadata", ownProject, func(s *server) handlerFunc { return s.setMetadata }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/setLabels", ownProject, func(s *server) handlerFunc { return s.setLabels }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/setTags", ownProject, func(s *server) handlerFunc { return s.setTags }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/setMachineType", ownProject, func(s *server) handlerFunc { return s.setMachineType }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/attachDisk", ownProject, func(s *server) handlerFunc { return s.attachDisk }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/detachDisk", ownProject, func(s *server) handlerFunc { return s.detachDisk }},
+	{http.MethodGet, "/zones/:zone/instances/:instance/serialPort", ownProject, func(s *server) handlerFunc { return s.getSerialPortOutput }},
+
+	// disks and snapshots
+	{http.MethodGet, "/zones/:zone/disks", ownProject, func(s *server) handlerFunc { return s.listDisks }},
+	{http.MethodGet, "/aggregated/disks", ownProject, func(s *server) handlerFunc { return s.aggregatedDisks }},
+	{http.MethodPost, "/zones/:zone/disks", ownProject, func(s *server) handlerFunc { return s.insertDisk }},
+	{http.MethodGet, "/zones/:zone/disks/:disk", ownProject, func(s *server) handlerFunc { return s.getDisk }},
+	{http.MethodDelete, "/zones/:zone/disks/:disk", ownProject, func(s *server) handlerFunc { return s.deleteDisk }},
+	{http.MethodPost, "/zones/:zone/disks/:disk/resize", ownProject, func(s *server) handlerFunc { return s.resizeDisk }},
+	{http.MethodPost, "/zones/:zone/disks/:disk/createSnapshot", ownProject, func(s *server) handlerFunc { return s.createSnapshot }},
+	{http.MethodGet, "/global/snapshots", ownProject, func(s *server) handlerFunc { return s.listSnapshots }},
+	{http.MethodPost, "/global/snapshots", ownProject, func(s *server) handlerFunc { return s.insertSnapshot }},
+	{http.MethodGet, "/global/snapshots/:snapshot", ownProject, func(s *server) handlerFunc { return s.getSnapshot }},
+	{http.MethodDelete, "/global/snapshots/:snapshot", ownProject, func(s *server) handlerFunc { return s.deleteSnapshot }},
+
+	// firewalls
+	{http.MethodGet, "/global/firewalls", ownProject, func(s *server) handlerFunc { return s.listFirewalls }},
+	{http.MethodPost, "/global/firewalls", ownProject, func(s *server) handlerFunc { return s.insertFirewall }},
+	{http.MethodGet, "/global/firewalls/:firewall", ownProject, func(s *server) handlerFunc { return s.getFirewall }},
+	{http.MethodDelete, "/global/firewalls/:firewall", ownProject, func(s *server) handlerFunc { return s.deleteFirewall }},
+	{http.MethodPatch, "/global/firewalls/:firewall", ownProject, func(s *server) handlerFunc { return s.changeFirewall(true) }},
+	{http.MethodPut, "/global/firewalls/:firewall", ownProject, func(s *server) handlerFunc { return s.changeFirewall(false) }},
+
+	// networks and subnetworks
+	{http.MethodGet, "/global/networks", ownProject, func(s *server) handlerFunc { return s.listNetworks }},
+	{http.MethodPost, "/global/networks", ownProject, func(s *server) handlerFunc { return s.insertNetwork }},
+	{http.MethodGet, "/global/networks/:network", ownProject, func(s *server) handlerFunc { return s.getNetwork }},
+	{http.MethodGet, "/regions/:region/subnetworks", ownProject, func(s *server) handlerFunc { return s.listSubnetworks }},
+	{http.MethodGet, "/regions/:region/subnetworks/:subnetwork", ownProject, func(s *server) handlerFunc { return s.getSubnetwork }},
+	{http.MethodGet, "/aggregated/subnetworks", ownProject, func(s *server) handlerFunc { return s.aggregatedSubnetworks }},
+
+	// addresses
+	{http.MethodGet, "/regions/:region/addresses", ownProject, func(s *server) handlerFunc { return s.listAddresses }},
+	{http.MethodPost, "/regions/:region/addresses", ownProject, func(s *server) handlerFunc { return s.insertAddress }},
+	{http.MethodGet, "/regions/:region/addresses/:address", ownProject, func(s *server) handlerFunc { return s.getAddress }},
+	{http.MethodDelete, "/regions/:region/addresses/:address", ownProject, func(s *server) handlerFunc { return s.deleteAddress }},
+	{http.MethodGet, "/aggregated/addresses", ownProject, func(s *server) handlerFunc { return s.aggregatedAddresses }},
+
+	// operations
+	{http.MethodGet, "/zones/:zone/operations", ownProject, func(s *server) handlerFunc { return s.listOperations }},
+	{http.MethodGet, "/zones/:zone/operations/:operation", ownProject, func(s *server) handlerFunc { return s.getOperation }},
+	{http.MethodPost, "/zones/:zone/operations/:operation/wait", ownProject, func(s *server) handlerFunc { return s.waitOperation }},
+	{http.MethodDelete, "/zones/:zone/operations/:operation", ownProject, func(s *server) handlerFunc { return s.deleteOperation }},
+	{http.MethodGet, "/regions/:region/operations", ownProject, func(s *server) handlerFunc { return s.listOperations }},
+	{http.MethodGet, "/regions/:region/operations/:operation", ownProject, func(s *server) handlerFunc { return s.getOperation }},
+	{http.MethodPost, "/regions/:region/operations/:operation/wait", ownProject, func(s *server) handlerFunc { return s.waitOperation }},
+	{http.MethodDelete, "/regions/:region/operations/:operation", ownProject, func(s *server) handlerFunc { return s.deleteOperation }},
+	{http.MethodGet, "/global/operations", ownProject, func(s *server) handlerFunc { return s.listOperations }},
+	{http.MethodGet, "/global/operations/:operation", ownProject, func(s *server) handlerFunc { return s.getOperation }},
+	{http.MethodPost, "/global/operations/:operation/wait", ownProject, func(s *server) handlerFunc { return s.waitOperation }},
+	{http.MethodDelete, "/global/operations/:operation", ownProject, func(s *server) handlerFunc { return s.deleteOperation }},
+	{http.MethodGet, "/aggregated/operations", ownProject, func(s *server) handlerFunc { return s.aggregatedOperations }},
+}
+
+const projectPrefix = "/compute/v1/projects/:project"
+
+// routes registers routeTable on r.
+func (s *server) routes(r gin.IRoutes) {
+	for _, rt := range routeTable {
+		r.Handle(rt.method, projectPrefix+rt.path, s.adapt(rt.acc, rt.h(s)))
+	}
+}
