@@ -334,7 +334,7 @@ func (p *filterParser) parseUnary() (filterExpr, error) {
 	if !ok {
 		return nil, fmt.Errorf("unexpected end of filter")
 	}
-	if p.keyword(t, "NOT") || (!t.quoted && t.text == "-" ) {
+	if p.keyword(t, "NOT") || (!t.quoted && t.text == "-") {
 		p.pos++
 		x, err := p.parseUnary()
 		if err != nil {

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/cloudgate/cloudgate/translate"

@@ -133,7 +133,6 @@ func (s *server) startSnapshot(ctx context.Context, project string, d *disk, nam
 	return job, err
 }
 
-
 func (s *server) insertSnapshot(c *gin.Context) (any, error) {
 	var req struct {
 		Name        string            `json:"name"`
