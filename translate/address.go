@@ -2,6 +2,7 @@ package translate
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -33,34 +34,138 @@ type AddressQuery struct {
 }
 
 // AllocateAddress acquires a public IP in a zone (on networkID, or the
-// caller's default network there) and waits for it.
+// caller's default network there) and waits for it. If tagging fails the
+// address is released again.
 func (s *Service) AllocateAddress(ctx context.Context, zoneID, networkID string, tags Tags) (*Address, error) {
-	return nil, unimplemented("AllocateAddress")
+	const op = "AllocateAddress"
+	z, err := s.Zone(ctx, zoneID)
+	if err != nil {
+		return nil, opErr(op, ResZone, zoneID, err)
+	}
+	if networkID == "" && !z.SecurityGroups {
+		ns, err := s.Networks(ctx, NetworkQuery{ZoneID: z.ID})
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range ns {
+			if n.VPCID == "" && strings.EqualFold(n.Type, "Isolated") && (networkID == "" || n.Default) {
+				networkID = n.ID
+			}
+		}
+	}
+	r, err := s.cs.AssociateIPAddress(ctx, z.ID, networkID)
+	if err != nil {
+		return nil, opErr(op, ResAddress, "", err)
+	}
+	if _, err := s.await(ctx, op, ResAddress, r.ID, r.JobID); err != nil {
+		return nil, err
+	}
+	if len(tags) > 0 {
+		if err := s.setTags(ctx, op, ResAddress, []string{r.ID}, tags); err != nil {
+			if rr, derr := s.cs.DisassociateIPAddress(ctx, r.ID); derr == nil {
+				_, _ = s.WaitJob(ctx, rr.JobID, 0)
+			}
+			return nil, err
+		}
+	}
+	return s.Address(ctx, r.ID)
 }
 
 // Addresses lists the caller's public IPs (source-NAT ones included,
-// flagged SourceNAT).
+// flagged SourceNAT), sorted by allocation time then id.
 func (s *Service) Addresses(ctx context.Context, q AddressQuery) ([]Address, error) {
-	return nil, unimplemented("Addresses")
+	const op = "Addresses"
+	ids, ips := newIDFilter(q.IDs), newIDFilter(q.IPs)
+	req := ListAddressesRequest{ID: ids.single(), IP: ips.single()}
+	if q.ZoneID != "" {
+		z, err := s.Zone(ctx, q.ZoneID)
+		if err != nil {
+			return nil, opErr(op, ResZone, q.ZoneID, err)
+		}
+		req.ZoneID = z.ID
+	}
+	as, err := s.cs.ListPublicIPAddresses(ctx, req)
+	if isNotFound(err) && (req.ID != "" || req.IP != "") {
+		return []Address{}, nil
+	}
+	if err != nil {
+		return nil, opErr(op, ResAddress, req.ID, err)
+	}
+	out := []Address{}
+	for _, a := range as {
+		if ids.match(a.ID) && ips.match(a.IP) && (q.InstanceID == "" || a.InstanceID == q.InstanceID) && a.Tags.Match(q.Tags) {
+			out = append(out, a)
+		}
+	}
+	sortByCreated(out, func(a *Address) time.Time { return a.Allocated }, func(a *Address) string { return a.ID })
+	return out, nil
 }
 
 // Address returns one address by UUID; NotFound (ResAddress) if none.
 func (s *Service) Address(ctx context.Context, id string) (*Address, error) {
-	return nil, unimplemented("Address")
+	if id == "" {
+		return nil, notFound("Address", ResAddress, id)
+	}
+	as, err := s.Addresses(ctx, AddressQuery{IDs: []string{id}})
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, notFound("Address", ResAddress, id)
+	}
+	return &as[0], nil
 }
 
 // AssociateAddress enables static NAT from the address to the instance.
-// InUse if the address is associated elsewhere.
+// InUse if the address is associated elsewhere; associating it again with
+// the same instance is a no-op.
 func (s *Service) AssociateAddress(ctx context.Context, addressID, instanceID string) error {
-	return unimplemented("AssociateAddress")
+	const op = "AssociateAddress"
+	a, err := s.Address(ctx, addressID)
+	if err != nil {
+		return err
+	}
+	if a.InstanceID == instanceID {
+		return nil
+	}
+	if a.InstanceID != "" || a.SourceNAT {
+		return &Error{Op: op, Kind: InUse, Resource: ResAddress, ID: addressID, Message: "the address is in use"}
+	}
+	if _, err := s.Instance(ctx, instanceID); err != nil {
+		return err
+	}
+	return opErr(op, ResAddress, addressID, s.cs.EnableStaticNat(ctx, addressID, instanceID))
 }
 
-// DisassociateAddress disables static NAT on the address.
+// DisassociateAddress disables static NAT on the address (a no-op when it
+// is not associated).
 func (s *Service) DisassociateAddress(ctx context.Context, addressID string) error {
-	return unimplemented("DisassociateAddress")
+	const op = "DisassociateAddress"
+	a, err := s.Address(ctx, addressID)
+	if err != nil {
+		return err
+	}
+	if a.InstanceID == "" {
+		return nil
+	}
+	r, err := s.cs.DisableStaticNat(ctx, addressID)
+	if err != nil {
+		return opErr(op, ResAddress, addressID, err)
+	}
+	_, err = s.await(ctx, op, ResAddress, addressID, r.JobID)
+	return err
 }
 
 // ReleaseAddress releases the address (disassociating it first).
 func (s *Service) ReleaseAddress(ctx context.Context, addressID string) error {
-	return unimplemented("ReleaseAddress")
+	const op = "ReleaseAddress"
+	if err := s.DisassociateAddress(ctx, addressID); err != nil {
+		return err
+	}
+	r, err := s.cs.DisassociateIPAddress(ctx, addressID)
+	if err != nil {
+		return opErr(op, ResAddress, addressID, err)
+	}
+	_, err = s.await(ctx, op, ResAddress, addressID, r.JobID)
+	return err
 }

@@ -215,7 +215,3 @@ func (s *Service) cached(ctx context.Context, kind string, load func(context.Con
 	c.m[key] = catalogEntry{val: v, exp: now.Add(s.opts.CatalogTTL)}
 	return v, nil
 }
-
-func unimplemented(op string) error {
-	return &Error{Op: op, Kind: Unimplemented, Message: op + " is not implemented yet"}
-}

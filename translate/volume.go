@@ -2,6 +2,7 @@ package translate
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -48,39 +49,196 @@ type VolumeQuery struct {
 }
 
 // CreateVolume creates a volume; the Job finishes when it is Ready.
+// InvalidArgument if a custom disk offering gets no size; NotFound for an
+// unknown zone, disk offering or snapshot. If tagging fails the volume is
+// deleted again.
 func (s *Service) CreateVolume(ctx context.Context, spec VolumeSpec) (*Volume, *Job, error) {
-	return nil, nil, unimplemented("CreateVolume")
+	const op = "CreateVolume"
+	req := CreateVolumeRequest{Name: spec.Name, SnapshotID: spec.SnapshotID}
+	out := &Volume{Name: spec.Name, Type: "DATADISK", State: "Allocated", Created: s.opts.Now(), SnapshotID: spec.SnapshotID, Tags: Tags{}}
+	if spec.SnapshotID != "" {
+		sn, err := s.Snapshot(ctx, spec.SnapshotID)
+		if err != nil {
+			return nil, nil, err
+		}
+		out.SizeGB, out.ZoneID = sn.SizeGB, sn.ZoneID
+	}
+	if spec.ZoneID != "" {
+		z, err := s.Zone(ctx, spec.ZoneID)
+		if err != nil {
+			return nil, nil, opErr(op, ResZone, spec.ZoneID, err)
+		}
+		req.ZoneID, out.ZoneID, out.ZoneName = z.ID, z.ID, z.Name
+	} else if spec.SnapshotID == "" {
+		return nil, nil, invalid(op, ResZone, "", "a zone is required")
+	}
+	if spec.SnapshotID == "" || spec.DiskOfferingID != "" {
+		var d *DiskOffering
+		if spec.DiskOfferingID != "" {
+			var err error
+			if d, err = s.DiskOffering(ctx, spec.DiskOfferingID); err != nil {
+				return nil, nil, err
+			}
+		} else {
+			ds, err := s.DiskOfferings(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			for i := range ds {
+				if ds[i].Custom {
+					d = &ds[i]
+					break
+				}
+			}
+			if d == nil {
+				return nil, nil, invalid(op, ResDiskOffering, "", "no custom disk offering exists; name one")
+			}
+		}
+		req.DiskOfferingID, out.DiskOfferingID, out.DiskOfferingName = d.ID, d.ID, d.Name
+		if d.Custom {
+			if spec.SizeGB <= 0 {
+				return nil, nil, invalid(op, ResVolume, "", "a size is required for disk offering %s", d.Name)
+			}
+			req.SizeGB, out.SizeGB = spec.SizeGB, spec.SizeGB
+		} else {
+			out.SizeGB = d.SizeGB
+		}
+	}
+	r, err := s.cs.CreateVolume(ctx, req)
+	if err != nil {
+		return nil, nil, opErr(op, ResVolume, "", err)
+	}
+	out.ID = r.ID
+	if len(spec.Tags) > 0 && r.ID != "" {
+		if err := s.setTags(ctx, op, ResVolume, []string{r.ID}, spec.Tags); err != nil {
+			_, _ = s.WaitJob(ctx, r.JobID, 0)
+			_ = s.cs.DeleteVolume(ctx, r.ID)
+			return nil, nil, err
+		}
+		for k, v := range spec.Tags {
+			out.Tags[k] = v
+		}
+	}
+	return out, s.pendingJob("createVolume", ResVolume, r.ID, r), nil
 }
 
-// Volumes lists the caller's volumes matching q.
+// Volumes lists the caller's volumes matching q, sorted by creation time
+// then id.
 func (s *Service) Volumes(ctx context.Context, q VolumeQuery) ([]Volume, error) {
-	return nil, unimplemented("Volumes")
+	const op = "Volumes"
+	ids := newIDFilter(q.IDs)
+	req := ListVolumesRequest{ID: ids.single(), Name: q.Name, VMID: q.InstanceID, Type: q.Type}
+	if q.ZoneID != "" {
+		z, err := s.Zone(ctx, q.ZoneID)
+		if err != nil {
+			return nil, opErr(op, ResZone, q.ZoneID, err)
+		}
+		req.ZoneID = z.ID
+	}
+	vs, err := s.cs.ListVolumes(ctx, req)
+	if isNotFound(err) && (req.ID != "" || req.VMID != "") {
+		return []Volume{}, nil
+	}
+	if err != nil {
+		return nil, opErr(op, ResVolume, req.ID, err)
+	}
+	out := []Volume{}
+	for _, v := range vs {
+		if !ids.match(v.ID) || (q.Name != "" && v.Name != q.Name) || (q.InstanceID != "" && v.InstanceID != q.InstanceID) ||
+			(q.Type != "" && !strings.EqualFold(v.Type, q.Type)) || !v.Tags.Match(q.Tags) {
+			continue
+		}
+		out = append(out, v)
+	}
+	sortByCreated(out, func(v *Volume) time.Time { return v.Created }, func(v *Volume) string { return v.ID })
+	return out, nil
 }
 
 // Volume returns one volume by UUID; NotFound (ResVolume) if none.
 func (s *Service) Volume(ctx context.Context, id string) (*Volume, error) {
-	return nil, unimplemented("Volume")
+	if id == "" {
+		return nil, notFound("Volume", ResVolume, id)
+	}
+	vs, err := s.Volumes(ctx, VolumeQuery{IDs: []string{id}})
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		return nil, notFound("Volume", ResVolume, id)
+	}
+	return &vs[0], nil
 }
 
 // AttachVolume attaches a volume to an instance (deviceID 0 = next free).
-// InUse if it is attached already.
+// InUse if it is attached already; NotFound (ResVolume or ResInstance).
 func (s *Service) AttachVolume(ctx context.Context, volumeID, instanceID string, deviceID int64) (*Job, error) {
-	return nil, unimplemented("AttachVolume")
+	const op = "AttachVolume"
+	v, err := s.Volume(ctx, volumeID)
+	if err != nil {
+		return nil, err
+	}
+	if v.InstanceID != "" {
+		return nil, &Error{Op: op, Kind: InUse, Resource: ResVolume, ID: volumeID, Message: "the volume is attached to " + v.InstanceID}
+	}
+	if _, err := s.Instance(ctx, instanceID); err != nil {
+		return nil, err
+	}
+	r, err := s.cs.AttachVolume(ctx, volumeID, instanceID, deviceID)
+	if err != nil {
+		return nil, opErr(op, ResVolume, volumeID, err)
+	}
+	return s.pendingJob("attachVolume", ResVolume, volumeID, r), nil
 }
 
 // DetachVolume detaches a data volume. FailedPrecondition if not attached.
 func (s *Service) DetachVolume(ctx context.Context, volumeID string) (*Job, error) {
-	return nil, unimplemented("DetachVolume")
+	const op = "DetachVolume"
+	v, err := s.Volume(ctx, volumeID)
+	if err != nil {
+		return nil, err
+	}
+	if v.InstanceID == "" {
+		return nil, &Error{Op: op, Kind: FailedPrecondition, Resource: ResVolume, ID: volumeID, Message: "the volume is not attached"}
+	}
+	r, err := s.cs.DetachVolume(ctx, volumeID)
+	if err != nil {
+		return nil, opErr(op, ResVolume, volumeID, err)
+	}
+	return s.pendingJob("detachVolume", ResVolume, volumeID, r), nil
 }
 
-// ResizeVolume grows a volume. InvalidArgument when shrinking.
+// ResizeVolume grows a volume. InvalidArgument when shrinking; a resize to
+// the current size is a finished no-op job.
 func (s *Service) ResizeVolume(ctx context.Context, volumeID string, sizeGB int64) (*Job, error) {
-	return nil, unimplemented("ResizeVolume")
+	const op = "ResizeVolume"
+	v, err := s.Volume(ctx, volumeID)
+	if err != nil {
+		return nil, err
+	}
+	if sizeGB < v.SizeGB {
+		return nil, invalid(op, ResVolume, volumeID, "cannot shrink the volume from %d GB to %d GB", v.SizeGB, sizeGB)
+	}
+	if sizeGB == v.SizeGB {
+		return s.pendingJob("resizeVolume", ResVolume, volumeID, AsyncResult{}), nil
+	}
+	r, err := s.cs.ResizeVolume(ctx, volumeID, sizeGB)
+	if err != nil {
+		return nil, opErr(op, ResVolume, volumeID, err)
+	}
+	return s.pendingJob("resizeVolume", ResVolume, volumeID, r), nil
 }
 
 // DeleteVolume deletes a detached volume. InUse if attached.
 func (s *Service) DeleteVolume(ctx context.Context, volumeID string) error {
-	return unimplemented("DeleteVolume")
+	const op = "DeleteVolume"
+	v, err := s.Volume(ctx, volumeID)
+	if err != nil {
+		return err
+	}
+	if v.InstanceID != "" {
+		return &Error{Op: op, Kind: InUse, Resource: ResVolume, ID: volumeID, Message: "the volume is attached to " + v.InstanceID}
+	}
+	return opErr(op, ResVolume, volumeID, s.cs.DeleteVolume(ctx, volumeID))
 }
 
 // Snapshot is a CloudStack volume snapshot.
@@ -105,21 +263,76 @@ type SnapshotQuery struct {
 }
 
 // CreateSnapshot snapshots a volume; the Job finishes when it is BackedUp.
+// NotFound (ResVolume) if the volume does not exist.
 func (s *Service) CreateSnapshot(ctx context.Context, volumeID, name string, tags Tags) (*Snapshot, *Job, error) {
-	return nil, nil, unimplemented("CreateSnapshot")
+	const op = "CreateSnapshot"
+	v, err := s.Volume(ctx, volumeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := s.cs.CreateSnapshot(ctx, volumeID, name)
+	if err != nil {
+		return nil, nil, opErr(op, ResSnapshot, "", err)
+	}
+	out := &Snapshot{ID: r.ID, Name: name, VolumeID: v.ID, VolumeName: v.Name, ZoneID: v.ZoneID, State: "Creating",
+		SizeGB: v.SizeGB, Created: s.opts.Now(), Tags: Tags{}}
+	if len(tags) > 0 && r.ID != "" {
+		if err := s.setTags(ctx, op, ResSnapshot, []string{r.ID}, tags); err != nil {
+			if j, werr := s.WaitJob(ctx, r.JobID, 0); werr == nil && j.Status == JobSucceeded {
+				_, _ = s.cs.DeleteSnapshot(ctx, r.ID)
+			}
+			return nil, nil, err
+		}
+		for k, val := range tags {
+			out.Tags[k] = val
+		}
+	}
+	return out, s.pendingJob("createSnapshot", ResSnapshot, r.ID, r), nil
 }
 
-// Snapshots lists the caller's snapshots matching q.
+// Snapshots lists the caller's snapshots matching q, sorted by creation
+// time then id.
 func (s *Service) Snapshots(ctx context.Context, q SnapshotQuery) ([]Snapshot, error) {
-	return nil, unimplemented("Snapshots")
+	ids := newIDFilter(q.IDs)
+	req := ListSnapshotsRequest{ID: ids.single(), Name: q.Name, VolumeID: q.VolumeID}
+	ss, err := s.cs.ListSnapshots(ctx, req)
+	if isNotFound(err) && (req.ID != "" || req.VolumeID != "") {
+		return []Snapshot{}, nil
+	}
+	if err != nil {
+		return nil, opErr("Snapshots", ResSnapshot, req.ID, err)
+	}
+	out := []Snapshot{}
+	for _, sn := range ss {
+		if !ids.match(sn.ID) || (q.Name != "" && sn.Name != q.Name) || (q.VolumeID != "" && sn.VolumeID != q.VolumeID) || !sn.Tags.Match(q.Tags) {
+			continue
+		}
+		out = append(out, sn)
+	}
+	sortByCreated(out, func(x *Snapshot) time.Time { return x.Created }, func(x *Snapshot) string { return x.ID })
+	return out, nil
 }
 
 // Snapshot returns one snapshot by UUID; NotFound (ResSnapshot) if none.
 func (s *Service) Snapshot(ctx context.Context, id string) (*Snapshot, error) {
-	return nil, unimplemented("Snapshot")
+	if id == "" {
+		return nil, notFound("Snapshot", ResSnapshot, id)
+	}
+	ss, err := s.Snapshots(ctx, SnapshotQuery{IDs: []string{id}})
+	if err != nil {
+		return nil, err
+	}
+	if len(ss) == 0 {
+		return nil, notFound("Snapshot", ResSnapshot, id)
+	}
+	return &ss[0], nil
 }
 
 // DeleteSnapshot deletes a snapshot.
 func (s *Service) DeleteSnapshot(ctx context.Context, id string) (*Job, error) {
-	return nil, unimplemented("DeleteSnapshot")
+	r, err := s.cs.DeleteSnapshot(ctx, id)
+	if err != nil {
+		return nil, opErr("DeleteSnapshot", ResSnapshot, id, err)
+	}
+	return s.pendingJob("deleteSnapshot", ResSnapshot, id, r), nil
 }
