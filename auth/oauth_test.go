@@ -303,7 +303,7 @@ func TestJWTBearerNegative(t *testing.T) {
 		{"issued in the future", assertion(t, k.PrivateKeyID, k.ClientEmail, GoogleTokenURL, priv, now.Add(time.Hour), time.Hour, nil), "short-lived"},
 		{"wrong audience", assertion(t, k.PrivateKeyID, k.ClientEmail, "https://evil.example/token", priv, now, time.Hour, nil), "audience"},
 		{"malformed", "not.a.jwt", "malformed"},
-		{"alg none", b64([]byte(`{"alg":"none","kid":"` + k.PrivateKeyID + `"}`)) + "." + b64([]byte(`{"iss":"`+k.ClientEmail+`"}`)) + ".", "RS256"},
+		{"alg none", b64([]byte(`{"alg":"none","kid":"`+k.PrivateKeyID+`"}`)) + "." + b64([]byte(`{"iss":"`+k.ClientEmail+`"}`)) + ".", "RS256"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -310,7 +310,9 @@ type cachedDirectory struct {
 
 const maxCacheEntries = 4096
 
-func (c *cachedDirectory) String() string   { return fmt.Sprintf("auth.CachedDirectory{%v, ttl=%s}", c.d, c.ttl) }
+func (c *cachedDirectory) String() string {
+	return fmt.Sprintf("auth.CachedDirectory{%v, ttl=%s}", c.d, c.ttl)
+}
 func (c *cachedDirectory) GoString() string { return c.String() }
 
 func (c *cachedDirectory) get(ctx context.Context, key string, load func() (*translate.Principal, error)) (*translate.Principal, error) {
