@@ -341,9 +341,32 @@ func (s *Service) rollback(ctx context.Context, ids []string) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.JobTimeout)
 	defer cancel()
+	// Skip VMs already gone (Job expunges failed deploys itself).
+	state := map[string]string{}
+	if vms, err := s.cs.ListVirtualMachines(ctx, ListVMsRequest{}); err == nil {
+		for _, vm := range vms {
+			state[vm.ID] = vm.State
+		}
+	} else {
+		for _, id := range ids {
+			state[id] = StateRunning
+		}
+	}
 	var jobs []string
 	for _, id := range ids {
-		r, err := s.cs.DestroyVirtualMachine(ctx, id, true)
+		var r AsyncResult
+		var err error
+		switch state[id] {
+		case "", StateExpunging:
+			continue
+		case StateDestroyed:
+			r, err = s.cs.ExpungeVirtualMachine(ctx, id)
+			if err == nil && r.JobID != "" {
+				jobs = append(jobs, r.JobID)
+			}
+			continue
+		}
+		r, err = s.cs.DestroyVirtualMachine(ctx, id, true)
 		if err != nil && (KindOf(err) == PermissionDenied || KindOf(err) == InvalidArgument) {
 			// Users may not be allowed to expunge (allow.user.expunge.recover.vm).
 			r, err = s.cs.DestroyVirtualMachine(ctx, id, false)
