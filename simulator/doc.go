@@ -1,0 +1,39 @@
+// Package simulator is a fake Apache CloudStack management server ("fake
+// datacenter") for tests and demos. It speaks CloudStack's wire protocol on
+// /client/api: signed GET/POST requests (HMAC-SHA1, verified like Java's
+// ApiServer), login sessions, JSON and default-XML envelopes, CloudStack's
+// error codes (HTTP status = errorcode, cserrorcode, errortext), async jobs
+// polled with queryAsyncJobResult, list paging with count = total, and
+// per-account visibility.
+//
+// # Library first
+//
+//	srv, _ := simulator.New(&simulator.Options{NoListener: true})
+//	defer srv.Close()
+//	key, secret, _ := srv.UserKeys("demo")
+//	cs := cloudstack.NewAsyncClient(srv.URL(), key, secret, false,
+//		cloudstack.WithHTTPClient(srv.HTTPClient()))
+//
+// # Async jobs
+//
+// An async command applies its "begin" effects at once (a VM shows Starting,
+// Stopping or Expunging and carries jobid/jobstatus in listVirtualMachines) and
+// completes when the job is due: Options.JobLatency after submission (default 0:
+// done at the first poll), plus any configureSimulator wait. Jobs complete lazily
+// on the next request, so the simulator never changes state behind a test's back.
+//
+// # Fault injection
+//
+// configureSimulator (admin only) takes name = an API command name (or "*" for
+// every async command), value = "result:fail|wait:<ms>|errorcode:<code>|errortext:<t>",
+// count (nil = until cleanupSimulatorMock) and an optional zoneid scope. Async
+// commands fail inside the job (jobstatus 2); sync commands fail directly.
+// /_sim/healthcheck, POST /_sim/reset and /_sim/config?jobLatency=2s are plain
+// HTTP control endpoints on the same handler.
+//
+// # Capacity
+//
+// Each zone has hosts with CPU (cores × MHz) and memory; Starting/Running/Stopping
+// VMs consume capacity. A deploy that fits nowhere fails its job with 533/4325
+// "Unable to create a deployment for VM…" and leaves the VM in Error.
+package simulator

@@ -1,0 +1,177 @@
+package simulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+)
+
+// Job statuses (JobInfo.Status ordinals).
+const (
+	jobPending   = 0
+	jobSucceeded = 1
+	jobFailed    = 2
+)
+
+// job is an async job. Its effects are split in two: the command's run func applies
+// the "begin" effects (transitional states) when the job is submitted; its complete
+// func applies the rest when the job becomes due (Options.JobLatency, fault waits).
+type job struct {
+	owned
+	UserID       string                         `json:"userId"`
+	ID           string                         `json:"id"`
+	Cmd          string                         `json:"cmd"`
+	InstanceType string                         `json:"instanceType"`
+	InstanceID   string                         `json:"instanceId"`
+	Params       map[string]string              `json:"params"`
+	Maps         map[string][]map[string]string `json:"maps,omitempty"`
+	Status       int                            `json:"status"`
+	ResultCode   int                            `json:"resultCode"`
+	Result       json.RawMessage                `json:"result,omitempty"`
+	Created      time.Time                      `json:"created"`
+	Due          time.Time                      `json:"due"`
+	Completed    time.Time                      `json:"completed"`
+	Fault        *apiError                      `json:"fault,omitempty"`
+}
+
+// submit runs an async command's begin phase and records its job.
+func (s *Server) submit(c *call, cmd *command, fault *mockHit) (any, *apiError) {
+	j := &job{owned: owned{c.acct.ID, c.acct.DomainID}, UserID: c.user.ID, ID: s.st.uuid(), Cmd: cmd.name,
+		Params: c.p, Maps: c.maps, Created: c.now, Due: c.now.Add(s.latency)}
+	if fault != nil {
+		j.Due = j.Due.Add(fault.Wait)
+		if fault.Fail {
+			j.Fault = fault.err()
+		}
+	}
+	c.job = j
+	res, err := cmd.run(s, c)
+	if err != nil {
+		return nil, err
+	}
+	s.st.Jobs = append(s.st.Jobs, j)
+	return res, nil
+}
+
+// jobReply is the immediate answer of an async command.
+func jobReply(c *call) flat { return flat{"jobid": c.job.ID} }
+
+// createReply is the immediate answer of an async create command.
+func createReply(c *call, id string) flat { return flat{"id": id, "jobid": c.job.ID} }
+
+// advance completes every due job and expunges VMs whose expunge delay passed.
+// Callers hold mu.
+func (s *Server) advance(now time.Time) {
+	for _, j := range s.st.Jobs {
+		if j.Status == jobPending && !j.Due.After(now) {
+			s.finish(j, now)
+		}
+	}
+	s.autoExpunge(now)
+}
+
+func (s *Server) finish(j *job, now time.Time) {
+	cmd, _ := lookupCommand(j.Cmd)
+	c := &call{cmd: j.Cmd, p: j.Params, maps: j.Maps, now: now, job: j,
+		acct: s.accountByID(j.AccountID), user: s.userByID(j.UserID)}
+	if c.p == nil {
+		c.p = map[string]string{}
+	}
+	res, err := cmd.complete(s, c)
+	j.Completed = now
+	if err != nil {
+		j.Status, j.ResultCode = jobFailed, codeInternalError
+		e := obj{"errorcode": err.Code, "errortext": err.Text}
+		if err.CSCode != 0 {
+			e["cserrorcode"] = err.CSCode
+		}
+		j.Result, _ = json.Marshal(e)
+	} else {
+		j.Status, j.ResultCode = jobSucceeded, 0
+		j.Result, _ = json.Marshal(renderResult(res))
+	}
+	s.persist()
+}
+
+func (s *Server) jobObj(j *job) obj {
+	o := obj{"jobid": j.ID, "accountid": j.AccountID, "userid": j.UserID, "domainid": j.DomainID,
+		"cmd": cmdClass(j.Cmd), "jobstatus": j.Status, "jobprocstatus": 0, "jobresultcode": j.ResultCode,
+		"jobresulttype": "object", "created": fmtTime(j.Created)}
+	if a := s.accountByID(j.AccountID); a != nil {
+		o["account"] = a.Name
+		o["domainpath"] = "ROOT"
+	}
+	if j.InstanceType != "" {
+		o["jobinstancetype"] = j.InstanceType
+		o["jobinstanceid"] = j.InstanceID
+	}
+	if j.Status != jobPending {
+		o["completed"] = fmtTime(j.Completed)
+		var v obj
+		d := json.NewDecoder(bytes.NewReader(j.Result))
+		d.UseNumber()
+		if d.Decode(&v) == nil {
+			o["jobresult"] = v
+		}
+	}
+	return o
+}
+
+func (s *Server) jobByID(id string) *job {
+	for _, j := range s.st.Jobs {
+		if j.ID == id {
+			return j
+		}
+	}
+	return nil
+}
+
+func queryAsyncJobResult(s *Server, c *call) (any, *apiError) {
+	id, err := c.need("jobid")
+	if err != nil {
+		return nil, err
+	}
+	j := s.jobByID(id)
+	if j == nil || (!c.isAdmin() && j.AccountID != c.acct.ID) {
+		return nil, noEntity(c.cmd, "jobid", id)
+	}
+	return flat(s.jobObj(j)), nil
+}
+
+func listAsyncJobs(s *Server, c *call) (any, *apiError) {
+	var items []obj
+	for _, j := range s.st.Jobs {
+		if !s.visible(c, j.owned) {
+			continue
+		}
+		items = append(items, s.jobObj(j))
+	}
+	return c.pageOf("asyncjobs", items), nil
+}
+
+// fmtTime formats like CloudStack (yyyy-MM-dd'T'HH:mm:ssZ).
+func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05-0700") }
+
+var cmdClasses = map[string]string{
+	"deployVirtualMachine":  "org.apache.cloudstack.api.command.user.vm.DeployVMCmd",
+	"startVirtualMachine":   "org.apache.cloudstack.api.command.user.vm.StartVMCmd",
+	"stopVirtualMachine":    "org.apache.cloudstack.api.command.user.vm.StopVMCmd",
+	"rebootVirtualMachine":  "org.apache.cloudstack.api.command.user.vm.RebootVMCmd",
+	"destroyVirtualMachine": "org.apache.cloudstack.api.command.user.vm.DestroyVMCmd",
+	"expungeVirtualMachine": "org.apache.cloudstack.api.command.admin.vm.ExpungeVMCmd",
+	"createVolume":          "org.apache.cloudstack.api.command.user.volume.CreateVolumeCmd",
+	"attachVolume":          "org.apache.cloudstack.api.command.user.volume.AttachVolumeCmd",
+	"detachVolume":          "org.apache.cloudstack.api.command.user.volume.DetachVolumeCmd",
+	"resizeVolume":          "org.apache.cloudstack.api.command.user.volume.ResizeVolumeCmd",
+	"createSnapshot":        "org.apache.cloudstack.api.command.user.snapshot.CreateSnapshotCmd",
+	"deleteSnapshot":        "org.apache.cloudstack.api.command.user.snapshot.DeleteSnapshotCmd",
+	"createTags":            "org.apache.cloudstack.api.command.user.tag.CreateTagsCmd",
+	"deleteTags":            "org.apache.cloudstack.api.command.user.tag.DeleteTagsCmd",
+}
+
+func cmdClass(name string) string {
+	if c, ok := cmdClasses[name]; ok {
+		return c
+	}
+	return "org.apache.cloudstack.api.command.user." + name
+}

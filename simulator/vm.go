@@ -1,0 +1,923 @@
+package simulator
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func (s *Server) vmByID(id string) *vm {
+	if id == "" {
+		return nil
+	}
+	for _, v := range s.st.VMs {
+		if v.ID == id {
+			return v
+		}
+	}
+	return nil
+}
+
+// needVM resolves a VM parameter the caller may operate on.
+func (s *Server) needVM(c *call, param string) (*vm, *apiError) {
+	id, err := c.need(param)
+	if err != nil {
+		return nil, err
+	}
+	v := s.vmByID(id)
+	if v == nil {
+		return nil, noEntity(c.cmd, param, id)
+	}
+	if !s.canAccess(c, v.owned) {
+		return nil, permissionDenied("Account %s does not have permission to operate with resource %s", c.acct.Name, id)
+	}
+	return v, nil
+}
+
+func wrongState(op string, v *vm) *apiError {
+	return invalidParam("Unable to %s VM %s (%s): VM is not in the right state: %s", op, v.ID, v.DisplayName, v.State)
+}
+
+func (s *Server) vmObj(c *call, v *vm) obj {
+	o := obj{"id": v.ID, "name": v.Name, "displayname": v.DisplayName, "created": fmtTime(v.Created), "state": v.State,
+		"haenable": false, "zoneid": v.ZoneID, "zonename": s.zoneName(v.ZoneID), "templateid": v.TemplateID,
+		"serviceofferingid": v.ServiceOfferingID, "cpunumber": v.CPUs, "cpuspeed": v.CPUSpeed, "memory": v.Memory,
+		"hypervisor": "Simulator", "rootdeviceid": 0, "rootdevicetype": "ROOT", "isdynamicallyscalable": false,
+		"displayvm": true, "arch": "x86_64", "userid": v.UserID, "tags": s.tagsOf("UserVm", v.ID), "affinitygroup": []obj{},
+		"deleteprotection": false, "hasannotations": false, "lastupdated": fmtTime(v.Created)}
+	if u := s.userByID(v.UserID); u != nil {
+		o["username"] = u.Username
+	}
+	if v.State == "Running" {
+		o["cpuused"] = "10%"
+		o["networkkbsread"], o["networkkbswrite"] = int64(32768), int64(16384)
+	}
+	if t := s.templateByIDAny(v.TemplateID); t != nil {
+		o["templatename"], o["templatedisplaytext"] = t.Name, t.DisplayText
+		o["passwordenabled"] = t.PasswordEnabled
+		o["guestosid"], o["ostypeid"], o["osdisplayname"] = t.OSTypeID, t.OSTypeID, s.osName(t.OSTypeID)
+		o["templatetype"], o["templateformat"] = "USER", t.Format
+		if t.Featured {
+			o["templatetype"] = "BUILTIN"
+		}
+	}
+	if so := s.serviceOfferingByID(v.ServiceOfferingID); so != nil {
+		o["serviceofferingname"] = so.Name
+	}
+	if len(v.Details) > 0 {
+		o["details"] = v.Details
+	}
+	if len(v.KeyPairs) > 0 {
+		o["keypairs"] = strings.Join(v.KeyPairs, ",")
+	}
+	sgs := []obj{}
+	for _, id := range v.SecurityGroupIDs {
+		if g := s.sgByID(id); g != nil {
+			sgs = append(sgs, s.sgObj(g))
+		}
+	}
+	o["securitygroup"] = sgs
+	nics := []obj{}
+	for _, n := range v.Nics {
+		nw := s.networkByID(n.NetworkID)
+		no := obj{"id": n.ID, "networkid": n.NetworkID, "ipaddress": n.IP, "macaddress": n.MAC, "isdefault": n.Default,
+			"deviceid": strconv.Itoa(n.DeviceID), "traffictype": "Guest", "virtualmachineid": v.ID, "extradhcpoption": []string{},
+			"secondaryip": []obj{}}
+		if nw != nil {
+			no["networkname"], no["netmask"], no["gateway"], no["type"] = nw.Name, nw.Netmask, nw.Gateway, nw.Type
+			no["broadcasturi"], no["isolationuri"] = "vlan://untagged", "ec2://untagged"
+			if nw.VPCID != "" {
+				no["vpcid"] = nw.VPCID
+			}
+		}
+		if n.Default {
+			o["ipaddress"] = n.IP
+		}
+		nics = append(nics, no)
+	}
+	o["nic"] = nics
+	if ip := s.staticNatOf(v.ID); ip != nil {
+		o["publicip"], o["publicipid"] = ip.Address, ip.ID
+		for _, n := range nics {
+			if n["networkid"] == ip.NetworkID {
+				n["publicip"], n["publicipid"] = ip.Address, ip.ID
+			}
+		}
+	}
+	if c != nil && c.isAdmin() {
+		o["instancename"] = v.InstanceName
+		if h := s.hostByID(v.HostID); h != nil {
+			o["hostid"], o["hostname"] = h.ID, h.Name
+		}
+	}
+	if v.JobID != "" {
+		o["jobid"], o["jobstatus"] = v.JobID, 0
+	}
+	return s.ownerFields(o, v.owned)
+}
+
+// templateByIDAny finds a template even when removed (VMs keep referring to it).
+func (s *Server) templateByIDAny(id string) *template {
+	for _, t := range s.st.Templates {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+func listVirtualMachines(s *Server, c *call) (any, *apiError) {
+	ids := c.list("ids")
+	var items []obj
+	for _, v := range s.st.VMs {
+		if !s.visible(c, v.owned) {
+			continue
+		}
+		if id := c.str("id"); id != "" && id != v.ID {
+			continue
+		}
+		if len(ids) > 0 && !contains(ids, v.ID) {
+			continue
+		}
+		if n := c.str("name"); n != "" && n != v.Name && n != v.DisplayName {
+			continue
+		}
+		if st := c.str("state"); st != "" && !strings.EqualFold(st, v.State) {
+			continue
+		}
+		// Like CloudStack, destroyed VMs are listed only when asked for (state or id).
+		if (v.State == "Destroyed" || v.State == "Expunging") && c.str("state") == "" && c.str("id") == "" && len(ids) == 0 {
+			continue
+		}
+		if z := c.str("zoneid"); z != "" && z != v.ZoneID {
+			continue
+		}
+		if t := c.str("templateid"); t != "" && t != v.TemplateID {
+			continue
+		}
+		if so := c.str("serviceofferingid"); so != "" && so != v.ServiceOfferingID {
+			continue
+		}
+		if h := c.str("hostid"); h != "" && h != v.HostID {
+			continue
+		}
+		if k := c.str("keypair"); k != "" && !contains(v.KeyPairs, k) {
+			continue
+		}
+		if sg := c.str("securitygroupid"); sg != "" && !contains(v.SecurityGroupIDs, sg) {
+			continue
+		}
+		if nw := c.str("networkid"); nw != "" {
+			found := false
+			for _, n := range v.Nics {
+				found = found || n.NetworkID == nw
+			}
+			if !found {
+				continue
+			}
+		}
+		if !c.matchKeyword(v.Name, v.DisplayName, v.State) || !s.matchTags(c, "UserVm", v.ID) {
+			continue
+		}
+		items = append(items, s.vmObj(c, v))
+	}
+	return c.pageOf("virtualmachine", items), nil
+}
+
+var hostnameRe = regexp.MustCompile(`^[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)
+
+func validHostname(n string) bool { return hostnameRe.MatchString(n) }
+
+// deployVirtualMachine (async create): the VM is recorded at once (Starting, or Stopped with
+// startvm=false) and placed on a host when the job completes.
+func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
+	soID, err := c.need("serviceofferingid")
+	if err != nil {
+		return nil, err
+	}
+	tID, err := c.need("templateid")
+	if err != nil {
+		return nil, err
+	}
+	z, err := s.needZone(c)
+	if err != nil {
+		return nil, err
+	}
+	so := s.serviceOfferingByID(soID)
+	if so == nil {
+		return nil, noEntity(c.cmd, "serviceofferingid", soID)
+	}
+	t := s.templateByID(tID)
+	if t == nil {
+		return nil, noEntity(c.cmd, "templateid", tID)
+	}
+	ow, err := s.owner(c)
+	if err != nil {
+		return nil, err
+	}
+	if !t.Public && t.AccountID != ow.ID && !c.isAdmin() {
+		return nil, permissionDenied("Account %s does not have permission to use template %s", ow.Name, t.ID)
+	}
+	if !t.Ready || !contains(t.ZoneIDs, z.ID) {
+		return nil, invalidParam("Template %s has not been completely downloaded to zone %s", t.ID, z.ID)
+	}
+	cpus, speed, mem, details, err := s.computeFromOffering(c, so)
+	if err != nil {
+		return nil, err
+	}
+	name, display := c.str("name"), c.str("displayname")
+	if name != "" && !validHostname(name) {
+		return nil, invalidParam("Invalid name. Vm name can contain ASCII letters 'a' through 'z', the digits '0' through '9', and the hyphen ('-'), must be between 1 and 63 characters long, and can't start or end with \"-\" and can't start with digit")
+	}
+	vmID := s.st.uuid()
+	if name == "" {
+		name = "VM-" + vmID
+	}
+	if display == "" {
+		display = name
+	}
+	for _, o := range s.st.VMs {
+		if o.AccountID == ow.ID && o.ZoneID == z.ID && strings.EqualFold(o.Name, name) && o.State != "Expunging" {
+			return nil, invalidParam("The vm with hostName %s already exists in the network domain: cs%scloud.internal; network=default", name, ow.ID[:4])
+		}
+	}
+	// user data
+	ud := c.str("userdata")
+	if ud != "" {
+		b, e := base64.StdEncoding.DecodeString(ud)
+		if e != nil {
+			if b, e = base64.RawStdEncoding.DecodeString(strings.TrimRight(ud, "=")); e != nil {
+				return nil, invalidParam("User data is not base64 encoded")
+			}
+		}
+		if len(b) > 1048576 {
+			return nil, invalidParam("User data is too long")
+		}
+	}
+	// key pairs
+	var kps []string
+	for _, k := range append(c.list("keypairs"), c.list("keypair")...) {
+		if s.keyPairByName(ow.ID, k) == nil {
+			return nil, invalidParam("A key pair with name '%s' was not found for account %s", k, ow.Name)
+		}
+		if !contains(kps, k) {
+			kps = append(kps, k)
+		}
+	}
+	// security groups
+	sgIDs, sgNames := c.list("securitygroupids"), c.list("securitygroupnames")
+	if len(sgIDs) > 0 && len(sgNames) > 0 {
+		return nil, invalidParam("securitygroupids parameter is mutually exclusive with securitygroupnames parameter")
+	}
+	var sgs []string
+	if z.SecurityGroups {
+		for _, id := range sgIDs {
+			g := s.sgByID(id)
+			if g == nil || g.AccountID != ow.ID {
+				return nil, invalidParam("Unable to find security group by id %s", id)
+			}
+			sgs = append(sgs, g.ID)
+		}
+		for _, n := range sgNames {
+			g := s.sgByName(ow.ID, n)
+			if g == nil {
+				return nil, invalidParam("Unable to find security group by name %s", n)
+			}
+			sgs = append(sgs, g.ID)
+		}
+		if len(sgs) == 0 {
+			if g := s.sgByName(ow.ID, "default"); g != nil {
+				sgs = []string{g.ID}
+			}
+		}
+	} else if len(sgIDs)+len(sgNames) > 0 {
+		return nil, invalidParam("Can't create vm with security groups; security group feature is not enabled in zone %s", z.Name)
+	}
+	// networks
+	var nets []*network
+	for _, id := range c.list("networkids") {
+		n := s.networkByID(id)
+		if n == nil {
+			return nil, noEntity(c.cmd, "networkids", id)
+		}
+		if n.AccountID != ow.ID && !c.isAdmin() {
+			return nil, permissionDenied("Account %s does not have permission to use network %s", ow.Name, id)
+		}
+		if n.ZoneID != z.ID {
+			return nil, invalidParam("Network %s doesn't belong to zone %s", n.ID, z.ID)
+		}
+		nets = append(nets, n)
+	}
+	// disks
+	rootSize := t.Size
+	if rs, ok, err := c.integer("rootdisksize"); err != nil {
+		return nil, err
+	} else if ok {
+		if rs<<30 < t.Size {
+			return nil, invalidParam("Root disk size %d GB is smaller than the template size %d GB", rs, t.Size>>30)
+		}
+		rootSize = rs << 30
+	}
+	var dataOff *diskOffering
+	var dataSize int64
+	if id := c.str("diskofferingid"); id != "" {
+		dataOff = s.diskOfferingByID(id)
+		if dataOff == nil {
+			return nil, noEntity(c.cmd, "diskofferingid", id)
+		}
+		dataSize = dataOff.DiskSize << 30
+		if dataOff.Customized {
+			sz, ok, err := c.integer("size")
+			if err != nil {
+				return nil, err
+			}
+			if !ok || sz <= 0 {
+				return nil, invalidParam("Disk offering %s requires size parameter to be specified", dataOff.ID)
+			}
+			dataSize = sz << 30
+		}
+	}
+	if len(nets) == 0 {
+		nets = []*network{s.defaultNetwork(c, ow, z)}
+	}
+	u := c.user
+	if ow.ID != c.acct.ID {
+		for _, x := range s.st.Users {
+			if x.AccountID == ow.ID {
+				u = x
+				break
+			}
+		}
+	}
+	startVM := c.boolean("startvm", true)
+	num := s.st.nextSeq()
+	v := &vm{owned: owned{ow.ID, ow.DomainID}, ID: vmID, Name: name, DisplayName: display, ZoneID: z.ID,
+		ServiceOfferingID: so.ID, TemplateID: t.ID, UserID: u.ID, CPUs: cpus, CPUSpeed: speed, Memory: mem,
+		State: "Stopped", UserData: ud, KeyPairs: kps, SecurityGroupIDs: sgs, Details: details, JobID: c.job.ID,
+		Created: c.now, StartVM: startVM,
+		InstanceName: fmt.Sprintf("i-%d-%d-%s", s.accountIndex(ow.ID), num, s.st.Instance)}
+	if startVM {
+		v.State = "Starting"
+	}
+	if t.PasswordEnabled {
+		v.Password = s.password()
+	}
+	for i, n := range nets {
+		v.Nics = append(v.Nics, nic{ID: s.st.uuid(), NetworkID: n.ID, IP: s.allocIP(n), MAC: s.st.mac(), Default: i == 0, DeviceID: i})
+	}
+	s.st.VMs = append(s.st.VMs, v)
+	s.st.Volumes = append(s.st.Volumes, &volume{owned: v.owned, ID: s.st.uuid(), Name: fmt.Sprintf("ROOT-%d", num), Type: "ROOT",
+		ZoneID: z.ID, VMID: v.ID, TemplateID: t.ID, Size: rootSize, DeviceID: 0, State: "Allocated", Created: c.now, Attached: c.now})
+	if dataOff != nil {
+		s.st.Volumes = append(s.st.Volumes, &volume{owned: v.owned, ID: s.st.uuid(), Name: fmt.Sprintf("DATA-%d", num), Type: "DATADISK",
+			ZoneID: z.ID, VMID: v.ID, DiskOfferingID: dataOff.ID, Size: dataSize, DeviceID: 1, State: "Allocated", Created: c.now, Attached: c.now})
+	}
+	c.job.InstanceType, c.job.InstanceID = "VirtualMachine", v.ID
+	return createReply(c, v.ID), nil
+}
+
+func (s *Server) accountIndex(id string) int {
+	for i, a := range s.st.Accounts {
+		if a.ID == id {
+			return i + 2
+		}
+	}
+	return 0
+}
+
+func (s *Server) password() string {
+	const chars = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	r := s.st.r()
+	b := make([]byte, 8)
+	for i := range b {
+		b[i] = chars[r.IntN(len(chars))]
+	}
+	return string(b)
+}
+
+// computeFromOffering returns CPU count, speed (MHz) and memory (MB) for offering so,
+// reading details[].cpuNumber/cpuSpeed/memory for customized offerings.
+func (s *Server) computeFromOffering(c *call, so *serviceOffering) (int, int, int, map[string]string, *apiError) {
+	if !so.Customized {
+		return so.CPUs, so.CPUSpeed, so.Memory, nil, nil
+	}
+	d := c.mapMerged("details")
+	get := func(k string) (int, bool) {
+		for dk, dv := range d {
+			if strings.EqualFold(dk, k) {
+				n, err := strconv.Atoi(dv)
+				return n, err == nil
+			}
+		}
+		return 0, false
+	}
+	cpus, ok1 := get("cpuNumber")
+	mem, ok2 := get("memory")
+	speed, ok3 := get("cpuSpeed")
+	if !ok1 || !ok2 {
+		return 0, 0, 0, nil, invalidParam("Need to specify custom parameter values cpu, cpu speed and memory when using custom offering")
+	}
+	if !ok3 {
+		speed = 1000
+	}
+	if cpus < 1 || mem < 32 || speed < 1 {
+		return 0, 0, 0, nil, invalidParam("Invalid cpu cores value, specify a value between 1 and %d", 256)
+	}
+	details := map[string]string{"cpuNumber": strconv.Itoa(cpus), "cpuSpeed": strconv.Itoa(speed), "memory": strconv.Itoa(mem)}
+	return cpus, speed, mem, details, nil
+}
+
+// place puts v on a host; it returns the CloudStack capacity error when nothing fits.
+func (s *Server) place(c *call, v *vm) *apiError {
+	h := s.findHost(v.ZoneID, v.CPUs, v.CPUSpeed, v.Memory)
+	if h == nil {
+		return insufficientCapacity("Unable to create a deployment for VM instance {\"id\":%d,\"instanceName\":\"%s\",\"type\":\"User\",\"uuid\":\"%s\"}",
+			s.accountIndex(v.AccountID), v.InstanceName, v.ID)
+	}
+	v.HostID = h.ID
+	for _, n := range v.Nics {
+		if nw := s.networkByID(n.NetworkID); nw != nil {
+			s.implement(c, nw)
+		}
+	}
+	for _, vol := range s.st.Volumes {
+		if vol.VMID == v.ID && vol.State == "Allocated" {
+			vol.State = "Ready"
+		}
+	}
+	return nil
+}
+
+func deployDone(s *Server, c *call) (any, *apiError) {
+	v := s.vmByID(c.job.InstanceID)
+	if v == nil {
+		return nil, internalError("VM disappeared")
+	}
+	v.JobID = ""
+	fail := c.job.Fault
+	if fail == nil && v.StartVM {
+		fail = s.place(c, v)
+	}
+	if fail != nil {
+		v.State, v.HostID = "Error", ""
+		s.event(c, "VM.CREATE", "VirtualMachine", v.ID, v.Name, "Error while deploying VM "+v.Name+": "+fail.Text)
+		return nil, fail
+	}
+	s.event(c, "VM.CREATE", "VirtualMachine", v.ID, v.Name, "Successfully completed deploying Vm. Vm Id: "+v.ID)
+	if v.StartVM {
+		v.State = "Running"
+		s.event(c, "VM.START", "VirtualMachine", v.ID, v.Name, "Successfully completed starting Vm. Vm Id: "+v.ID)
+	} else {
+		v.State = "Stopped"
+	}
+	o := s.vmObj(c, v)
+	if v.Password != "" {
+		o["password"] = v.Password
+	}
+	return objResult{"virtualmachine", o}, nil
+}
+
+// vmJob begins a VM state change: it checks the state, sets the transitional state and
+// stamps the job on the VM.
+func (s *Server) vmJob(c *call, op string, allowed []string, transitional string) (any, *apiError) {
+	v, err := s.needVM(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	if v.JobID != "" {
+		return nil, invalidParam("Unable to %s VM %s: another operation (job %s) is in progress", op, v.ID, v.JobID)
+	}
+	if !contains(allowed, v.State) {
+		return nil, wrongState(op, v)
+	}
+	c.job.Params["_prevstate"] = v.State
+	v.JobID = c.job.ID
+	if transitional != "" {
+		v.State = transitional
+	}
+	c.job.InstanceType, c.job.InstanceID = "VirtualMachine", v.ID
+	return jobReply(c), nil
+}
+
+// vmJobVM returns the VM of a completing job and clears its job stamp.
+func (s *Server) vmJobVM(c *call) (*vm, string) {
+	v := s.vmByID(c.job.InstanceID)
+	if v != nil {
+		v.JobID = ""
+	}
+	return v, c.job.Params["_prevstate"]
+}
+
+func startVirtualMachine(s *Server, c *call) (any, *apiError) {
+	if v := s.vmByID(c.str("id")); v != nil && v.State == "Running" && s.canAccess(c, v.owned) {
+		return nil, invalidParam("The virtual machine %s (%s) is already running", v.ID, v.DisplayName)
+	}
+	return s.vmJob(c, "start", []string{"Stopped"}, "Starting")
+}
+
+func startDone(s *Server, c *call) (any, *apiError) {
+	v, prev := s.vmJobVM(c)
+	if v == nil {
+		return nil, internalError("VM disappeared")
+	}
+	fail := c.job.Fault
+	if fail == nil {
+		fail = s.place(c, v)
+	}
+	if fail != nil {
+		v.State, v.HostID = prev, ""
+		return nil, fail
+	}
+	v.State = "Running"
+	s.event(c, "VM.START", "VirtualMachine", v.ID, v.Name, "Successfully completed starting Vm. Vm Id: "+v.ID)
+	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
+}
+
+func stopVirtualMachine(s *Server, c *call) (any, *apiError) {
+	return s.vmJob(c, "stop", []string{"Running", "Stopped"}, "Stopping")
+}
+
+func stopDone(s *Server, c *call) (any, *apiError) {
+	v, prev := s.vmJobVM(c)
+	if v == nil {
+		return nil, internalError("VM disappeared")
+	}
+	if c.job.Fault != nil {
+		v.State = prev
+		return nil, c.job.Fault
+	}
+	v.State, v.HostID = "Stopped", ""
+	s.event(c, "VM.STOP", "VirtualMachine", v.ID, v.Name, "Successfully completed stopping Vm. Vm Id: "+v.ID)
+	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
+}
+
+func rebootVirtualMachine(s *Server, c *call) (any, *apiError) {
+	return s.vmJob(c, "reboot", []string{"Running"}, "")
+}
+
+func rebootDone(s *Server, c *call) (any, *apiError) {
+	v, _ := s.vmJobVM(c)
+	if v == nil {
+		return nil, internalError("VM disappeared")
+	}
+	if c.job.Fault != nil {
+		return nil, c.job.Fault
+	}
+	s.event(c, "VM.REBOOT", "VirtualMachine", v.ID, v.Name, "Successfully completed rebooting Vm. Vm Id: "+v.ID)
+	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
+}
+
+func destroyVirtualMachine(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	trans := ""
+	if v.State == "Running" {
+		trans = "Stopping"
+	}
+	return s.vmJob(c, "destroy", []string{"Running", "Stopped", "Error"}, trans)
+}
+
+func destroyDone(s *Server, c *call) (any, *apiError) {
+	v, prev := s.vmJobVM(c)
+	if v == nil {
+		return nil, internalError("VM disappeared")
+	}
+	if c.job.Fault != nil {
+		v.State = prev
+		return nil, c.job.Fault
+	}
+	if prev == "Running" {
+		s.event(c, "VM.STOP", "VirtualMachine", v.ID, v.Name, "Successfully completed stopping Vm. Vm Id: "+v.ID)
+	}
+	v.HostID = ""
+	s.event(c, "VM.DESTROY", "VirtualMachine", v.ID, v.Name, "Successfully completed destroying Vm. Vm Id: "+v.ID)
+	if c.boolean("expunge", false) {
+		v.State = "Expunging"
+		o := s.vmObj(c, v)
+		s.expunge(c, v)
+		return objResult{"virtualmachine", o}, nil
+	}
+	v.State, v.DestroyedAt = "Destroyed", c.now
+	for _, vol := range s.st.Volumes {
+		if vol.VMID == v.ID && vol.Type == "ROOT" {
+			vol.State = "Destroy"
+		}
+	}
+	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
+}
+
+// expunge removes v, its ROOT volume, NIC addresses, static NAT and tags; data disks are detached.
+func (s *Server) expunge(c *call, v *vm) {
+	var keep []*volume
+	for _, vol := range s.st.Volumes {
+		if vol.VMID == v.ID {
+			if vol.Type == "ROOT" {
+				s.dropTags("Volume", vol.ID)
+				continue
+			}
+			vol.VMID, vol.DeviceID, vol.Attached = "", 0, time.Time{}
+		}
+		keep = append(keep, vol)
+	}
+	s.st.Volumes = keep
+	for _, ip := range s.st.IPs {
+		if ip.StaticNatVMID == v.ID {
+			ip.StaticNatVMID = ""
+		}
+	}
+	s.st.VMs = removeByID(s.st.VMs, v.ID, func(x *vm) string { return x.ID })
+	s.dropTags("UserVm", v.ID)
+	s.event(c, "VM.EXPUNGE", "VirtualMachine", v.ID, v.Name, "Successfully completed expunging Vm. Vm Id: "+v.ID)
+}
+
+func expungeVirtualMachine(s *Server, c *call) (any, *apiError) {
+	return s.vmJob(c, "expunge", []string{"Destroyed", "Error"}, "Expunging")
+}
+
+func expungeDone(s *Server, c *call) (any, *apiError) {
+	v, prev := s.vmJobVM(c)
+	if v == nil {
+		return nil, internalError("VM disappeared")
+	}
+	if c.job.Fault != nil {
+		v.State = prev
+		return nil, c.job.Fault
+	}
+	s.expunge(c, v)
+	return success(), nil
+}
+
+// autoExpunge removes VMs destroyed more than ExpungeDelay ago.
+func (s *Server) autoExpunge(now time.Time) {
+	for _, v := range append([]*vm{}, s.st.VMs...) {
+		if v.State == "Destroyed" && v.JobID == "" && !v.DestroyedAt.IsZero() && now.Sub(v.DestroyedAt) >= s.expDel {
+			c := &call{now: now, acct: s.accountByID(v.AccountID), user: s.userByID(v.UserID)}
+			s.expunge(c, v)
+		}
+	}
+}
+
+func recoverVirtualMachine(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	if v.State != "Destroyed" {
+		return nil, invalidParam("Unable to recover VM %s (%s) - the VM is not in Destroyed state: %s", v.ID, v.DisplayName, v.State)
+	}
+	v.State, v.DestroyedAt = "Stopped", time.Time{}
+	for _, vol := range s.st.Volumes {
+		if vol.VMID == v.ID && vol.State == "Destroy" {
+			vol.State = "Ready"
+		}
+	}
+	s.event(c, "VM.RECOVER", "VirtualMachine", v.ID, v.Name, "Successfully completed recovering Vm. Vm Id: "+v.ID)
+	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
+}
+
+func updateVirtualMachine(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	if v.State == "Destroyed" || v.State == "Expunging" || v.State == "Error" {
+		return nil, wrongState("update", v)
+	}
+	if n := c.str("name"); n != "" && n != v.Name {
+		if v.State != "Stopped" {
+			return nil, invalidParam("Update hostname is only allowed when VM is stopped")
+		}
+		if !validHostname(n) {
+			return nil, invalidParam("Invalid name. Vm name can contain ASCII letters 'a' through 'z', the digits '0' through '9', and the hyphen ('-'), must be between 1 and 63 characters long, and can't start or end with \"-\" and can't start with digit")
+		}
+		v.Name = n
+	}
+	if d := c.str("displayname"); d != "" {
+		v.DisplayName = d
+	}
+	if c.has("userdata") {
+		if _, e := base64.StdEncoding.DecodeString(c.str("userdata")); e != nil {
+			return nil, invalidParam("User data is not base64 encoded")
+		}
+		v.UserData = c.str("userdata")
+	}
+	if ids, names := c.list("securitygroupids"), c.list("securitygroupnames"); len(ids)+len(names) > 0 {
+		if v.State != "Stopped" {
+			return nil, invalidParam("Virtual machine %s must be stopped prior to update security groups", v.ID)
+		}
+		var sgs []string
+		for _, id := range ids {
+			g := s.sgByID(id)
+			if g == nil || g.AccountID != v.AccountID {
+				return nil, invalidParam("Unable to find security group by id %s", id)
+			}
+			sgs = append(sgs, g.ID)
+		}
+		for _, n := range names {
+			g := s.sgByName(v.AccountID, n)
+			if g == nil {
+				return nil, invalidParam("Unable to find security group by name %s", n)
+			}
+			sgs = append(sgs, g.ID)
+		}
+		v.SecurityGroupIDs = sgs
+	}
+	if d := c.mapMerged("details"); len(d) > 0 {
+		if v.Details == nil {
+			v.Details = map[string]string{}
+		}
+		for k, val := range d {
+			v.Details[k] = val
+		}
+	}
+	s.event(c, "VM.UPDATE", "VirtualMachine", v.ID, v.Name, "Successfully completed updating Vm. Vm Id: "+v.ID)
+	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
+}
+
+func changeServiceForVirtualMachine(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	soID, err := c.need("serviceofferingid")
+	if err != nil {
+		return nil, err
+	}
+	so := s.serviceOfferingByID(soID)
+	if so == nil {
+		return nil, noEntity(c.cmd, "serviceofferingid", soID)
+	}
+	if v.State != "Stopped" {
+		return nil, invalidParam("Unable to upgrade virtual machine %s in state %s; make sure the virtual machine is stopped", v.ID, v.State)
+	}
+	cpus, speed, mem, details, err := s.computeFromOffering(c, so)
+	if err != nil {
+		return nil, err
+	}
+	v.ServiceOfferingID, v.CPUs, v.CPUSpeed, v.Memory, v.Details = so.ID, cpus, speed, mem, details
+	s.event(c, "VM.UPGRADE", "VirtualMachine", v.ID, v.Name, "Successfully completed upgrading Vm. Vm Id: "+v.ID)
+	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
+}
+
+func scaleVirtualMachine(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	soID, err := c.need("serviceofferingid")
+	if err != nil {
+		return nil, err
+	}
+	so := s.serviceOfferingByID(soID)
+	if so == nil {
+		return nil, noEntity(c.cmd, "serviceofferingid", soID)
+	}
+	cpus, speed, mem, _, err := s.computeFromOffering(c, so)
+	if err != nil {
+		return nil, err
+	}
+	if v.State == "Running" && (cpus < v.CPUs || mem < v.Memory || speed < v.CPUSpeed) {
+		return nil, invalidParam("Only scaling up the vm is supported, new service offering(speed=%d,cpu=%d,memory=%d) should have at least one value (cpu/ram) greater than old value and no value lower than old value", speed, cpus, mem)
+	}
+	return s.vmJob(c, "scale", []string{"Running", "Stopped"}, "")
+}
+
+func scaleDone(s *Server, c *call) (any, *apiError) {
+	v, _ := s.vmJobVM(c)
+	if v == nil {
+		return nil, internalError("VM disappeared")
+	}
+	if c.job.Fault != nil {
+		return nil, c.job.Fault
+	}
+	so := s.serviceOfferingByID(c.str("serviceofferingid"))
+	cpus, speed, mem, details, err := s.computeFromOffering(c, so)
+	if err != nil {
+		return nil, err
+	}
+	if v.State == "Running" {
+		h := s.hostByID(v.HostID)
+		if h != nil {
+			cpu, m := s.hostUsage(h)
+			if cpu-int64(v.CPUs*v.CPUSpeed)+int64(cpus*speed) > int64(h.CPUs*h.CPUSpeed) || m-int64(v.Memory)<<20+int64(mem)<<20 > h.Memory {
+				return nil, insufficientCapacity("Unable to scale VM %s: insufficient capacity on host %s", v.ID, h.Name)
+			}
+		}
+	}
+	v.ServiceOfferingID, v.CPUs, v.CPUSpeed, v.Memory, v.Details = so.ID, cpus, speed, mem, details
+	s.event(c, "VM.UPGRADE", "VirtualMachine", v.ID, v.Name, "Successfully completed scaling Vm. Vm Id: "+v.ID)
+	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
+}
+
+func getVirtualMachineUserData(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "virtualmachineid")
+	if err != nil {
+		return nil, err
+	}
+	return objResult{"virtualmachineuserdata", obj{"virtualmachineid": v.ID, "userdata": v.UserData}}, nil
+}
+
+// getVMPassword returns the password encrypted with the VM's first SSH key (base64 RSA PKCS#1 v1.5).
+func getVMPassword(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	if v.Password == "" || len(v.KeyPairs) == 0 {
+		return nil, invalidParam("No password for VM with specified id found. If VM is created from password enabled template and SSH keypair is assigned to VM then only password can be retrieved.")
+	}
+	k := s.keyPairByName(v.AccountID, v.KeyPairs[0])
+	var pub *rsa.PublicKey
+	if k != nil {
+		pub = parseRSAPublic(k.PublicKey)
+	}
+	if pub == nil {
+		return nil, invalidParam("No password for VM with specified id found.")
+	}
+	enc, e := rsa.EncryptPKCS1v15(rand.Reader, pub, []byte(v.Password))
+	if e != nil {
+		return nil, internalError("Failed to encrypt password: %v", e)
+	}
+	return objResult{"password", obj{"encryptedpassword": base64.StdEncoding.EncodeToString(enc)}}, nil
+}
+
+func resetSSHKeyForVirtualMachine(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	keys := append(c.list("keypairs"), c.list("keypair")...)
+	if len(keys) == 0 {
+		return nil, missingParam(c.cmd, "keypair")
+	}
+	for _, k := range keys {
+		if s.keyPairByName(v.AccountID, k) == nil {
+			return nil, invalidParam("A key pair with name '%s' does not exist for account %s in specified domain id", k, s.accountName(v.AccountID))
+		}
+	}
+	if v.State != "Stopped" {
+		return nil, invalidParam("vm %s is not in the right state: %s; make sure the vm is stopped", v.ID, v.State)
+	}
+	return s.vmJob(c, "reset SSH key of", []string{"Stopped"}, "")
+}
+
+func resetSSHKeyDone(s *Server, c *call) (any, *apiError) {
+	v, _ := s.vmJobVM(c)
+	if v == nil {
+		return nil, internalError("VM disappeared")
+	}
+	if c.job.Fault != nil {
+		return nil, c.job.Fault
+	}
+	v.KeyPairs = nil
+	for _, k := range append(c.list("keypairs"), c.list("keypair")...) {
+		if !contains(v.KeyPairs, k) {
+			v.KeyPairs = append(v.KeyPairs, k)
+		}
+	}
+	sort.Strings(v.KeyPairs)
+	o := s.vmObj(c, v)
+	if t := s.templateByIDAny(v.TemplateID); t != nil && t.PasswordEnabled {
+		v.Password = s.password()
+		o["password"] = v.Password
+	}
+	s.event(c, "VM.RESETSSHKEY", "VirtualMachine", v.ID, v.Name, "Successfully completed resetting SSH key for Vm. Vm Id: "+v.ID)
+	return objResult{"virtualmachine", o}, nil
+}
+
+func resetPasswordForVirtualMachine(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	if t := s.templateByIDAny(v.TemplateID); t == nil || !t.PasswordEnabled {
+		return nil, invalidParam("Fail to reset password for the virtual machine, the template is not password enabled")
+	}
+	return s.vmJob(c, "reset password of", []string{"Stopped", "Running"}, "")
+}
+
+func resetPasswordDone(s *Server, c *call) (any, *apiError) {
+	v, _ := s.vmJobVM(c)
+	if v == nil {
+		return nil, internalError("VM disappeared")
+	}
+	if c.job.Fault != nil {
+		return nil, c.job.Fault
+	}
+	v.Password = s.password()
+	if p := c.str("password"); p != "" {
+		v.Password = p
+	}
+	o := s.vmObj(c, v)
+	o["password"] = v.Password
+	s.event(c, "VM.RESETPASSWORD", "VirtualMachine", v.ID, v.Name, "Successfully completed resetting password for Vm. Vm Id: "+v.ID)
+	return objResult{"virtualmachine", o}, nil
+}
