@@ -117,13 +117,13 @@ type osType struct{ ID, Description, CategoryID, CategoryName string }
 type template struct {
 	owned
 	ID, Name, DisplayText, OSTypeID, Format, Hypervisor string
-	Public, Featured, PasswordEnabled, Ready           bool
-	Size                                               int64 // bytes
-	ZoneIDs                                            []string
-	SourceVolumeID, SourceSnapshotID                   string
-	JobID                                              string
-	Created                                            time.Time
-	Removed                                            bool
+	Public, Featured, PasswordEnabled, Ready            bool
+	Size                                                int64 // bytes
+	ZoneIDs                                             []string
+	SourceVolumeID, SourceSnapshotID                    string
+	JobID                                               string
+	Created                                             time.Time
+	Removed                                             bool
 }
 
 type network struct {
@@ -198,12 +198,12 @@ type snapshot struct {
 }
 
 type sgRule struct {
-	ID, Protocol, CIDR   string
-	StartPort, EndPort   int
-	ICMPType, ICMPCode   int
-	HasPorts, HasICMP    bool
-	UserAccount, UserSG  string
-	Egress               bool
+	ID, Protocol, CIDR  string
+	StartPort, EndPort  int
+	ICMPType, ICMPCode  int
+	HasPorts, HasICMP   bool
+	UserAccount, UserSG string
+	Egress              bool
 }
 
 type securityGroup struct {
@@ -297,4 +297,3 @@ func loadState(path string) (*state, error) {
 	}
 	return st, nil
 }
-
