@@ -89,3 +89,8 @@ func wantErr(tb testing.TB, err error, substr ...string) {
 		}
 	}
 }
+
+// custom returns cloudstack-go's generic request service (its interface is empty).
+func custom(cs *cloudstack.CloudStackClient) *cloudstack.CustomService {
+	return cs.Custom.(*cloudstack.CustomService)
+}
