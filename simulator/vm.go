@@ -145,7 +145,8 @@ func listVirtualMachines(s *Server, c *call) (any, *apiError) {
 		if len(ids) > 0 && !contains(ids, v.ID) {
 			continue
 		}
-		if n := c.str("name"); n != "" && n != v.Name && n != v.DisplayName {
+		// name is a substring match in CloudStack (cloudstack-go's Get*ID helpers pick the exact one).
+		if n := c.str("name"); n != "" && !strings.Contains(strings.ToLower(v.Name), strings.ToLower(n)) {
 			continue
 		}
 		if st := c.str("state"); st != "" && !strings.EqualFold(st, v.State) {
