@@ -1,5 +1,3 @@
-//go:build simulator
-
 package csbackend_test
 
 import (
@@ -269,7 +267,7 @@ func TestServiceVolumes(t *testing.T) {
 	if _, err := svc.ResizeVolume(ctx, v.ID, 1); translate.KindOf(err) != translate.InvalidArgument {
 		t.Fatalf("shrink: %v", err)
 	}
-	img, job, err := svc.CreateImage(ctx, translate.CreateImageSpec{Name: "from-snap", SnapshotID: snap.ID})
+	img, job, err := svc.CreateImage(ctx, translate.CreateImageSpec{Name: "from-snap", SnapshotID: snap.ID, OSTypeID: imgs[0].OSTypeID})
 	if err != nil {
 		t.Fatal(err)
 	}
