@@ -39,6 +39,7 @@ func init() {
 	reg("registerUserKeys", registerUserKeys, mutates)
 	reg("listDomains", listDomains)
 	reg("listCapabilities", listCapabilities)
+	reg("listProjects", listProjects)
 	reg("listApis", listApis)
 	// infrastructure and catalog
 	reg("listZones", listZones)
@@ -146,3 +147,6 @@ func listApis(s *Server, c *call) (any, *apiError) {
 	}
 	return c.pageOf("api", items), nil
 }
+
+// listProjects: the simulator has no projects.
+func listProjects(s *Server, c *call) (any, *apiError) { return c.pageOf("project", nil), nil }

@@ -7,7 +7,11 @@ import (
 
 // event records a completed action event for the caller's account.
 func (s *Server) event(c *call, typ, rtype, rid, rname, desc string) {
-	e := &event{ID: s.st.uuid(), Type: typ, Level: "INFO", Description: desc, State: "Completed",
+	s.eventLevel(c, "INFO", typ, rtype, rid, rname, desc)
+}
+
+func (s *Server) eventLevel(c *call, level, typ, rtype, rid, rname, desc string) {
+	e := &event{ID: s.st.uuid(), Type: typ, Level: level, Description: desc, State: "Completed",
 		ResourceID: rid, ResourceType: rtype, ResourceName: rname, Created: c.now}
 	if c.acct != nil {
 		e.owned = owned{c.acct.ID, c.acct.DomainID}

@@ -132,6 +132,9 @@ func (s *Server) HTTPClient() *http.Client {
 type roundTripper struct{ h http.Handler }
 
 func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		defer r.Body.Close()
+	}
 	w := httptest.NewRecorder()
 	rt.h.ServeHTTP(w, r)
 	resp := w.Result()
@@ -181,6 +184,7 @@ func (s *Server) Reset() {
 	s.mu.Lock()
 	s.st = buildState(s.seed, s.now().UTC())
 	s.sessions = map[string]*session{}
+	s.persist()
 	s.mu.Unlock()
 }
 

@@ -467,7 +467,7 @@ func deployDone(s *Server, c *call) (any, *apiError) {
 	}
 	if fail != nil {
 		v.State, v.HostID = "Error", ""
-		s.event(c, "VM.CREATE", "VirtualMachine", v.ID, v.Name, "Error while deploying VM "+v.Name+": "+fail.Text)
+		s.eventLevel(c, "ERROR", "VM.CREATE", "VirtualMachine", v.ID, v.Name, "Error while deploying VM "+v.Name+": "+fail.Text)
 		return nil, fail
 	}
 	s.event(c, "VM.CREATE", "VirtualMachine", v.ID, v.Name, "Successfully completed deploying Vm. Vm Id: "+v.ID)
