@@ -161,6 +161,7 @@ func associateIpAddressDone(s *Server, c *call) (any, *apiError) {
 	ip.JobID = ""
 	if c.job.Fault != nil {
 		s.st.IPs = removeByID(s.st.IPs, ip.ID, func(x *publicIP) string { return x.ID })
+		s.forget(ip.ID)
 		return nil, c.job.Fault
 	}
 	ip.State = "Allocated"
@@ -207,6 +208,7 @@ func disassociateIpAddressDone(s *Server, c *call) (any, *apiError) {
 		return nil, c.job.Fault
 	}
 	s.st.IPs = removeByID(s.st.IPs, ip.ID, func(x *publicIP) string { return x.ID })
+	s.forget(ip.ID)
 	s.dropTags("PublicIpAddress", ip.ID)
 	s.event(c, "NET.IPRELEASE", "IpAddress", ip.ID, ip.Address, "Successfully completed disassociating IP address "+ip.Address)
 	return success(), nil

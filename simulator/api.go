@@ -222,6 +222,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.write(w, respName, asJSON, nil, err)
 		return
 	}
+	if err := s.resolveRefs(c); err != nil {
+		s.write(w, respName, asJSON, nil, err)
+		return
+	}
 	var res any
 	var err *apiError
 	fault := s.matchMock(c)

@@ -191,6 +191,7 @@ func deleteSSHKeyPair(s *Server, c *call) (any, *apiError) {
 		return nil, invalidParam("A key pair with name '%s' does not exist for account %s in specified domain id", name, ow.Name)
 	}
 	s.st.KeyPairs = removeByID(s.st.KeyPairs, k.ID, func(x *keyPair) string { return x.ID })
+	s.forget(k.ID)
 	s.dropTags("SSHKeyPair", k.ID)
 	return success(), nil
 }

@@ -293,6 +293,7 @@ func deleteNetworkDone(s *Server, c *call) (any, *apiError) {
 	}
 	s.st.IPs = keep
 	s.st.Networks = removeByID(s.st.Networks, n.ID, func(x *network) string { return x.ID })
+	s.forget(n.ID)
 	s.dropTags("Network", n.ID)
 	s.event(c, "NETWORK.DELETE", "Network", n.ID, n.Name, "Successfully completed deleting network "+n.Name)
 	return success(), nil
@@ -401,6 +402,7 @@ func createVPCDone(s *Server, c *call) (any, *apiError) {
 	v.JobID = ""
 	if c.job.Fault != nil {
 		s.st.VPCs = removeByID(s.st.VPCs, v.ID, func(x *vpc) string { return x.ID })
+		s.forget(v.ID)
 		return nil, c.job.Fault
 	}
 	v.State = "Enabled"
@@ -451,6 +453,7 @@ func deleteVPCDone(s *Server, c *call) (any, *apiError) {
 	}
 	s.st.IPs = keep
 	s.st.VPCs = removeByID(s.st.VPCs, v.ID, func(x *vpc) string { return x.ID })
+	s.forget(v.ID)
 	s.dropTags("Vpc", v.ID)
 	s.event(c, "VPC.DELETE", "Vpc", v.ID, v.Name, "Successfully completed deleting VPC "+v.Name)
 	return success(), nil

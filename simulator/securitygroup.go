@@ -156,6 +156,7 @@ func deleteSecurityGroup(s *Server, c *call) (any, *apiError) {
 		}
 	}
 	s.st.SecurityGroups = removeByID(s.st.SecurityGroups, g.ID, func(x *securityGroup) string { return x.ID })
+	s.forget(g.ID)
 	s.dropTags("SecurityGroup", g.ID)
 	s.event(c, "SG.DELETE", "SecurityGroup", g.ID, g.Name, "Successfully completed deleting security group "+g.Name)
 	return success(), nil
@@ -353,6 +354,7 @@ func revokeDone(s *Server, c *call) (any, *apiError) {
 		return nil, invalidParam("Unable to find security group rule with id %s", c.str("id"))
 	}
 	g.Rules = removeByID(g.Rules, r.ID, func(x *sgRule) string { return x.ID })
+	s.forget(r.ID)
 	s.event(c, "SG.REVOKE", "SecurityGroup", g.ID, g.Name, "Successfully revoked rule "+r.ID)
 	return success(), nil
 }

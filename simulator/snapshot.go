@@ -129,6 +129,7 @@ func deleteSnapshotDone(s *Server, c *call) (any, *apiError) {
 		return nil, c.job.Fault
 	}
 	s.st.Snapshots = removeByID(s.st.Snapshots, sn.ID, func(x *snapshot) string { return x.ID })
+	s.forget(sn.ID)
 	s.dropTags("Snapshot", sn.ID)
 	s.event(c, "SNAPSHOT.DELETE", "Snapshot", sn.ID, sn.Name, "Successfully completed deleting snapshot "+sn.Name)
 	return success(), nil

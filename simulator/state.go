@@ -44,6 +44,10 @@ type state struct {
 	Jobs           []*job           `json:"jobs"`
 	Events         []*event         `json:"events"`
 	Mocks          []*mock          `json:"mocks"`
+
+	// Removed holds ids of deleted entities: like CloudStack (findByUuidIncludingRemoved)
+	// they still resolve as parameters, so lists by such an id are empty, not errors.
+	Removed map[string]bool `json:"removed"`
 }
 
 // owned is embedded in every account-owned resource.

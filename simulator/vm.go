@@ -622,6 +622,7 @@ func (s *Server) expunge(c *call, v *vm) {
 		if vol.VMID == v.ID {
 			if vol.Type == "ROOT" {
 				s.dropTags("Volume", vol.ID)
+				s.forget(vol.ID)
 				continue
 			}
 			vol.VMID, vol.DeviceID, vol.Attached = "", 0, time.Time{}
@@ -635,6 +636,7 @@ func (s *Server) expunge(c *call, v *vm) {
 		}
 	}
 	s.st.VMs = removeByID(s.st.VMs, v.ID, func(x *vm) string { return x.ID })
+	s.forget(v.ID)
 	s.dropTags("UserVm", v.ID)
 	s.event(c, "VM.EXPUNGE", "VirtualMachine", v.ID, v.Name, "Successfully completed expunging Vm. Vm Id: "+v.ID)
 }

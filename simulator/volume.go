@@ -189,6 +189,7 @@ func createVolumeDone(s *Server, c *call) (any, *apiError) {
 	v.JobID = ""
 	if c.job.Fault != nil {
 		s.st.Volumes = removeByID(s.st.Volumes, v.ID, func(x *volume) string { return x.ID })
+		s.forget(v.ID)
 		return nil, c.job.Fault
 	}
 	if v.SnapshotID != "" {
@@ -411,6 +412,7 @@ func deleteVolume(s *Server, c *call) (any, *apiError) {
 		return nil, invalidParam("Volume %s has a pending operation (job %s)", v.ID, v.JobID)
 	}
 	s.st.Volumes = removeByID(s.st.Volumes, v.ID, func(x *volume) string { return x.ID })
+	s.forget(v.ID)
 	s.dropTags("Volume", v.ID)
 	s.event(c, "VOLUME.DELETE", "Volume", v.ID, v.Name, "Successfully completed deleting volume "+v.Name)
 	return success(), nil
