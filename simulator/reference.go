@@ -59,7 +59,7 @@ var idKinds = map[string]int{
 	"listSecurityGroups": kSG, "deleteSecurityGroup": kSG,
 	"revokeSecurityGroupIngress": kRule, "revokeSecurityGroupEgress": kRule,
 	"listSSHKeyPairs": kKeyPair,
-	"listNetworks": kNetwork, "deleteNetwork": kNetwork, "listVPCs": kVPC, "deleteVPC": kVPC,
+	"listNetworks":    kNetwork, "deleteNetwork": kNetwork, "listVPCs": kVPC, "deleteVPC": kVPC,
 	"listPublicIpAddresses": kIP, "disassociateIpAddress": kIP,
 	"listUsers": kUser, "getUserKeys": kUser, "registerUserKeys": kUser, "listAccounts": kAccount,
 	"listDomains": kDomain, "listEvents": kEvent,
