@@ -541,7 +541,10 @@ func startDone(s *Server, c *call) (any, *apiError) {
 }
 
 func stopVirtualMachine(s *Server, c *call) (any, *apiError) {
-	return s.vmJob(c, "stop", []string{"Running", "Stopped"}, "Stopping")
+	if v := s.vmByID(c.str("id")); v != nil && v.State == "Stopped" {
+		return s.vmJob(c, "stop", []string{"Stopped"}, "") // already stopped: a no-op job, as CloudStack
+	}
+	return s.vmJob(c, "stop", []string{"Running"}, "Stopping")
 }
 
 func stopDone(s *Server, c *call) (any, *apiError) {
