@@ -84,10 +84,20 @@ func (s *Service) Images(ctx context.Context, q ImageQuery) ([]Image, error) {
 	}
 	ts, err := s.cs.ListTemplates(ctx, req)
 	if isNotFound(err) && req.ID != "" {
-		return []Image{}, nil
+		ts, err = nil, nil
 	}
 	if err != nil {
 		return nil, opErr(op, ResImage, req.ID, err)
+	}
+	if filter == "executable" && self {
+		// "executable" hides the caller's templates that are not ready yet
+		// (being created from a volume or snapshot); "self" shows them.
+		req.Filter = "self"
+		own, err := s.cs.ListTemplates(ctx, req)
+		if err != nil && !isNotFound(err) {
+			return nil, opErr(op, ResImage, req.ID, err)
+		}
+		ts = append(ts, own...)
 	}
 	seen := map[string]bool{}
 	out := []Image{}

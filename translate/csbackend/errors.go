@@ -68,7 +68,7 @@ func Classify(cmd string, res translate.Resource, err error) *translate.Error {
 
 // notFoundText matches CloudStack's ways of saying an entity is missing
 // (all of them arrive as errorcode 431).
-var notFoundText = regexp.MustCompile(`(?i)entity does not exist|unable to find|does not exist|not found|cannot find|can't find|no such|invalid .*id`)
+var notFoundText = regexp.MustCompile(`(?i)entity does not exist|unable to find|does not exist|not found|cannot find|can't find|no such`)
 
 // ClassifyCode maps a CloudStack errorcode (ApiErrorCode), cserrorcode and
 // errortext to a Kind.

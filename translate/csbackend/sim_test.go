@@ -271,8 +271,22 @@ func TestServiceVolumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got, err := svc.Image(ctx, img.ID); err != nil || got.Name != "from-snap" {
+		t.Fatalf("Image(new) = %+v, %v", got, err)
+	}
 	if j, err := svc.WaitJob(ctx, job.ID, 0); err != nil || j.Status != translate.JobSucceeded {
 		t.Fatalf("create image job = %+v, %v (%+v)", j, err, img)
+	}
+	if own, err := svc.Images(ctx, translate.ImageQuery{Self: true}); err != nil || len(own) != 1 || own[0].ID != img.ID || own[0].OSTypeID != imgs[0].OSTypeID {
+		t.Fatalf("Images(Self) = %+v, %v", own, err)
+	}
+	if pub, err := svc.Images(ctx, translate.ImageQuery{Public: true}); err != nil || len(pub) != 3 {
+		t.Fatalf("Images(Public) = %+v, %v", pub, err)
+	}
+	if j, err := svc.DeleteImage(ctx, img.ID); err != nil {
+		t.Fatal(err)
+	} else if j, err := svc.WaitJob(ctx, j.ID, 0); err != nil || j.Status != translate.JobSucceeded {
+		t.Fatalf("delete image job = %+v, %v", j, err)
 	}
 	if err := svc.DeleteVolume(ctx, v.ID); err != nil {
 		t.Fatal(err)
