@@ -321,8 +321,19 @@ func (s *server) instancesByID(r *request, ec2IDs []string) ([]translate.Instanc
 	}
 	var missing []string
 	for i, id := range ids {
-		if !have[id] {
+		if have[id] {
+			continue
+		}
+		// Listing several ids may leave out Destroyed VMs; ask for each.
+		in, err := s.svc.Instance(r.ctx, id)
+		switch {
+		case err == nil:
+			insts = append(insts, *in)
+			have[id] = true
+		case translate.KindOf(err) == translate.NotFound:
 			missing = append(missing, ec2IDs[i])
+		default:
+			return nil, err
 		}
 	}
 	if len(missing) > 0 {
