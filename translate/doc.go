@@ -25,6 +25,38 @@
 // and everything else (client tokens, GCE metadata, labels) is stored in
 // CloudStack resource tags.
 //
+// # The CloudStack port
+//
+// CloudStack (cloudstack.go) lists every CloudStack call Service makes, with
+// this package's own request and response structs. Async commands return
+// the job id (and new entity id) at once; Service polls
+// queryAsyncJobResult itself every Options.JobPollInterval (WaitJob), so a
+// job that is done at the first poll costs one round trip. Implementations
+// classify CloudStack errors once (translate/csbackend.Classify) and pass
+// translate/cstest.RunConformanceTests; translate/mock is a function-field
+// mock for unit tests.
+//
+// # Conventions
+//
+//   - Zones, offerings and disk offerings are found by UUID or by name
+//     (names compare case-insensitively) and cached per caller API key for
+//     Options.CatalogTTL. Templates are not cached (callers create them).
+//   - Lists are sorted deterministically (creation time, then id; name,
+//     then id where CloudStack has no creation time) so that paging in the
+//     wire layers is stable.
+//   - An unknown id is NotFound with the matching Resource, whether
+//     CloudStack answers with an empty list or with error 431.
+//   - Tags with the ReservedTagPrefix are the gateway's own: Launch stores
+//     its client token in ClientTokenTag; ListTags hides them; Tags fields
+//     on resources include them (use Tags.User to drop them).
+//   - Launch validates zone, offering, image, root disk offering and key
+//     pair before creating anything, deploys MaxCount VMs, tags them, and
+//     rolls back (destroy with expunge) when fewer than MinCount deploy or
+//     tagging fails. Job expunges a VM left in Error by a failed
+//     deployVirtualMachine, so any replica observing the failure cleans up.
+//   - Methods that create several CloudStack objects (security-group rules,
+//     tagged resources) undo what they created when a later step fails.
+//
 // # Errors
 //
 // Every error returned by Service is, or wraps, an *Error whose Kind says

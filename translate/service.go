@@ -15,8 +15,9 @@ type Options struct {
 	JobPollInterval time.Duration
 	// JobTimeout bounds waiting for one async job (default 5m).
 	JobTimeout time.Duration
-	// CatalogTTL is how long zones, offerings and templates are cached
-	// per caller (default 30s; 0 keeps the default, negative disables).
+	// CatalogTTL is how long zones, service offerings and disk offerings
+	// are cached per caller (default 30s; 0 keeps the default, negative
+	// disables). Templates are not cached.
 	CatalogTTL time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
