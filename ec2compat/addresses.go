@@ -157,8 +157,7 @@ func (s *server) releaseAddress(r *request) (response, error) {
 		return nil, apiErr("OperationNotPermitted", "The source NAT address of a network cannot be released.")
 	}
 	if a.InstanceID != "" {
-		return nil, &translate.Error{Kind: translate.InUse, Resource: translate.ResAddress,
-			Message: "The address with allocation id [" + ec2ID(pAllocation, a.ID) + "] is in use."}
+		return nil, apiErrf("InvalidIPAddress.InUse", "The address with allocation id [%s] is in use.", ec2ID(pAllocation, a.ID))
 	}
 	if err := s.svc.ReleaseAddress(r.ctx, a.ID); err != nil {
 		return nil, err
