@@ -103,7 +103,9 @@ func TestSDKInstanceLifecycle(t *testing.T) {
 		t.Fatalf("simulator has %d instances (%v), want 2", len(all), err)
 	}
 
-	w := ec2.NewInstanceRunningWaiter(c, func(o *ec2.InstanceRunningWaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond })
+	w := ec2.NewInstanceRunningWaiter(c, func(o *ec2.InstanceRunningWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
 	if err := w.Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: ids}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +183,9 @@ func TestSDKInstanceLifecycle(t *testing.T) {
 		(sc.CurrentState.Name != types.InstanceStateNameStopped && sc.CurrentState.Name != types.InstanceStateNameStopping) {
 		t.Fatalf("stop: %+v %+v", sc.PreviousState, sc.CurrentState)
 	}
-	sw := ec2.NewInstanceStoppedWaiter(c, func(o *ec2.InstanceStoppedWaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond })
+	sw := ec2.NewInstanceStoppedWaiter(c, func(o *ec2.InstanceStoppedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
 	if err := sw.Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: ids[:1]}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +246,9 @@ func TestSDKInstanceLifecycle(t *testing.T) {
 			t.Errorf("terminate previous state %+v", sc.PreviousState)
 		}
 	}
-	tw := ec2.NewInstanceTerminatedWaiter(c, func(o *ec2.InstanceTerminatedWaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond })
+	tw := ec2.NewInstanceTerminatedWaiter(c, func(o *ec2.InstanceTerminatedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
 	if err := tw.Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: ids}, time.Minute); err != nil {
 		t.Fatal(err)
 	}

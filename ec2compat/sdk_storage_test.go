@@ -35,7 +35,9 @@ func TestSDKVolumesAndSnapshots(t *testing.T) {
 	if aws.ToInt32(vol.Size) != 10 || vol.State != types.VolumeStateAvailable {
 		t.Fatalf("create volume: %+v", vol)
 	}
-	vw := ec2.NewVolumeAvailableWaiter(c, func(o *ec2.VolumeAvailableWaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond })
+	vw := ec2.NewVolumeAvailableWaiter(c, func(o *ec2.VolumeAvailableWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
 	if err := vw.Wait(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{vid}}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,9 @@ func TestSDKVolumesAndSnapshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	sid := aws.ToString(snap.SnapshotId)
-	sw := ec2.NewSnapshotCompletedWaiter(c, func(o *ec2.SnapshotCompletedWaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond })
+	sw := ec2.NewSnapshotCompletedWaiter(c, func(o *ec2.SnapshotCompletedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
 	if err := sw.Wait(ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: []string{sid}}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
