@@ -100,9 +100,13 @@ func principal(ctx context.Context) (*Principal, error) {
 	return p, nil
 }
 
+// resourceKinds are the kinds whose wire codes depend on the resource
+// (EC2's InvalidVolume.NotFound, InvalidKeyPair.Duplicate, ...).
+var resourceKinds = map[Kind]bool{NotFound: true, AlreadyExists: true, InUse: true, Malformed: true}
+
 // opErr makes sure err is an *Error with Op set (to the Service method when
-// the adapter did not name a CloudStack command) and, for NotFound errors
-// without a resource, with res and id filled in.
+// the adapter did not name a CloudStack command) and, for resource-specific
+// kinds without a resource, with res and id filled in.
 func opErr(op string, res Resource, id string, err error) error {
 	if err == nil {
 		return nil
@@ -117,14 +121,15 @@ func opErr(op string, res Resource, id string, err error) error {
 		}
 		return &Error{Op: op, Kind: Internal, Resource: res, ID: id, Err: err}
 	}
-	if e.Op != "" && (e.Resource != "" || res == "") {
+	named := e.Resource != "" || res == "" || !resourceKinds[e.Kind]
+	if e.Op != "" && named {
 		return e
 	}
 	c := *e
 	if c.Op == "" {
 		c.Op = op
 	}
-	if c.Resource == "" {
+	if !named {
 		c.Resource = res
 		if c.ID == "" {
 			c.ID = id

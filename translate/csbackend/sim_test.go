@@ -98,6 +98,11 @@ func TestServiceInstances(t *testing.T) {
 	if err != nil || len(again) != 1 || again[0].ID != id {
 		t.Fatalf("idempotent launch = %+v, %v", again, err)
 	}
+	spec2 := spec
+	spec2.ClientToken = ""
+	if _, err := svc.Launch(ctx, spec2); translate.KindOf(err) != translate.AlreadyExists || translate.AsError(err).Resource != translate.ResInstance {
+		t.Fatalf("duplicate name: %v", err)
+	}
 	if ud, err := svc.UserData(ctx, id); err != nil || string(ud) != "hello" {
 		t.Fatalf("UserData = %q, %v", ud, err)
 	}
