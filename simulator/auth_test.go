@@ -94,6 +94,10 @@ func TestRawProtocol(t *testing.T) {
 	if resp.StatusCode != 431 || !strings.Contains(body, "Unable to execute API command listvolumes due to invalid value. Invalid parameter id value=nope") {
 		t.Fatalf("list unknown id: %d %s", resp.StatusCode, body)
 	}
+	resp, body = signedGet(t, srv, "demo", map[string]string{"command": "listTemplates"})
+	if resp.StatusCode != 431 || !strings.Contains(body, "<listtemplatesresponse cloud-stack-version=") || !strings.Contains(body, "<errorcode>431</errorcode>") {
+		t.Fatalf("xml error: %d %s", resp.StatusCode, body)
+	}
 	resp, body = signedGet(t, srv, "demo", map[string]string{"command": "stopVirtualMachine", "response": "json", "id": "nope"})
 	if resp.StatusCode != 431 || !strings.Contains(body, "Invalid parameter id value=nope due to incorrect long value format, or entity does not exist") {
 		t.Fatalf("unknown id: %d %s", resp.StatusCode, body)

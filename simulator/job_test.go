@@ -42,6 +42,15 @@ func TestCapacityExhaustion(t *testing.T) {
 	if l.Count != 1 || l.VirtualMachines[0].State != "Error" {
 		t.Fatalf("failed VM: %+v", l)
 	}
+	defer func(id string) {
+		// Destroying a VM in Error expunges it.
+		if _, err := cs.VirtualMachine.DestroyVirtualMachine(cs.VirtualMachine.NewDestroyVirtualMachineParams(id)); err != nil {
+			t.Fatalf("destroy Error VM: %v", err)
+		}
+		if _, _, err := cs.VirtualMachine.GetVirtualMachineByID(id); err == nil {
+			t.Fatal("Error VM still listed after destroy")
+		}
+	}(l.VirtualMachines[0].Id)
 
 	// Two Large (4 GiB) VMs fill zone1's two 4 GiB hosts; a third fails.
 	var large []string

@@ -600,7 +600,8 @@ func destroyDone(s *Server, c *call) (any, *apiError) {
 	}
 	v.HostID = ""
 	s.event(c, "VM.DESTROY", "VirtualMachine", v.ID, v.Name, "Successfully completed destroying Vm. Vm Id: "+v.ID)
-	if c.boolean("expunge", false) {
+	// A VM in Error goes straight to Expunging (VirtualMachine.State: Error → DestroyRequested → Expunging).
+	if c.boolean("expunge", false) || prev == "Error" {
 		v.State = "Expunging"
 		o := s.vmObj(c, v)
 		s.expunge(c, v)
