@@ -36,4 +36,15 @@
 // Each zone has hosts with CPU (cores × MHz) and memory; Starting/Running/Stopping
 // VMs consume capacity. A deploy that fits nowhere fails its job with 533/4325
 // "Unable to create a deployment for VM…" and leaves the VM in Error.
+//
+// # cloudstack-go quirks (v2.17.1) the simulator deliberately does not paper over
+//
+// Real CloudStack wraps these sync single-object responses in an object name, and
+// cloudstack-go decodes them without unwrapping, so its typed result is empty (no
+// error): getVMPassword ({"password":{"encryptedpassword"}}), getUser ({"user":{…}}),
+// updateVirtualMachine, changeServiceForVirtualMachine and recoverVirtualMachine
+// ({"virtualmachine":{…}}), updateTemplate ({"template":{…}}). Read them through
+// cloudstack.CustomService (cs.Custom.(*cloudstack.CustomService)) or re-list.
+// cloudstack-go signs '~' like Go's url.QueryEscape, not like Java; the simulator
+// accepts that form too (logging a warning) where real CloudStack answers 401.
 package simulator
