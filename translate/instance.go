@@ -366,11 +366,7 @@ func (s *Service) rollback(ctx context.Context, ids []string) {
 			}
 			continue
 		}
-		r, err = s.cs.DestroyVirtualMachine(ctx, id, true)
-		if err != nil && (KindOf(err) == PermissionDenied || KindOf(err) == InvalidArgument) {
-			// Users may not be allowed to expunge (allow.user.expunge.recover.vm).
-			r, err = s.cs.DestroyVirtualMachine(ctx, id, false)
-		}
+		r, err = s.destroyExpunge(ctx, id)
 		if err == nil && r.JobID != "" {
 			jobs = append(jobs, r.JobID)
 		}
@@ -378,6 +374,17 @@ func (s *Service) rollback(ctx context.Context, ids []string) {
 	for _, j := range jobs {
 		_, _ = s.WaitJob(ctx, j, 0)
 	}
+}
+
+// destroyExpunge destroys a VM with expunge, falling back to a plain
+// destroy when the caller may not expunge (CloudStack's
+// allow.user.expunge.recover.vm is off by default for users).
+func (s *Service) destroyExpunge(ctx context.Context, id string) (AsyncResult, error) {
+	r, err := s.cs.DestroyVirtualMachine(ctx, id, true)
+	if k := KindOf(err); k == PermissionDenied || k == InvalidArgument {
+		r, err = s.cs.DestroyVirtualMachine(ctx, id, false)
+	}
+	return r, err
 }
 
 // Instances lists the caller's instances matching q, sorted by creation

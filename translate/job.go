@@ -65,7 +65,7 @@ func (s *Service) expungeIfError(ctx context.Context, vmID string) {
 	if err != nil || len(vms) == 0 || vms[0].State != StateError {
 		return
 	}
-	_, _ = s.cs.DestroyVirtualMachine(ctx, vmID, true)
+	_, _ = s.destroyExpunge(ctx, vmID)
 }
 
 // WaitJob polls the job until it is done or timeout elapses (0 = the
