@@ -58,7 +58,10 @@ func TestVolumeErrors(t *testing.T) {
 			_, _, err := svc.CreateVolume(ctx, translate.VolumeSpec{ZoneID: "zone1", DiskOfferingID: "gold"})
 			return err
 		}, translate.NotFound, translate.ResDiskOffering},
-		{"create", func() error { _, _, err := svc.CreateVolume(ctx, translate.VolumeSpec{ZoneID: "zone1", SizeGB: 3}); return err }, 0, ""},
+		{"create", func() error {
+			_, _, err := svc.CreateVolume(ctx, translate.VolumeSpec{ZoneID: "zone1", SizeGB: 3})
+			return err
+		}, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
