@@ -385,13 +385,19 @@ func (p *filterParser) parseComparison() (filterExpr, error) {
 		}
 		c.re = re
 		if c.op == "~" { // partial match
-			c.re, _ = regexp.Compile(c.value)
+			if c.re, err = regexp.Compile(c.value); err != nil {
+				return nil, fmt.Errorf("invalid regular expression %q: %v", c.value, err)
+			}
 			c.op = "eq"
 		}
 	case "=", "!=":
 		if strings.Contains(c.value, "*") {
 			q := strings.ReplaceAll(regexp.QuoteMeta(c.value), `\*`, ".*")
-			c.re = regexp.MustCompile("^(?:" + q + ")$")
+			re, err := regexp.Compile("^(?:" + q + ")$")
+			if err != nil {
+				return nil, fmt.Errorf("invalid value %q: %v", c.value, err)
+			}
+			c.re = re
 		}
 	}
 	return c, nil
