@@ -1,12 +1,3 @@
-// Package cstest is the conformance suite for implementations of the
-// translate.CloudStack port. Every implementation (csbackend over the
-// simulator, csbackend over a live CloudStack) runs it:
-//
-//	func TestConformance(t *testing.T) {
-//		cstest.RunConformanceTests(t, func() cstest.Harness { return newHarness(t) })
-//	}
-//
-// Assertions check translate.KindOf(err), never message text.
 package cstest
 
 import (
