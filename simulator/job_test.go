@@ -33,9 +33,13 @@ func TestCapacityExhaustion(t *testing.T) {
 	// A huge custom VM fits nowhere: the job fails with 533/4325 and the VM is in Error.
 	p := cs.VirtualMachine.NewDeployVirtualMachineParams(cat.custom, cat.debian, cat.zone)
 	p.SetName("huge")
-	p.SetDetails(map[string]string{"cpuNumber": "64", "cpuSpeed": "2000", "memory": "262144"})
+	p.SetDetails(map[string]string{"cpuNumber": "16", "cpuSpeed": "2000", "memory": "32768"})
 	_, err := cs.VirtualMachine.DeployVirtualMachine(p)
 	wantErr(t, err, `"errorcode":533`, `"cserrorcode":4325`, "Unable to create a deployment for VM")
+	// Outside the offering's bounds: a synchronous 431.
+	p.SetDetails(map[string]string{"cpuNumber": "64", "memory": "1024"})
+	_, err = cs.VirtualMachine.DeployVirtualMachine(p)
+	wantErr(t, err, "431", "Invalid cpu cores value, specify a value between 1 and 32")
 	lp := cs.VirtualMachine.NewListVirtualMachinesParams()
 	lp.SetName("huge")
 	l, _ := cs.VirtualMachine.ListVirtualMachines(lp)

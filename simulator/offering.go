@@ -1,6 +1,9 @@
 package simulator
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 func (s *Server) serviceOfferingByID(id string) *serviceOffering {
 	for _, o := range s.st.ServiceOfferings {
@@ -36,6 +39,9 @@ func (s *Server) serviceOfferingObj(o *serviceOffering) obj {
 		"dynamicscalingenabled": true, "diskofferingstrictness": false, "hasannotations": false, "encryptroot": false}
 	if !o.Customized {
 		r["cpunumber"], r["cpuspeed"], r["memory"] = o.CPUs, o.CPUSpeed, o.Memory
+	}
+	if d := offeringBounds(o); len(d) > 0 {
+		r["serviceofferingdetails"] = d
 	}
 	if o.RootDiskSize > 0 {
 		r["rootdisksize"] = o.RootDiskSize
@@ -174,4 +180,15 @@ func listVPCOfferings(s *Server, c *call) (any, *apiError) {
 			"service": []obj{{"name": "SourceNat", "provider": []obj{{"name": "VpcVirtualRouter"}}}, {"name": "StaticNat", "provider": []obj{{"name": "VpcVirtualRouter"}}}}})
 	}
 	return c.pageOf("vpcoffering", items), nil
+}
+
+// offeringBounds renders a customized offering's limits as CloudStack's serviceofferingdetails.
+func offeringBounds(o *serviceOffering) map[string]string {
+	d := map[string]string{}
+	for k, v := range map[string]int{"mincpunumber": o.MinCPUs, "maxcpunumber": o.MaxCPUs, "minmemory": o.MinMemory, "maxmemory": o.MaxMemory} {
+		if v > 0 {
+			d[k] = strconv.Itoa(v)
+		}
+	}
+	return d
 }

@@ -48,6 +48,12 @@ type SeedServiceOffering struct {
 	CPUSpeed   int    `json:"cpuSpeed" yaml:"cpuSpeed"`
 	MemoryMB   int    `json:"memoryMb" yaml:"memoryMb"`
 	Customized bool   `json:"customized" yaml:"customized"`
+	// Bounds of a customized offering (serviceofferingdetails mincpunumber, maxcpunumber,
+	// minmemory, maxmemory); 0 = unconstrained.
+	MinCPUs     int `json:"minCpus,omitempty" yaml:"minCpus,omitempty"`
+	MaxCPUs     int `json:"maxCpus,omitempty" yaml:"maxCpus,omitempty"`
+	MinMemoryMB int `json:"minMemoryMb,omitempty" yaml:"minMemoryMb,omitempty"`
+	MaxMemoryMB int `json:"maxMemoryMb,omitempty" yaml:"maxMemoryMb,omitempty"`
 }
 
 // SeedDiskOffering is a data disk offering; Customized takes size= at createVolume.
@@ -87,7 +93,7 @@ func DefaultSeed() *Seed {
 			{Name: "Small Instance", CPUs: 1, CPUSpeed: 500, MemoryMB: 512},
 			{Name: "Medium Instance", CPUs: 1, CPUSpeed: 1000, MemoryMB: 1024},
 			{Name: "Large Instance", CPUs: 2, CPUSpeed: 1000, MemoryMB: 4096},
-			{Name: "Custom", Customized: true},
+			{Name: "Custom", Customized: true, MinCPUs: 1, MaxCPUs: 32, MinMemoryMB: 256, MaxMemoryMB: 65536},
 		},
 		DiskOfferings: []SeedDiskOffering{
 			{Name: "Small", SizeGB: 5},
@@ -208,7 +214,8 @@ func buildState(sd *Seed, now time.Time) *state {
 	}
 	for _, o := range sd.ServiceOfferings {
 		st.ServiceOfferings = append(st.ServiceOfferings, &serviceOffering{ID: st.uuid(), Name: o.Name, DisplayText: offeringText(o), CPUs: o.CPUs,
-			CPUSpeed: o.CPUSpeed, Memory: o.MemoryMB, Customized: o.Customized, Created: now})
+			CPUSpeed: o.CPUSpeed, Memory: o.MemoryMB, Customized: o.Customized, Created: now,
+			MinCPUs: o.MinCPUs, MaxCPUs: o.MaxCPUs, MinMemory: o.MinMemoryMB, MaxMemory: o.MaxMemoryMB})
 	}
 	for _, o := range sd.DiskOfferings {
 		text := fmt.Sprintf("%s Disk, %d GB", o.Name, o.SizeGB)

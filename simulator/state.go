@@ -98,6 +98,8 @@ type serviceOffering struct {
 	Memory                int // MB
 	Customized            bool
 	RootDiskSize          int64 // GB, 0 = template size
+	MinCPUs, MaxCPUs      int   // customized bounds, 0 = none
+	MinMemory, MaxMemory  int   // MB
 	Created               time.Time
 }
 

@@ -424,8 +424,27 @@ func (s *Server) computeFromOffering(c *call, so *serviceOffering) (int, int, in
 	if !ok3 {
 		speed = 1000
 	}
-	if cpus < 1 || mem < 32 || speed < 1 {
-		return 0, 0, 0, nil, invalidParam("Invalid cpu cores value, specify a value between 1 and %d", 256)
+	minC, maxC, minM, maxM := so.MinCPUs, so.MaxCPUs, so.MinMemory, so.MaxMemory
+	if minC == 0 {
+		minC = 1
+	}
+	if maxC == 0 {
+		maxC = 512
+	}
+	if minM == 0 {
+		minM = 32
+	}
+	if maxM == 0 {
+		maxM = 16 << 20
+	}
+	if cpus < minC || cpus > maxC {
+		return 0, 0, 0, nil, invalidParam("Invalid cpu cores value, specify a value between %d and %d", minC, maxC)
+	}
+	if mem < minM || mem > maxM {
+		return 0, 0, 0, nil, invalidParam("Invalid memory value, specify a value between %d and %d", minM, maxM)
+	}
+	if speed < 1 {
+		return 0, 0, 0, nil, invalidParam("Invalid cpu speed value, specify a value between 1 and %d", 1<<31-1)
 	}
 	details := map[string]string{"cpuNumber": strconv.Itoa(cpus), "cpuSpeed": strconv.Itoa(speed), "memory": strconv.Itoa(mem)}
 	return cpus, speed, mem, details, nil
