@@ -316,4 +316,25 @@ func TestAWSCLI(t *testing.T) {
 	if err == nil || translate.KindOf(lastErr) != translate.SignatureMismatch {
 		t.Fatalf("wrong secret accepted: %v %s (server %v)", err, out, lastErr)
 	}
+	mu.Unlock()
+
+	// The files written by AWSProfile work on their own (endpoint_url in
+	// the profile, no environment credentials, no --endpoint-url).
+	demo, _ := testRegistry(t).ByAPIKey(context.Background(), demoKey)
+	cred, cfg := AWSProfile(demo, "cg", "zone1", srv.URL)
+	pdir := t.TempDir()
+	os.WriteFile(filepath.Join(pdir, "credentials"), cred, 0o600)
+	os.WriteFile(filepath.Join(pdir, "config"), cfg, 0o600)
+	cmd := exec.Command(awsBin, "ec2", "describe-regions", "--profile", "cg", "--output", "text")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + pdir,
+		"AWS_CONFIG_FILE=" + filepath.Join(pdir, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(pdir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER="}
+	if pe := os.Getenv("PYENV_ROOT"); pe != "" {
+		cmd.Env = append(cmd.Env, "PYENV_ROOT="+pe)
+	}
+	outb, err := cmd.CombinedOutput()
+	mu.Lock()
+	if err != nil || !strings.Contains(string(outb), "demo") {
+		t.Fatalf("aws with AWSProfile files: %v\n%s\nserver: %v", err, outb, lastErr)
+	}
 }
