@@ -39,7 +39,7 @@ func TestConformanceLive(t *testing.T) {
 	b := csbackend.New(url, &csbackend.Options{VerifySSL: os.Getenv("CLOUDSTACK_INSECURE") == "", Timeout: time.Minute})
 	p := &translate.Principal{APIKey: os.Getenv("CLOUDSTACK_API_KEY"), SecretKey: os.Getenv("CLOUDSTACK_SECRET_KEY")}
 	fx := cstest.Fixtures{Zone: os.Getenv("CLOUDSTACK_ZONE"), Offering: os.Getenv("CLOUDSTACK_OFFERING"),
-		Template: os.Getenv("CLOUDSTACK_TEMPLATE"), SecurityGroups: os.Getenv("CLOUDSTACK_SECURITY_GROUPS") == "1",
+		Template: os.Getenv("CLOUDSTACK_TEMPLATE"), SecurityGroups: os.Getenv("CLOUDSTACK_SECURITY_GROUPS") == "1", Addresses: os.Getenv("CLOUDSTACK_ADDRESSES") == "1", Networks: os.Getenv("CLOUDSTACK_NETWORKS") == "1",
 		Timeout: 10 * time.Minute}
 	cstest.RunConformanceTests(t, func() cstest.Harness { return &liveHarness{b: b, p: p, fx: fx} })
 }

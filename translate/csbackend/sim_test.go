@@ -59,7 +59,7 @@ func (h *simHarness) Context() context.Context      { return h.ctx }
 func (h *simHarness) BadContext() context.Context   { return h.bad }
 func (h *simHarness) Close()                        { _ = h.srv.Close() }
 func (h *simHarness) Fixtures() cstest.Fixtures {
-	return cstest.Fixtures{Zone: "zone1", Offering: "Small Instance", Template: "Debian 12", SecurityGroups: true, Timeout: 20 * time.Second}
+	return cstest.Fixtures{Zone: "zone1", Offering: "Small Instance", Template: "Debian 12", SecurityGroups: true, Addresses: true, Networks: true, Timeout: 20 * time.Second}
 }
 
 func TestConformanceSimulator(t *testing.T) {

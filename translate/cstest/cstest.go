@@ -31,6 +31,12 @@ type Fixtures struct {
 	Template string // template name usable by the user
 	// SecurityGroups reports that Zone supports security groups.
 	SecurityGroups bool
+	// Addresses reports that public IPs can be acquired in Zone (without
+	// naming a network) and static-NATed to VMs.
+	Addresses bool
+	// Networks reports that isolated networks and VPCs can be created in
+	// Zone.
+	Networks bool
 	// Timeout bounds waiting for one async job (default 30s).
 	Timeout time.Duration
 }
@@ -51,6 +57,8 @@ func RunConformanceTests(t *testing.T, newHarness func() Harness) {
 		{"KeyPairs", testKeyPairs},
 		{"SecurityGroups", testSecurityGroups},
 		{"Volumes", testVolumes},
+		{"Addresses", testAddresses},
+		{"Networks", testNetworks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -412,4 +420,75 @@ func testVolumes(t *testing.T, s *suite) {
 	if err := s.cs.DeleteVolume(s.ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func testAddresses(t *testing.T, s *suite) {
+	if !s.fx.Addresses {
+		t.Skip("the zone has no public IPs for users")
+	}
+	zone, _, _ := s.catalog(t)
+	vmID := s.deploy(t, uniq("nat"))
+	r := s.mustSucceed(t, "AssociateIPAddress", func() (translate.AsyncResult, error) { return s.cs.AssociateIPAddress(s.ctx, zone, "") })
+	as, err := s.cs.ListPublicIPAddresses(s.ctx, translate.ListAddressesRequest{ID: r.ID})
+	if err != nil || len(as) != 1 || as[0].IP == "" || as[0].InstanceID != "" {
+		t.Fatalf("ListPublicIPAddresses = %+v, %v", as, err)
+	}
+	if err := s.cs.EnableStaticNat(s.ctx, r.ID, vmID); err != nil {
+		t.Fatal(err)
+	}
+	if as, _ := s.cs.ListPublicIPAddresses(s.ctx, translate.ListAddressesRequest{ID: r.ID}); len(as) != 1 || as[0].InstanceID != vmID {
+		t.Fatalf("after static NAT: %+v", as)
+	}
+	if vm := s.vm(t, vmID); vm == nil || vm.PublicIP != as[0].IP {
+		t.Fatalf("VM public IP = %+v", vm)
+	}
+	s.mustSucceed(t, "DisableStaticNat", func() (translate.AsyncResult, error) { return s.cs.DisableStaticNat(s.ctx, r.ID) })
+	s.mustSucceed(t, "DisassociateIPAddress", func() (translate.AsyncResult, error) { return s.cs.DisassociateIPAddress(s.ctx, r.ID) })
+	if as, err := s.cs.ListPublicIPAddresses(s.ctx, translate.ListAddressesRequest{ID: r.ID}); err == nil && len(as) != 0 && as[0].State != "Releasing" {
+		t.Fatalf("released address still listed: %+v", as)
+	}
+}
+
+func testNetworks(t *testing.T, s *suite) {
+	if !s.fx.Networks {
+		t.Skip("the zone cannot have user-created networks")
+	}
+	zone, _, _ := s.catalog(t)
+	offs, err := s.cs.ListNetworkOfferings(s.ctx, translate.ListNetworkOfferingsRequest{ZoneID: zone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := ""
+	for _, o := range offs {
+		if o.GuestIPType == "Isolated" && !o.ForVPC && !o.SpecifyVLAN {
+			off = o.ID
+		}
+	}
+	if off == "" {
+		t.Fatalf("no isolated network offering in %+v", offs)
+	}
+	n, err := s.cs.CreateNetwork(s.ctx, translate.CreateNetworkRequest{Name: uniq("net"), DisplayText: "conformance", ZoneID: zone,
+		NetworkOfferingID: off, Gateway: "10.77.0.1", Netmask: "255.255.255.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.ID == "" || n.CIDR != "10.77.0.0/24" {
+		t.Fatalf("created %+v", n)
+	}
+	if ns, err := s.cs.ListNetworks(s.ctx, translate.ListNetworksRequest{ID: n.ID}); err != nil || len(ns) != 1 {
+		t.Fatalf("ListNetworks = %+v, %v", ns, err)
+	}
+	s.mustSucceed(t, "DeleteNetwork", func() (translate.AsyncResult, error) { return s.cs.DeleteNetwork(s.ctx, n.ID) })
+
+	vofs, err := s.cs.ListVPCOfferings(s.ctx)
+	if err != nil || len(vofs) == 0 {
+		t.Fatalf("ListVPCOfferings = %+v, %v", vofs, err)
+	}
+	r := s.mustSucceed(t, "CreateVPC", func() (translate.AsyncResult, error) {
+		return s.cs.CreateVPC(s.ctx, translate.CreateVPCRequest{Name: uniq("vpc"), DisplayText: "conformance", ZoneID: zone, CIDR: "10.88.0.0/16", VPCOfferingID: vofs[0].ID})
+	})
+	if vs, err := s.cs.ListVPCs(s.ctx, r.ID); err != nil || len(vs) != 1 || vs[0].CIDR != "10.88.0.0/16" {
+		t.Fatalf("ListVPCs = %+v, %v", vs, err)
+	}
+	s.mustSucceed(t, "DeleteVPC", func() (translate.AsyncResult, error) { return s.cs.DeleteVPC(s.ctx, r.ID) })
 }
