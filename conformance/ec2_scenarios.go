@@ -25,12 +25,13 @@ func ec2Scenarios() []scenario {
 		ec2ErrorCodes(),
 		ec2MalformedIDs(),
 		ec2UnknownImage(),
+		ec2IDFormat(),
 		ec2ListValidation(),
 		ec2KeyPairs(),
 		ec2SecurityGroups(),
 		ec2VolumesLifecycle(),
 		ec2Tags(),
-		ec2Snapshots(),
+		ec2SnapshotsBlankVolume(),
 		ec2AddressesAllocate(),
 		ec2VPCs(),
 		ec2InstancesLifecycle(),
@@ -38,6 +39,7 @@ func ec2Scenarios() []scenario {
 		ec2InstancesFiltersPaging(),
 		ec2InstancesIncorrectState(),
 		ec2VolumesAttach(),
+		ec2Snapshots(),
 		ec2AddressesAssociate(),
 	}
 }

@@ -83,7 +83,7 @@ func ec2Images() scenario {
 			t.Must(err, "DescribeImages filter with no match")
 			Equal(t, "images matching an unknown name", len(none.Images), 0)
 
-			_, err = c.DescribeImages(t.ctx, &ec2.DescribeImagesInput{ImageIds: []string{"ami-0123456789abcdef0"}})
+			_, err = c.DescribeImages(t.ctx, &ec2.DescribeImagesInput{ImageIds: []string{t.unknownEC2ID("ami")}})
 			t.ExpectEC2(err, "InvalidAMIID.NotFound", "DescribeImages of an unknown image")
 			_, err = c.DescribeImages(t.ctx, &ec2.DescribeImagesInput{ImageIds: []string{"not-an-image"}})
 			t.ExpectEC2(err, "InvalidAMIID.Malformed", "DescribeImages of a malformed ID")

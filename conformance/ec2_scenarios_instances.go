@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -196,13 +198,16 @@ func ec2MalformedIDs() scenario {
 func ec2ErrorCodes() scenario {
 	return scenario{
 		name: "ec2/instances/errors", api: "ec2",
-		ops: []string{"DescribeInstances", "TerminateInstances"},
+		ops: []string{"DescribeInstances", "TerminateInstances", "StopInstances"},
 		run: func(t *scenarioT) {
 			c := t.env.ec2
-			_, err := c.DescribeInstances(t.ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
-			t.ExpectEC2(err, "InvalidInstanceID.NotFound", "DescribeInstances of an unknown instance")
-			_, err = c.TerminateInstances(t.ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
-			t.ExpectEC2(err, "InvalidInstanceID.NotFound", "TerminateInstances of an unknown instance")
+			unknown := t.unknownEC2ID("i")
+			_, err := c.DescribeInstances(t.ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{unknown}})
+			t.ExpectEC2(err, "InvalidInstanceID.NotFound", "DescribeInstances of an unknown instance "+unknown)
+			_, err = c.TerminateInstances(t.ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{unknown}})
+			t.ExpectEC2(err, "InvalidInstanceID.NotFound", "TerminateInstances of an unknown instance "+unknown)
+			_, err = c.StopInstances(t.ctx, &ec2.StopInstancesInput{InstanceIds: []string{unknown}})
+			t.ExpectEC2(err, "InvalidInstanceID.NotFound", "StopInstances of an unknown instance "+unknown)
 		},
 	}
 }
@@ -215,7 +220,7 @@ func ec2UnknownImage() scenario {
 			c := t.env.ec2
 			cat := t.catalogEC2()
 			out, err := c.RunInstances(t.ctx, &ec2.RunInstancesInput{
-				ImageId: aws.String("ami-0123456789abcdef0"), InstanceType: types.InstanceType(cat.instanceType),
+				ImageId: aws.String(t.unknownEC2ID("ami")), InstanceType: types.InstanceType(cat.instanceType),
 				MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
 			})
 			if err == nil {
@@ -228,6 +233,36 @@ func ec2UnknownImage() scenario {
 				}
 			}
 			t.ExpectEC2(err, "InvalidAMIID.NotFound", "RunInstances with an unknown AMI")
+		},
+	}
+}
+
+// unknownEC2ID returns a well-formed ID that names nothing: the prefix
+// and random hex digits as many as the target's own IDs have (taken from
+// the discovered image; 17 on AWS).
+func (t *scenarioT) unknownEC2ID(prefix string) string {
+	img := t.catalogEC2().imageID
+	n := len(img) - len("ami-")
+	if n < 8 {
+		n = 17
+	}
+	b := make([]byte, (n+1)/2)
+	rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)[:n]
+}
+
+func ec2IDFormat() scenario {
+	return scenario{
+		name: "ec2/errors/aws-id-format", api: "ec2",
+		ops: []string{"DescribeInstances", "DescribeImages", "DescribeVolumes"},
+		run: func(t *scenarioT) {
+			c := t.env.ec2
+			_, err := c.DescribeInstances(t.ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
+			t.ExpectEC2(err, "InvalidInstanceID.NotFound", "DescribeInstances of an unknown AWS-format (17 hex digits) instance ID")
+			_, err = c.DescribeImages(t.ctx, &ec2.DescribeImagesInput{ImageIds: []string{"ami-0123456789abcdef0"}})
+			t.ExpectEC2(err, "InvalidAMIID.NotFound", "DescribeImages of an unknown AWS-format image ID")
+			_, err = c.DescribeVolumes(t.ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{"vol-0123456789abcdef0"}})
+			t.ExpectEC2(err, "InvalidVolume.NotFound", "DescribeVolumes of an unknown AWS-format volume ID")
 		},
 	}
 }

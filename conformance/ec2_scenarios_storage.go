@@ -66,7 +66,7 @@ func ec2VolumesLifecycle() scenario {
 			_, err = c.DeleteVolume(t.ctx, &ec2.DeleteVolumeInput{VolumeId: aws.String(id)})
 			t.Must(err, "DeleteVolume")
 			t.waitVolume(id, types.VolumeStateDeleted, "DeleteVolume")
-			_, err = c.DeleteVolume(t.ctx, &ec2.DeleteVolumeInput{VolumeId: aws.String("vol-0123456789abcdef0")})
+			_, err = c.DeleteVolume(t.ctx, &ec2.DeleteVolumeInput{VolumeId: aws.String(t.unknownEC2ID("vol"))})
 			t.ExpectEC2(err, "InvalidVolume.NotFound", "DeleteVolume of an unknown volume")
 		},
 	}
@@ -102,43 +102,67 @@ func ec2VolumesAttach() scenario {
 func ec2Snapshots() scenario {
 	return scenario{
 		name: "ec2/snapshots", api: "ec2",
-		ops: []string{"CreateVolume", "CreateSnapshot", "DescribeSnapshots", "DeleteSnapshot", "DeleteVolume"},
+		ops: []string{"RunInstances", "DescribeInstances", "CreateSnapshot", "DescribeSnapshots", "DeleteSnapshot", "TerminateInstances"},
 		run: func(t *scenarioT) {
-			c := t.env.ec2
-			vol := t.createVolumeEC2()
-			snap, err := c.CreateSnapshot(t.ctx, &ec2.CreateSnapshotInput{VolumeId: aws.String(vol), Description: aws.String("cloudgate conformance")})
-			t.Must(err, "CreateSnapshot")
-			id := aws.ToString(snap.SnapshotId)
-			t.Defer("delete snapshot "+id, func(ctx context.Context) error {
-				_, err := c.DeleteSnapshot(ctx, &ec2.DeleteSnapshotInput{SnapshotId: aws.String(id)})
-				return ignoreEC2(err, "InvalidSnapshot.NotFound")
-			})
-			t.Check(strings.HasPrefix(id, "snap-"), "SnapshotId %q lacks snap- prefix", id)
-			Equal(t, "VolumeId", aws.ToString(snap.VolumeId), vol)
-			t.Step("wait %s completed", id)
-			t.WaitFor(id+" completed", "CreateSnapshot", func() (bool, string, error) {
-				out, err := c.DescribeSnapshots(t.ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: []string{id}})
-				if err != nil {
-					return false, "", err
+			id := aws.ToString(t.runEC2(1, nil)[0].InstanceId)
+			inst := t.waitInstance(id, types.InstanceStateNameRunning, "RunInstances")
+			root := ""
+			for _, m := range inst.BlockDeviceMappings {
+				if m.Ebs != nil && (root == "" || aws.ToString(m.DeviceName) == aws.ToString(inst.RootDeviceName)) {
+					root = aws.ToString(m.Ebs.VolumeId)
 				}
-				if len(out.Snapshots) != 1 {
-					return false, "missing", nil
-				}
-				st := out.Snapshots[0].State
-				if st == types.SnapshotStateError {
-					t.Fatalf("snapshot %s went to state error", id)
-				}
-				return st == types.SnapshotStateCompleted, string(st), nil
-			})
-			byVol, err := c.DescribeSnapshots(t.ctx, &ec2.DescribeSnapshotsInput{Filters: []types.Filter{ec2Filter("volume-id", vol)}})
-			t.Must(err, "DescribeSnapshots filter volume-id")
-			t.Check(len(byVol.Snapshots) == 1 && aws.ToString(byVol.Snapshots[0].SnapshotId) == id, "filter volume-id=%s returned %d snapshots", vol, len(byVol.Snapshots))
-			_, err = c.DeleteSnapshot(t.ctx, &ec2.DeleteSnapshotInput{SnapshotId: aws.String(id)})
-			t.Must(err, "DeleteSnapshot")
-			_, err = c.DescribeSnapshots(t.ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: []string{id}})
-			t.ExpectEC2(err, "InvalidSnapshot.NotFound", "DescribeSnapshots of a deleted snapshot")
+			}
+			t.Check(root != "", "instance %s has no EBS block device mapping", id)
+			t.snapshotVolume(root)
 		},
 	}
+}
+
+func ec2SnapshotsBlankVolume() scenario {
+	return scenario{
+		name: "ec2/snapshots/blank-volume", api: "ec2",
+		ops: []string{"CreateVolume", "CreateSnapshot", "DescribeSnapshots", "DeleteSnapshot", "DeleteVolume"},
+		run: func(t *scenarioT) {
+			t.snapshotVolume(t.createVolumeEC2())
+		},
+	}
+}
+
+// snapshotVolume snapshots vol, waits until completed, checks
+// DescribeSnapshots, deletes it and checks InvalidSnapshot.NotFound.
+func (t *scenarioT) snapshotVolume(vol string) {
+	c := t.env.ec2
+	snap, err := c.CreateSnapshot(t.ctx, &ec2.CreateSnapshotInput{VolumeId: aws.String(vol), Description: aws.String("cloudgate conformance")})
+	t.Must(err, "CreateSnapshot")
+	id := aws.ToString(snap.SnapshotId)
+	t.Defer("delete snapshot "+id, func(ctx context.Context) error {
+		_, err := c.DeleteSnapshot(ctx, &ec2.DeleteSnapshotInput{SnapshotId: aws.String(id)})
+		return ignoreEC2(err, "InvalidSnapshot.NotFound")
+	})
+	t.Check(strings.HasPrefix(id, "snap-"), "SnapshotId %q lacks snap- prefix", id)
+	Equal(t, "VolumeId", aws.ToString(snap.VolumeId), vol)
+	t.Step("wait %s completed", id)
+	t.WaitFor(id+" completed", "CreateSnapshot", func() (bool, string, error) {
+		out, err := c.DescribeSnapshots(t.ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: []string{id}})
+		if err != nil {
+			return false, "", err
+		}
+		if len(out.Snapshots) != 1 {
+			return false, "missing", nil
+		}
+		st := out.Snapshots[0].State
+		if st == types.SnapshotStateError {
+			t.Fatalf("snapshot %s went to state error", id)
+		}
+		return st == types.SnapshotStateCompleted, string(st), nil
+	})
+	byVol, err := c.DescribeSnapshots(t.ctx, &ec2.DescribeSnapshotsInput{Filters: []types.Filter{ec2Filter("volume-id", vol)}})
+	t.Must(err, "DescribeSnapshots filter volume-id")
+	t.Check(len(byVol.Snapshots) == 1 && aws.ToString(byVol.Snapshots[0].SnapshotId) == id, "filter volume-id=%s returned %d snapshots", vol, len(byVol.Snapshots))
+	_, err = c.DeleteSnapshot(t.ctx, &ec2.DeleteSnapshotInput{SnapshotId: aws.String(id)})
+	t.Must(err, "DeleteSnapshot")
+	_, err = c.DescribeSnapshots(t.ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: []string{id}})
+	t.ExpectEC2(err, "InvalidSnapshot.NotFound", "DescribeSnapshots of a deleted snapshot")
 }
 
 func ec2Tags() scenario {

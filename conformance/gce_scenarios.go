@@ -31,11 +31,13 @@ func gceScenarios() []scenario {
 		gceListFiltersPaging(),
 		gceOperations(),
 		gceDisks(),
-		gceSnapshots(),
+		gceSnapshotsBlankDisk(),
+		gceOperationsList(),
 		gceAddresses(),
 		gceInstancesLifecycle(),
 		gceInstancesIdempotency(),
 		gceInstancesLabels(),
+		gceSnapshots(),
 	}
 }
 

@@ -109,7 +109,7 @@ func gceListFiltersPaging() scenario {
 func gceOperations() scenario {
 	return scenario{
 		name: "gce/operations", api: "gce",
-		ops: []string{"compute.firewalls.insert", "compute.globalOperations.get", "compute.globalOperations.wait", "compute.globalOperations.list", "compute.firewalls.delete"},
+		ops: []string{"compute.firewalls.insert", "compute.globalOperations.get", "compute.globalOperations.wait", "compute.firewalls.delete"},
 		run: func(t *scenarioT) {
 			svc, p := t.env.gce, t.env.cfg.GCEProject
 			op := t.insertFirewall(t.env.name("ops"))
@@ -123,17 +123,44 @@ func gceOperations() scenario {
 			w, err := svc.GlobalOperations.Wait(p, op.Name).Context(t.ctx).Do()
 			t.Must(err, "globalOperations.wait on a finished operation")
 			Equal(t, "globalOperations.wait status", w.Status, "DONE")
-			list, err := svc.GlobalOperations.List(p).Context(t.ctx).Do()
-			t.Must(err, "globalOperations.list")
-			found := false
-			for _, o := range list.Items {
-				found = found || o.Name == op.Name
-			}
-			t.Check(found, "globalOperations.list lacks %s", op.Name)
 			_, err = svc.GlobalOperations.Get(p, "operation-no-such-op").Context(t.ctx).Do()
 			t.ExpectGCE(err, http.StatusNotFound, "notFound", "globalOperations.get of an unknown operation")
 		},
 	}
+}
+
+func gceOperationsList() scenario {
+	return scenario{
+		name: "gce/operations/list", api: "gce",
+		ops: []string{"compute.firewalls.insert", "compute.globalOperations.list", "compute.disks.insert", "compute.zoneOperations.list"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			gop := t.insertFirewall(t.env.name("opslist"))
+			disk := t.env.name("opsdisk")
+			t.insertDisk(disk)
+			list, err := svc.GlobalOperations.List(p).Context(t.ctx).Do()
+			t.Must(err, "globalOperations.list")
+			t.Check(hasOperation(list.Items, gop.Name), "globalOperations.list (%d items) lacks %s", len(list.Items), gop.Name)
+			zl, err := svc.ZoneOperations.List(p, cat.zone).Filter(`operationType eq "insert"`).Context(t.ctx).Do()
+			t.Must(err, "zoneOperations.list")
+			found := false
+			for _, o := range zl.Items {
+				found = found || strings.HasSuffix(o.TargetLink, "/disks/"+disk)
+				Equal(t, "operationType of a filtered zonal operation", o.OperationType, "insert")
+			}
+			t.Check(found, "zoneOperations.list (%d items) lacks the insert of disk %s", len(zl.Items), disk)
+		},
+	}
+}
+
+func hasOperation(ops []*compute.Operation, name string) bool {
+	for _, o := range ops {
+		if o.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func gceAddresses() scenario {

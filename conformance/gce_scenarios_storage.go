@@ -69,41 +69,59 @@ func gceDisks() scenario {
 func gceSnapshots() scenario {
 	return scenario{
 		name: "gce/snapshots", api: "gce",
-		ops: []string{"compute.disks.insert", "compute.disks.createSnapshot", "compute.snapshots.get", "compute.snapshots.list", "compute.snapshots.delete", "compute.disks.delete"},
+		ops: []string{"compute.instances.insert", "compute.disks.createSnapshot", "compute.snapshots.get", "compute.snapshots.list", "compute.snapshots.delete", "compute.instances.delete"},
 		run: func(t *scenarioT) {
-			svc, p := t.env.gce, t.env.cfg.GCEProject
-			cat := t.catalogGCE()
+			inst := t.runInstance(t.env.name("snapvm"))
+			t.Check(len(inst.Disks) > 0 && inst.Disks[0].Source != "", "instance %s has no boot disk source", inst.Name)
+			t.snapshotDisk(lastSegment(inst.Disks[0].Source))
+		},
+	}
+}
+
+func gceSnapshotsBlankDisk() scenario {
+	return scenario{
+		name: "gce/snapshots/blank-disk", api: "gce",
+		ops: []string{"compute.disks.insert", "compute.disks.createSnapshot", "compute.snapshots.get", "compute.snapshots.delete", "compute.disks.delete"},
+		run: func(t *scenarioT) {
 			disk := t.env.name("snapdisk")
 			t.insertDisk(disk)
 			t.waitDisk(disk)
-			name := t.env.name("snap")
-			op, err := svc.Disks.CreateSnapshot(p, cat.zone, disk, &compute.Snapshot{Name: name}).Context(t.ctx).Do()
-			t.Must(err, "disks.createSnapshot")
-			t.Defer("delete snapshot "+name, func(ctx context.Context) error {
-				_, err := svc.Snapshots.Delete(p, name).Context(ctx).Do()
-				return ignoreGCENotFound(err)
-			})
-			t.waitOp(op, "compute.disks.createSnapshot")
-			var s *compute.Snapshot
-			t.WaitFor("snapshot "+name+" READY", "compute.disks.createSnapshot", func() (bool, string, error) {
-				s, err = svc.Snapshots.Get(p, name).Context(t.ctx).Do()
-				if err != nil {
-					return false, "", err
-				}
-				if s.Status == "FAILED" {
-					t.Fatalf("snapshot %s FAILED", name)
-				}
-				return s.Status == "READY", s.Status, nil
-			})
-			t.Check(strings.HasSuffix(s.SourceDisk, "/disks/"+disk), "sourceDisk %q does not name %s", s.SourceDisk, disk)
-			list, err := svc.Snapshots.List(p).Filter(nameFilter(name)).Context(t.ctx).Do()
-			t.Must(err, "snapshots.list filter")
-			Equal(t, "snapshots matching "+nameFilter(name), len(list.Items), 1)
-			del, err := svc.Snapshots.Delete(p, name).Context(t.ctx).Do()
-			t.Must(err, "snapshots.delete")
-			t.waitOp(del, "compute.snapshots.delete")
-			_, err = svc.Snapshots.Get(p, name).Context(t.ctx).Do()
-			t.ExpectGCE(err, http.StatusNotFound, "notFound", "snapshots.get of a deleted snapshot")
+			t.snapshotDisk(disk)
 		},
 	}
+}
+
+// snapshotDisk snapshots disk, waits until READY, checks get/list,
+// deletes the snapshot and checks 404.
+func (t *scenarioT) snapshotDisk(disk string) {
+	svc, p := t.env.gce, t.env.cfg.GCEProject
+	cat := t.catalogGCE()
+	name := t.env.name("snap")
+	op, err := svc.Disks.CreateSnapshot(p, cat.zone, disk, &compute.Snapshot{Name: name}).Context(t.ctx).Do()
+	t.Must(err, "disks.createSnapshot")
+	t.Defer("delete snapshot "+name, func(ctx context.Context) error {
+		_, err := svc.Snapshots.Delete(p, name).Context(ctx).Do()
+		return ignoreGCENotFound(err)
+	})
+	t.waitOp(op, "compute.disks.createSnapshot")
+	var s *compute.Snapshot
+	t.WaitFor("snapshot "+name+" READY", "compute.disks.createSnapshot", func() (bool, string, error) {
+		s, err = svc.Snapshots.Get(p, name).Context(t.ctx).Do()
+		if err != nil {
+			return false, "", err
+		}
+		if s.Status == "FAILED" {
+			t.Fatalf("snapshot %s FAILED", name)
+		}
+		return s.Status == "READY", s.Status, nil
+	})
+	t.Check(strings.HasSuffix(s.SourceDisk, "/disks/"+disk), "sourceDisk %q does not name %s", s.SourceDisk, disk)
+	list, err := svc.Snapshots.List(p).Filter(nameFilter(name)).Context(t.ctx).Do()
+	t.Must(err, "snapshots.list filter")
+	Equal(t, "snapshots matching "+nameFilter(name), len(list.Items), 1)
+	del, err := svc.Snapshots.Delete(p, name).Context(t.ctx).Do()
+	t.Must(err, "snapshots.delete")
+	t.waitOp(del, "compute.snapshots.delete")
+	_, err = svc.Snapshots.Get(p, name).Context(t.ctx).Do()
+	t.ExpectGCE(err, http.StatusNotFound, "notFound", "snapshots.get of a deleted snapshot")
 }
