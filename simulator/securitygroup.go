@@ -150,6 +150,13 @@ func deleteSecurityGroup(s *Server, c *call) (any, *apiError) {
 	if g.Name == "default" {
 		return nil, invalidParam("The network group default is default group and can't be removed.")
 	}
+	for _, o := range s.st.SecurityGroups {
+		for _, r := range o.Rules {
+			if o.ID != g.ID && r.UserSG == g.Name && strings.EqualFold(r.UserAccount, s.accountName(g.AccountID)) {
+				return nil, inUse("Cannot delete group when there are security rules that allow this group")
+			}
+		}
+	}
 	for _, v := range s.st.VMs {
 		if contains(v.SecurityGroupIDs, g.ID) {
 			return nil, inUse("Cannot delete group when it's in use by virtual machines")

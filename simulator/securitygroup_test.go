@@ -79,6 +79,22 @@ func TestSecurityGroups(t *testing.T) {
 	_, err = cs.SecurityGroup.DeleteSecurityGroup(dp)
 	wantErr(t, err, "536", "4375", "in use")
 
+	// a group other groups' rules refer to cannot be deleted either
+	ref, _ := cs.SecurityGroup.CreateSecurityGroup(cs.SecurityGroup.NewCreateSecurityGroupParams("referenced"))
+	rp := cs.SecurityGroup.NewAuthorizeSecurityGroupIngressParams()
+	rp.SetSecuritygroupid(sg.Id)
+	rp.SetProtocol("tcp")
+	rp.SetStartport(80)
+	rp.SetEndport(80)
+	rp.SetUsersecuritygrouplist(map[string]string{"demo": "referenced"})
+	if _, err := cs.SecurityGroup.AuthorizeSecurityGroupIngress(rp); err != nil {
+		t.Fatal(err)
+	}
+	rd := cs.SecurityGroup.NewDeleteSecurityGroupParams()
+	rd.SetId(ref.Id)
+	_, err = cs.SecurityGroup.DeleteSecurityGroup(rd)
+	wantErr(t, err, "536", "security rules that allow this group")
+
 	dd := cs.SecurityGroup.NewDeleteSecurityGroupParams()
 	dd.SetName("default")
 	_, err = cs.SecurityGroup.DeleteSecurityGroup(dd)
@@ -93,7 +109,7 @@ func TestSecurityGroups(t *testing.T) {
 		t.Fatalf("delete after expunge: %v", err)
 	}
 	l, err := cs.SecurityGroup.ListSecurityGroups(cs.SecurityGroup.NewListSecurityGroupsParams())
-	if err != nil || l.Count != 1 || l.SecurityGroups[0].Name != "default" {
+	if err != nil || l.Count != 2 || l.SecurityGroups[0].Name != "default" {
 		t.Fatalf("list: %v %+v", err, l)
 	}
 }

@@ -158,7 +158,7 @@ func getVMPassword(s *Server, c *call) (any, *apiError) {
 		return nil, err
 	}
 	if v.Password == "" || len(v.KeyPairs) == 0 {
-		return nil, invalidParam("No password for VM with specified id found. If VM is created from password enabled template and SSH keypair is assigned to VM then only password can be retrieved.")
+		return nil, invalidParam("No password for VM with specified id found.")
 	}
 	k := s.keyPairByName(v.AccountID, v.KeyPairs[0])
 	var pub *rsa.PublicKey
