@@ -60,7 +60,7 @@ func (s *Server) templateFilter(c *call, t *template, filter string) bool {
 	case "community":
 		return t.Public && !t.Featured
 	case "all":
-		return c.isAdmin() || t.Public || own
+		return true
 	}
 	return false
 }
@@ -74,6 +74,9 @@ func listTemplates(s *Server, c *call) (any, *apiError) {
 	case "featured", "self", "selfexecutable", "sharedexecutable", "executable", "community", "all":
 	default:
 		return nil, paramError("Unable to execute API command listtemplates due to invalid value. Invalid parameter templatefilter value=%s", filter)
+	}
+	if filter == "all" && !c.isAdmin() {
+		return nil, invalidParam("Filter all can be specified by admin only")
 	}
 	var items []obj
 	for _, t := range s.st.Templates {
