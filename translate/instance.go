@@ -146,8 +146,14 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		if err != nil {
 			return nil, opErr(op, ResInstance, "", err)
 		}
-		if len(prev) > 0 {
-			return prev, nil
+		var live []Instance
+		for _, vm := range prev {
+			if vm.State != StateError && vm.State != StateExpunging {
+				live = append(live, vm)
+			}
+		}
+		if len(live) > 0 {
+			return live, nil
 		}
 	}
 
@@ -244,12 +250,12 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		return out
 	}
 	if len(vms) < minC {
-		s.rollback(ctx, ids())
+		s.rollback(ctx, ids(), spec.ClientToken != "")
 		return nil, deployErr
 	}
 	if len(tags) > 0 {
 		if err := s.setTags(ctx, op, ResInstance, ids(), tags); err != nil {
-			s.rollback(ctx, ids())
+			s.rollback(ctx, ids(), spec.ClientToken != "")
 			return nil, err
 		}
 	}
@@ -271,10 +277,10 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 			ok = append(ok, v)
 		}
 		if len(ok) < minC {
-			s.rollback(ctx, ids())
+			s.rollback(ctx, ids(), spec.ClientToken != "")
 			return nil, firstErr
 		}
-		s.rollback(ctx, failed)
+		s.rollback(ctx, failed, spec.ClientToken != "")
 		vms = ok
 	} else {
 		for _, v := range vms {
@@ -297,7 +303,7 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 			}
 		}
 		if err != nil {
-			s.rollback(ctx, ids())
+			s.rollback(ctx, ids(), spec.ClientToken != "")
 			return nil, opErr(op, ResVolume, "", err)
 		}
 	}
@@ -332,15 +338,23 @@ func customSize(op string, off *Offering, cpus, mem int) (int, int, error) {
 	return cpus, mem, nil
 }
 
-// rollback destroys and expunges VMs created by a failed Launch and waits
-// for that, even if ctx has been cancelled. Errors are ignored: Job's
+// rollback destroys and expunges VMs created by a failed Launch (dropping
+// their client token first when dropToken) and waits for that, even if ctx
+// has been cancelled. Errors are ignored: Job's
 // cleanup of failed deploys is the safety net.
-func (s *Service) rollback(ctx context.Context, ids []string) {
+func (s *Service) rollback(ctx context.Context, ids []string, dropToken bool) {
 	if len(ids) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.JobTimeout)
 	defer cancel()
+	// A VM that cannot be expunged stays visible as Destroyed: drop its
+	// client token so that a retry with the same token launches again.
+	if dropToken {
+		if r, err := s.cs.DeleteTags(ctx, ResInstance, ids, Tags{ClientTokenTag: ""}); err == nil && r.JobID != "" {
+			_, _ = s.WaitJob(ctx, r.JobID, 0)
+		}
+	}
 	// Skip VMs already gone (Job expunges failed deploys itself).
 	state := map[string]string{}
 	if vms, err := s.cs.ListVirtualMachines(ctx, ListVMsRequest{}); err == nil {

@@ -242,3 +242,32 @@ func TestNoPrincipal(t *testing.T) {
 	_, err := newService(m).Zones(context.Background())
 	mustKind(t, err, translate.Unauthenticated, "")
 }
+
+func TestLaunchRetryAfterRollbackWithoutExpungeRights(t *testing.T) {
+	w, m := newWorld()
+	destroy := m.DestroyVirtualMachineFn
+	m.DestroyVirtualMachineFn = func(ctx context.Context, id string, expunge bool) (translate.AsyncResult, error) {
+		if expunge {
+			return translate.AsyncResult{}, &translate.Error{Op: "destroyVirtualMachine", Kind: translate.PermissionDenied, Message: "expunge not allowed"}
+		}
+		return destroy(ctx, id, false)
+	}
+	w.deployFail[0] = &translate.Error{Kind: translate.InsufficientCapacity, Message: "no host"}
+	w.deployFail[1] = &translate.Error{Kind: translate.InsufficientCapacity, Message: "no host"}
+	svc := newService(m)
+	spec := translate.LaunchSpec{ZoneID: zoneID, OfferingID: offID, ImageID: imageID, MinCount: 2, MaxCount: 2, Wait: true, ClientToken: "retry"}
+	_, err := svc.Launch(testCtx(), spec)
+	mustKind(t, err, translate.InsufficientCapacity, "")
+	for _, vm := range w.vms {
+		if vm.State != translate.StateDestroyed && vm.State != translate.StateError {
+			t.Fatalf("VM not destroyed: %+v", vm)
+		}
+	}
+	vms, err := svc.Launch(testCtx(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vms) != 2 || m.Calls("DeployVirtualMachine") != 4 {
+		t.Fatalf("retry returned %+v after %d deploys", vms, m.Calls("DeployVirtualMachine"))
+	}
+}
