@@ -161,6 +161,12 @@ func (c *call) isAdmin() bool { return c.acct != nil && c.acct.Type == 1 }
 
 // serveAPI is the /client/api endpoint.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("simulator: panic serving request", "panic", p, "query", r.URL.RawQuery)
+			s.write(w, "errorresponse", true, nil, internalError("Internal error executing command: %v", p))
+		}
+	}()
 	if err := r.ParseForm(); err != nil {
 		s.write(w, "", false, nil, paramError("malformed request: %v", err))
 		return
