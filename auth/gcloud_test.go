@@ -30,7 +30,7 @@ func TestGcloud(t *testing.T) {
 	if err := os.WriteFile(keyFile, f.saKey(t, f.demo), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	run := func(cfgDir string, args ...string) string {
+	run := func(t *testing.T, cfgDir string, args ...string) string {
 		t.Helper()
 		cmd := exec.Command(gcloud, args...)
 		cmd.Env = append(os.Environ(), "CLOUDSDK_CONFIG="+cfgDir, "CLOUDSDK_CORE_DISABLE_PROMPTS=1", "HOME="+dir,
@@ -47,7 +47,7 @@ func TestGcloud(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
-	setup := func(name string, props ...string) string {
+	setupWith := func(t *testing.T, name string, activate []string, props ...string) string {
 		// Write the properties directly (one gcloud start-up each is slow);
 		// the project is set before activation, which avoids a
 		// cloudresourcemanager lookup (client-wire-traces §2(d)).
@@ -67,13 +67,18 @@ func TestGcloud(t *testing.T) {
 		os.MkdirAll(filepath.Join(cfgDir, "configurations"), 0o700)
 		os.WriteFile(filepath.Join(cfgDir, "active_config"), []byte("default"), 0o600)
 		os.WriteFile(filepath.Join(cfgDir, "configurations", "config_default"), []byte(ini.String()), 0o600)
-		run(cfgDir, "auth", "activate-service-account", "--key-file", keyFile)
+		if len(activate) > 0 {
+			run(t, cfgDir, activate...)
+		}
 		return cfgDir
+	}
+	setup := func(t *testing.T, name string, props ...string) string {
+		return setupWith(t, name, []string{"auth", "activate-service-account", "--key-file", keyFile}, props...)
 	}
 
 	t.Run("token endpoint", func(t *testing.T) {
-		cfgDir := setup("cfg1")
-		tok := run(cfgDir, "auth", "print-access-token")
+		cfgDir := setup(t, "cfg1")
+		tok := run(t, cfgDir, "auth", "print-access-token")
 		if !strings.HasPrefix(tok, tokenPrefix) {
 			t.Fatalf("print-access-token: %q", tok)
 		}
@@ -84,13 +89,31 @@ func TestGcloud(t *testing.T) {
 	})
 
 	t.Run("self-signed JWT", func(t *testing.T) {
-		cfgDir := setup("cfg2", "auth/service_account_use_self_signed_jwt", "true", "auth/service_account_disable_id_token_refresh", "true")
-		tok := run(cfgDir, "auth", "print-access-token")
+		cfgDir := setup(t, "cfg2", "auth/service_account_use_self_signed_jwt", "true", "auth/service_account_disable_id_token_refresh", "true")
+		tok := run(t, cfgDir, "auth", "print-access-token")
 		if !looksLikeJWT(tok) {
 			t.Skipf("gcloud printed a non-JWT token in self-signed mode: %.20q", tok)
 		}
 		if p, err := f.bearer(t, tok); err != nil || p.UserName != "demo" {
 			t.Fatalf("bearer: %v %v", p, err)
+		}
+	})
+
+	t.Run("authorized user", func(t *testing.T) {
+		js, err := f.ts.NewAuthorizedUser(f.demo, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		credFile := filepath.Join(dir, "user.json")
+		os.WriteFile(credFile, js, 0o600)
+		// gcloud refuses authorized_user files in `auth login --cred-file`;
+		// auth/credential_file_override takes them, but gcloud ignores
+		// their token_uri: auth/token_host must point at the gateway.
+		cfgDir := setupWith(t, "cfg3", nil, "auth/credential_file_override", credFile,
+			"auth/token_host", f.srv.URL+"/token")
+		tok := run(t, cfgDir, "auth", "print-access-token")
+		if p, err := f.bearer(t, tok); err != nil || p.UserName != "demo" {
+			t.Fatalf("bearer %.12q: %v %v", tok, p, err)
 		}
 	})
 }

@@ -615,3 +615,36 @@ func TestAuthorizeOOB(t *testing.T) {
 		t.Fatalf("%d %v", st, m)
 	}
 }
+
+func TestAuthorizedUserCredentials(t *testing.T) {
+	f := newFixture(t, true)
+	js, err := f.ts.NewAuthorizedUser(f.demo, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var au AuthorizedUser
+	json.Unmarshal(js, &au)
+	if au.Type != "authorized_user" || au.TokenURI != f.srv.URL+"/token" || !strings.HasPrefix(au.RefreshToken, tokenPrefix) {
+		t.Fatalf("%s", js)
+	}
+	if s := fmt.Sprintf("%v %+v %#v", au, au, au); strings.Contains(s, au.RefreshToken) {
+		t.Fatal("formatting leaks the refresh token")
+	}
+	creds, err := google.CredentialsFromJSON(context.Background(), js, "https://www.googleapis.com/auth/compute")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := creds.TokenSource.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := f.bearer(t, tok.AccessToken); err != nil || p.UserName != "demo" {
+		t.Fatal(err)
+	}
+	// Revoke the refresh token: refreshing fails.
+	f.postRevoke(t, url.Values{"token": {au.RefreshToken}})
+	creds, _ = google.CredentialsFromJSON(context.Background(), js, "https://www.googleapis.com/auth/compute")
+	if _, err := creds.TokenSource.Token(); err == nil {
+		t.Fatal("revoked refresh token still works")
+	}
+}
