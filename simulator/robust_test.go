@@ -18,6 +18,7 @@ func TestEveryCommandAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("%d commands", len(apis.Apis))
 	bogus := map[string]string{"id": "11111111-2222-4333-8444-555555555555", "name": "x", "zoneid": cat.zone,
 		"virtualmachineid": "nope", "size": "-5", "page": "1", "pagesize": "abc"}
 	for _, api := range apis.Apis {
