@@ -222,6 +222,10 @@ func (b *Backend) list(ctx context.Context, cmd string, res translate.Resource, 
 				items = append(items, arr...)
 			}
 		}
+		if page > 1 && len(items) > 0 && len(all) >= b.opts.PageSize && string(items[0]) == string(all[len(all)-b.opts.PageSize]) {
+			// The server ignores page: it sent the previous page again.
+			return all, nil
+		}
 		all = append(all, items...)
 		if len(items) == 0 || len(items) < b.opts.PageSize || (count >= 0 && len(all) >= count) {
 			return all, nil
