@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/spf13/cobra"
+
+	"github.com/cloudgate/cloudgate/simulator"
+	"github.com/cloudgate/cloudgate/translate"
+	"github.com/cloudgate/cloudgate/translate/csbackend"
+)
+
+func newServeCommand(stdout, stderr io.Writer, env func(string) (string, bool)) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                "serve",
+		Short:              "Run the gateway (embedded simulator when no CloudStack URL is configured)",
+		DisableFlagParsing: true,
+	}
+	fs := cmd.Flags()
+	serveFlags(fs)
+	fs.BoolP("help", "h", false, "help for serve")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		c, err := Load(fs, args, env)
+		if err != nil {
+			return err
+		}
+		if help, _ := fs.GetBool("help"); help {
+			return cmd.Usage()
+		}
+		return runServe(cmd.Context(), c, stdout, stderr)
+	}
+	return cmd
+}
+
+// backend is the CloudStack the gateway talks to: an external one, or the
+// embedded simulator.
+type backend struct {
+	url         string
+	adminKey    string
+	adminSecret string
+	sim         *simulator.Server // nil for an external CloudStack
+}
+
+func (b *backend) Close() {
+	if b.sim != nil {
+		b.sim.Close()
+	}
+}
+
+func startBackend(c *Config, logger *slog.Logger) (*backend, error) {
+	if c.CloudStack.URL != "" {
+		return &backend{url: c.CloudStack.URL, adminKey: c.CloudStack.AdminAPIKey, adminSecret: c.CloudStack.AdminSecret}, nil
+	}
+	seed, err := loadSeed(c.Simulator.Seed)
+	if err != nil {
+		return nil, err
+	}
+	sim, err := simulator.New(&simulator.Options{
+		Seed:         seed,
+		Listen:       c.Simulator.Listen,
+		StateFile:    c.Simulator.State,
+		JobLatency:   c.Simulator.JobLatency,
+		ExpungeDelay: c.Simulator.ExpungeDelay,
+		Logger:       logger.With("component", "simulator"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded simulator: %w", err)
+	}
+	key, secret, _ := sim.UserKeys("admin")
+	return &backend{url: sim.URL(), adminKey: key, adminSecret: secret, sim: sim}, nil
+}
+
+// runServe starts the gateway and blocks until ctx ends, then drains
+// in-flight requests.
+func runServe(ctx context.Context, c *Config, stdout, stderr io.Writer) error {
+	logger := newLogger(stderr, c.LogLevel)
+	be, err := startBackend(c, logger)
+	if err != nil {
+		return err
+	}
+	defer be.Close()
+
+	ln, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return err
+	}
+	base := c.externalURL(ln.Addr().String())
+
+	cs := csbackend.New(be.url, be.csOptions(c))
+	svc := translate.New(cs, nil)
+
+	gw, err := newGateway(ctx, c, be, svc, base, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{
+		Handler:           gw.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if gw.tls != nil {
+		srv.TLSConfig = gw.tls
+	}
+	fmt.Fprintf(stdout, "cloudgate %s listening on %s\n", version, base)
+	if be.sim != nil {
+		fmt.Fprintf(stdout, "embedded CloudStack simulator at %s\n", be.url)
+	}
+	gw.printDemo(stdout)
+
+	errc := make(chan error, 1)
+	go func() {
+		if gw.tls != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newEngine returns the gin engine with the operational endpoints.
+func newEngine(be *backend, logger *slog.Logger) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery())
+	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	r.GET("/readyz", func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, be.url, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			logger.Warn("readyz: CloudStack unreachable", "err", err)
+			c.String(http.StatusServiceUnavailable, "cloudstack unreachable\n")
+			return
+		}
+		resp.Body.Close()
+		c.String(http.StatusOK, "ok\n")
+	})
+	return r
+}

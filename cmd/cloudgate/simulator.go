@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cloudgate/cloudgate/simulator"
+)
+
+func newSimulatorCommand(stdout, stderr io.Writer, env func(string) (string, bool)) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "simulator",
+		Short: "Run the fake CloudStack management server (the demo datacenter)",
+		// Flags are parsed by Load so file, env and flags share one path.
+		DisableFlagParsing: true,
+	}
+	fs := cmd.Flags()
+	fs.String("config", "", "YAML config file (also CLOUDGATE_CONFIG)")
+	fs.String("listen", "", "address to listen on (default 127.0.0.1:8096)")
+	fs.String("seed", "", "seed file (default: the demo datacenter)")
+	fs.String("state", "", "state file; state survives restarts")
+	fs.Duration("job-latency", 0, "how long async jobs stay pending")
+	fs.Duration("expunge-delay", 0, "delay before destroyed VMs are expunged")
+	fs.String("log-level", "", "debug, info, warn or error")
+	fs.BoolP("help", "h", false, "help for simulator")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		c, err := load(fs, args, env, map[string]string{
+			"listen": "simulator.listen", "seed": "simulator.seed", "state": "simulator.state",
+			"job-latency": "simulator.job_latency", "expunge-delay": "simulator.expunge_delay",
+			"log-level": "log_level",
+		})
+		if err != nil {
+			return err
+		}
+		if help, _ := fs.GetBool("help"); help {
+			return cmd.Usage()
+		}
+		listen := c.Simulator.Listen
+		if listen == defaults["simulator.listen"] {
+			listen = "127.0.0.1:8096"
+		}
+		logger := newLogger(stderr, c.LogLevel)
+		seed, err := loadSeed(c.Simulator.Seed)
+		if err != nil {
+			return err
+		}
+		sim, err := simulator.New(&simulator.Options{
+			Seed:         seed,
+			Listen:       listen,
+			StateFile:    c.Simulator.State,
+			JobLatency:   c.Simulator.JobLatency,
+			ExpungeDelay: c.Simulator.ExpungeDelay,
+			Logger:       logger,
+		})
+		if err != nil {
+			return err
+		}
+		defer sim.Close()
+		fmt.Fprintf(stdout, "CloudStack simulator listening on %s\n", sim.URL())
+		for _, u := range []string{"admin", "demo", "other"} {
+			if key, _, ok := sim.UserKeys(u); ok {
+				fmt.Fprintf(stdout, "  user %-6s api key %s (secret: see getUserKeys or the seed)\n", u, key)
+			}
+		}
+		<-cmd.Context().Done()
+		return nil
+	}
+	return cmd
+}
+
+func loadSeed(path string) (*simulator.Seed, error) {
+	if path == "" {
+		return simulator.DefaultSeed(), nil
+	}
+	return simulator.LoadSeed(path)
+}
