@@ -111,7 +111,7 @@ func (c *call) integer(name string) (int64, bool, *apiError) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, false, paramError("Unable to execute API command %s due to invalid value. Invalid parameter %s value=%s due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class.", lower(c.cmd), name, v)
+		return 0, false, paramError("Unable to execute API command %s due to invalid value %s for parameter %s", lower(c.cmd), v, name)
 	}
 	return n, true, nil
 }
@@ -326,6 +326,11 @@ func checkPaging(c *call) *apiError {
 	}
 	if hasPage && !hasSize {
 		return paramError("\"pagesize\" parameter is required when \"page\" is specified")
+	}
+	for _, p := range []string{"page", "pagesize"} {
+		if _, _, err := c.integer(p); err != nil {
+			return err
+		}
 	}
 	return nil
 }
