@@ -1,0 +1,303 @@
+package gcecompat_test
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cloudgate/cloudgate/translate"
+	compute "google.golang.org/api/compute/v1"
+)
+
+// group returns the demo user's security group by name (nil if none).
+func group(t *testing.T, e *env, name string) *translate.SecurityGroup {
+	t.Helper()
+	gs, err := e.svc.SecurityGroups(e.ctx(), translate.SecurityGroupQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range gs {
+		if gs[i].Name == name {
+			return &gs[i]
+		}
+	}
+	return nil
+}
+
+func hasRule(g *translate.SecurityGroup, proto string, port int, cidr string) bool {
+	if g == nil {
+		return false
+	}
+	for _, r := range g.Ingress {
+		if r.Protocol == proto && r.StartPort <= port && port <= r.EndPort && r.CIDR == cidr {
+			return true
+		}
+	}
+	return false
+}
+
+func TestFirewalls(t *testing.T) {
+	e := newEnv(t)
+	e.mustOK(e.gce.Firewalls.Insert(e.project, &compute.Firewall{
+		Name: "allow-web", Network: "global/networks/default", Direction: "INGRESS", Priority: 900,
+		Allowed:      []*compute.FirewallAllowed{{IPProtocol: "tcp", Ports: []string{"80", "443"}}, {IPProtocol: "icmp"}},
+		SourceRanges: []string{"0.0.0.0/0"}, TargetTags: []string{"web"},
+	}).Do())
+	e.mustOK(e.gce.Firewalls.Insert(e.project, &compute.Firewall{
+		Name: "allow-ssh", Allowed: []*compute.FirewallAllowed{{IPProtocol: "tcp", Ports: []string{"22"}}},
+		SourceRanges: []string{"10.0.0.0/8"},
+	}).Do())
+	_, err := e.gce.Firewalls.Insert(e.project, &compute.Firewall{Name: "allow-ssh", Allowed: []*compute.FirewallAllowed{{IPProtocol: "tcp"}}}).Do()
+	apiErr(t, err, 409, "alreadyExists")
+	_, err = e.gce.Firewalls.Insert(e.project, &compute.Firewall{Name: "bad", Allowed: []*compute.FirewallAllowed{{IPProtocol: "tcp", Ports: []string{"99999"}}}}).Do()
+	apiErr(t, err, 400, "invalid")
+
+	web := group(t, e, "gce-tag-web")
+	if !hasRule(web, "tcp", 80, "0.0.0.0/0") || !hasRule(web, "tcp", 443, "0.0.0.0/0") || !hasRule(web, "icmp", 0, "0.0.0.0/0") {
+		t.Fatalf("gce-tag-web rules = %+v", web)
+	}
+	if !hasRule(group(t, e, "default"), "tcp", 22, "10.0.0.0/8") {
+		t.Fatalf("default group rules = %+v", group(t, e, "default"))
+	}
+
+	l, err := e.gce.Firewalls.List(e.project).Do()
+	if err != nil || len(l.Items) != 2 {
+		t.Fatalf("firewalls = %+v, %v", l, err)
+	}
+	l, err = e.gce.Firewalls.List(e.project).Filter(`name eq ".*\bweb\b.*"`).Do()
+	if err != nil || len(l.Items) != 1 || l.Items[0].Priority != 900 || l.Items[0].TargetTags[0] != "web" || l.Items[0].Id == 0 {
+		t.Fatalf("filtered firewalls = %+v, %v", l, err)
+	}
+
+	// update replaces the rules: 8080 in, 80/443 out.
+	fw, _ := e.gce.Firewalls.Get(e.project, "allow-web").Do()
+	fw.Allowed = []*compute.FirewallAllowed{{IPProtocol: "tcp", Ports: []string{"8080"}}}
+	e.mustOK(e.gce.Firewalls.Update(e.project, "allow-web", fw).Do())
+	web = group(t, e, "gce-tag-web")
+	if !hasRule(web, "tcp", 8080, "0.0.0.0/0") || hasRule(web, "tcp", 80, "0.0.0.0/0") {
+		t.Fatalf("gce-tag-web after update = %+v", web.Ingress)
+	}
+	// patch changes only the given fields.
+	e.mustOK(e.gce.Firewalls.Patch(e.project, "allow-web", &compute.Firewall{SourceRanges: []string{"192.168.0.0/16"}}).Do())
+	fw, _ = e.gce.Firewalls.Get(e.project, "allow-web").Do()
+	if fw.Allowed[0].Ports[0] != "8080" || fw.SourceRanges[0] != "192.168.0.0/16" {
+		t.Fatalf("patched firewall = %+v", fw)
+	}
+	if web = group(t, e, "gce-tag-web"); !hasRule(web, "tcp", 8080, "192.168.0.0/16") || hasRule(web, "tcp", 8080, "0.0.0.0/0") {
+		t.Fatalf("gce-tag-web after patch = %+v", web.Ingress)
+	}
+
+	e.mustOK(e.gce.Firewalls.Delete(e.project, "allow-web").Do())
+	if web = group(t, e, "gce-tag-web"); web != nil && len(web.Ingress) != 0 {
+		t.Fatalf("gce-tag-web after delete = %+v", web.Ingress)
+	}
+	_, err = e.gce.Firewalls.Get(e.project, "allow-web").Do()
+	apiErr(t, err, 404, "notFound")
+	e.mustOK(e.gce.Firewalls.Delete(e.project, "allow-ssh").Do())
+	if hasRule(group(t, e, "default"), "tcp", 22, "10.0.0.0/8") {
+		t.Fatal("default group still has the ssh rule")
+	}
+}
+
+func TestDisksAndSnapshots(t *testing.T) {
+	e := newEnv(t)
+	e.insertVM("vm1", "small-instance")
+	e.mustOK(e.gce.Disks.Insert(e.project, "zone1", &compute.Disk{Name: "data1", SizeGb: 20, Type: "zones/zone1/diskTypes/pd-ssd"}).Do())
+	d, err := e.gce.Disks.Get(e.project, "zone1", "data1").Do()
+	if err != nil || d.SizeGb != 20 || d.Status != "READY" || d.Id == 0 {
+		t.Fatalf("disk = %+v, %v", d, err)
+	}
+	_, err = e.gce.Disks.Insert(e.project, "zone1", &compute.Disk{Name: "data1", SizeGb: 20}).Do()
+	apiErr(t, err, 409, "alreadyExists")
+
+	e.mustOK(e.gce.Instances.AttachDisk(e.project, "zone1", "vm1", &compute.AttachedDisk{Source: d.SelfLink}).Do())
+	vm, _ := e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	if len(vm.Disks) != 2 || vm.Disks[1].DeviceName != "data1" || !vm.Disks[0].Boot {
+		t.Fatalf("attached disks = %+v", vm.Disks)
+	}
+	d, _ = e.gce.Disks.Get(e.project, "zone1", "data1").Do()
+	if len(d.Users) != 1 || !strings.HasSuffix(d.Users[0], "/instances/vm1") {
+		t.Fatalf("disk users = %v", d.Users)
+	}
+	_, err = e.gce.Disks.Delete(e.project, "zone1", "data1").Do()
+	apiErr(t, err, 400, "resourceInUseByAnotherResource")
+	e.mustOK(e.gce.Instances.DetachDisk(e.project, "zone1", "vm1", "data1").Do())
+
+	e.mustOK(e.gce.Disks.CreateSnapshot(e.project, "zone1", "data1", &compute.Snapshot{Name: "snap1"}).Do())
+	snaps, err := e.gce.Snapshots.List(e.project).Do()
+	if err != nil || len(snaps.Items) != 1 || snaps.Items[0].Name != "snap1" || !strings.HasSuffix(snaps.Items[0].SourceDisk, "/disks/data1") {
+		t.Fatalf("snapshots = %+v, %v", snaps, err)
+	}
+	e.mustOK(e.gce.Disks.Resize(e.project, "zone1", "data1", &compute.DisksResizeRequest{SizeGb: 30}).Do())
+	if d, _ = e.gce.Disks.Get(e.project, "zone1", "data1").Do(); d.SizeGb != 30 {
+		t.Fatalf("resized disk = %d GB", d.SizeGb)
+	}
+
+	agg, err := e.gce.Disks.AggregatedList(e.project).Do()
+	if err != nil || len(agg.Items["zones/zone1"].Disks) != 2 { // boot disk + data1
+		t.Fatalf("aggregated disks = %+v, %v", agg.Items, err)
+	}
+
+	e.mustOK(e.gce.Snapshots.Delete(e.project, "snap1").Do())
+	e.mustOK(e.gce.Disks.Delete(e.project, "zone1", "data1").Do())
+	_, err = e.gce.Disks.Get(e.project, "zone1", "data1").Do()
+	apiErr(t, err, 404, "notFound")
+	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "vm1").Do())
+}
+
+func TestAddresses(t *testing.T) {
+	e := newEnv(t)
+	op := e.mustOK(e.gce.Addresses.Insert(e.project, "local1", &compute.Address{Name: "ip1"}).Do())
+	if last(op.Region) != "local1" {
+		t.Fatalf("address op = %+v", op)
+	}
+	a, err := e.gce.Addresses.Get(e.project, "local1", "ip1").Do()
+	if err != nil || a.Address == "" || a.Status != "RESERVED" {
+		t.Fatalf("address = %+v, %v", a, err)
+	}
+	l, err := e.gce.Addresses.List(e.project, "local1").Do()
+	if err != nil || len(l.Items) != 1 {
+		t.Fatalf("addresses = %+v, %v", l, err)
+	}
+	_, err = e.gce.Addresses.Insert(e.project, "local1", &compute.Address{Name: "ip1"}).Do()
+	apiErr(t, err, 409, "alreadyExists")
+	_, err = e.gce.Addresses.List(e.project, "elsewhere").Do()
+	apiErr(t, err, 404, "notFound")
+	e.mustOK(e.gce.Addresses.Delete(e.project, "local1", "ip1").Do())
+	_, err = e.gce.Addresses.Get(e.project, "local1", "ip1").Do()
+	apiErr(t, err, 404, "notFound")
+}
+
+func TestOperationsList(t *testing.T) {
+	e := newEnv(t)
+	ins := e.insertVM("vm1", "small-instance")
+	e.mustOK(e.gce.Instances.Stop(e.project, "zone1", "vm1").Do())
+	agg, err := e.gce.ZoneOperations.List(e.project, "zone1").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]bool{}
+	for _, op := range agg.Items {
+		types[op.OperationType] = true
+		if op.Status != "DONE" || !strings.Contains(op.TargetLink, "/zones/zone1/instances/vm1") {
+			t.Errorf("listed op = %+v", op)
+		}
+		// every listed operation can be waited on
+		if _, err := e.gce.ZoneOperations.Wait(e.project, "zone1", op.Name).Do(); err != nil {
+			t.Errorf("wait %s: %v", op.Name, err)
+		}
+	}
+	if !types["insert"] || !types["stop"] {
+		t.Fatalf("operation types = %v", types)
+	}
+	all, err := e.gce.ZoneOperations.List(e.project, "zone1").Filter(`operationType eq stop`).Do()
+	if err != nil || len(all.Items) != 1 {
+		t.Fatalf("filtered operations = %+v, %v", all, err)
+	}
+	aggr, err := e.gce.GlobalOperations.AggregatedList(e.project).Do()
+	if err != nil || len(aggr.Items["zones/zone1"].Operations) < 2 {
+		t.Fatalf("aggregated operations = %+v, %v", aggr, err)
+	}
+	if err := e.gce.ZoneOperations.Delete(e.project, "zone1", ins.Name).Do(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.gce.ZoneOperations.Get(e.project, "zone2", ins.Name).Do()
+	apiErr(t, err, 404, "notFound")
+	_, err = e.gce.ZoneOperations.Wait(e.project, "zone1", "operation-bogus").Do()
+	apiErr(t, err, 404, "notFound")
+}
+
+// TestBatch sends a gcloud-style batch (LF line endings, outer
+// Authorization only) and checks the parts' Content-IDs and answers.
+func TestBatch(t *testing.T) {
+	e := newEnv(t)
+	const diskJSON = `{"name": "bd1", "sizeGb": "5"}`
+	body := "--BOUNDARY\n" +
+		"Content-Type: application/http\nMIME-Version: 1.0\nContent-Transfer-Encoding: binary\nContent-ID: <abc+0>\n\n" +
+		"GET /compute/v1/projects/debian-cloud/global/images?alt=json&maxResults=500 HTTP/1.1\nHost: x\n\n\n" +
+		"--BOUNDARY\n" +
+		"Content-Type: application/http\nContent-ID: <abc+1>\n\n" +
+		"GET /compute/v1/projects/nosuch-cloud/global/images?alt=json HTTP/1.1\n\n\n" +
+		"--BOUNDARY\n" +
+		"Content-Type: application/http\nContent-ID: <abc+2>\n\n" +
+		"POST /compute/v1/projects/" + e.project + "/zones/zone1/disks?alt=json HTTP/1.1\nContent-Type: application/json\ncontent-length: " + strconv.Itoa(len(diskJSON)) + "\n\n" +
+		diskJSON + "\n" +
+		"--BOUNDARY\n" +
+		"Content-Type: application/http\nContent-ID: <abc+3>\n\n" +
+		"GET /compute/v1/projects/" + e.project + "/zones/zone1/instances/nosuch?alt=json HTTP/1.1\n\n\n" +
+		"--BOUNDARY--\n"
+	req, _ := http.NewRequest("POST", e.ts.URL+"/batch/compute/v1", strings.NewReader(body))
+	req.Header.Set("Content-Type", `multipart/mixed; boundary="BOUNDARY"`)
+	req.Header.Set("Authorization", "Bearer x")
+	resp, err := e.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("batch answer %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(resp.Body, params["boundary"])
+	got := map[string]*http.Response{}
+	bodies := map[string]string{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(p)
+		r, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
+		if err != nil {
+			t.Fatalf("part %s: %v", p.Header.Get("Content-ID"), err)
+		}
+		b, _ := io.ReadAll(r.Body)
+		got[p.Header.Get("Content-ID")] = r
+		bodies[p.Header.Get("Content-ID")] = string(b)
+	}
+	check := func(id string, code int, contains string) {
+		t.Helper()
+		r := got["<response-abc+"+id+">"]
+		if r == nil {
+			t.Fatalf("no response part for +%s (have %v)", id, got)
+		}
+		if r.StatusCode != code || !strings.Contains(bodies["<response-abc+"+id+">"], contains) {
+			t.Errorf("part +%s = %d %s", id, r.StatusCode, bodies["<response-abc+"+id+">"])
+		}
+	}
+	check("0", 200, `"family":"debian-12"`)
+	check("1", 200, `"items":[]`)
+	check("2", 200, `"compute#operation"`)
+	check("3", 404, `"reason":"notFound"`)
+}
+
+func TestUnauthenticated(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest("GET", e.ts.URL+"/compute/v1/projects/"+e.project+"/zones", nil)
+	req.Header.Set("X-Test-Anonymous", "1")
+	resp, err := e.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") == "" {
+		t.Fatalf("anonymous = %d %v", resp.StatusCode, resp.Header)
+	}
+	resp, err = e.ts.Client().Get(e.ts.URL + "/compute/v1/projects/" + e.project + "/nosuch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Fatalf("unknown route = %d", resp.StatusCode)
+	}
+}
