@@ -70,6 +70,19 @@ func Classify(cmd string, res translate.Resource, err error) *translate.Error {
 // (all of them arrive as errorcode 431).
 var notFoundText = regexp.MustCompile(`(?i)entity does not exist|unable to find|does not exist|not found|cannot find|can't find|no such`)
 
+var badParamRE = regexp.MustCompile(`Invalid parameter (\w+) value=(\S*)`)
+
+// paramResource maps CloudStack id parameters to resources.
+var paramResource = map[string]translate.Resource{
+	"virtualmachineid": translate.ResInstance, "volumeid": translate.ResVolume,
+	"snapshotid": translate.ResSnapshot, "templateid": translate.ResImage, "zoneid": translate.ResZone,
+	"serviceofferingid": translate.ResOffering, "diskofferingid": translate.ResDiskOffering,
+	"overridediskofferingid": translate.ResDiskOffering, "networkid": translate.ResNetwork,
+	"networkids": translate.ResNetwork, "vpcid": translate.ResVPC, "securitygroupid": translate.ResSecurityGroup,
+	"securitygroupids": translate.ResSecurityGroup, "ipaddressid": translate.ResAddress, "jobid": translate.ResJob,
+	"ostypeid": translate.ResImage,
+}
+
 // ClassifyCode maps a CloudStack errorcode (ApiErrorCode), cserrorcode and
 // errortext to a Kind.
 func ClassifyCode(cmd string, res translate.Resource, code, cscode int, text string) *translate.Error {
@@ -89,6 +102,14 @@ func ClassifyCode(cmd string, res translate.Resource, code, cscode int, text str
 			e.Kind = translate.AlreadyExists
 		case notFoundText.MatchString(text):
 			e.Kind, e.Resource = translate.NotFound, res
+			// "Invalid parameter <name> value=<id> due to … entity does not
+			// exist" names the parameter, hence the resource.
+			if m := badParamRE.FindStringSubmatch(text); m != nil {
+				if r, ok := paramResource[strings.ToLower(m[1])]; ok {
+					e.Resource = r
+				}
+				e.ID = m[2]
+			}
 		default:
 			e.Kind = translate.InvalidArgument
 		}

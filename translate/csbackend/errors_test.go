@@ -25,6 +25,7 @@ func TestClassify(t *testing.T) {
 	}{
 		{"431 param", csErr(431, 4350, "Unable to deploy: invalid value for rootdisksize"), translate.InvalidArgument, ""},
 		{"431 entity does not exist", csErr(431, 4350, "Invalid parameter id value=abc due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class."), translate.NotFound, translate.ResVolume},
+		{"431 names the parameter", csErr(431, 9999, "Unable to execute API command attachvolume due to invalid value. Invalid parameter virtualmachineid value=abc due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class."), translate.NotFound, translate.ResInstance},
 		{"431 unable to find", csErr(431, 4350, "Unable to find virtual machine with id 1"), translate.NotFound, translate.ResVolume},
 		{"431 already exists", csErr(431, 4350, "A key pair with name 'k' already exists."), translate.AlreadyExists, ""},
 		{"401", csErr(401, 0, "unable to verify user credentials and/or request signature"), translate.Unauthenticated, ""},
