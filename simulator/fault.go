@@ -76,7 +76,7 @@ func (s *Server) matchMock(c *call) *mockHit {
 		if !(strings.EqualFold(m.Name, c.cmd) || (m.Name == "*" && cmd.complete != nil)) {
 			continue
 		}
-		if m.ZoneID != "" && m.ZoneID != c.str("zoneid") {
+		if m.ZoneID != "" && m.ZoneID != s.callZone(c) {
 			continue
 		}
 		if best == nil || (best.ZoneID == "" && m.ZoneID != "") {
@@ -162,4 +162,33 @@ func cleanupSimulatorMock(s *Server, c *call) (any, *apiError) {
 	}
 	m.Removed = true
 	return success(), nil
+}
+
+// callZone is the zone a call acts in: zoneid, or the zone of the entity it names.
+func (s *Server) callZone(c *call) string {
+	if z := c.str("zoneid"); z != "" {
+		return z
+	}
+	ids := []string{c.str("virtualmachineid"), c.str("volumeid"), c.str("networkid"), c.str("ipaddressid"), c.str("id")}
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		if v := s.vmByID(id); v != nil {
+			return v.ZoneID
+		}
+		if v := s.volumeByID(id); v != nil {
+			return v.ZoneID
+		}
+		if n := s.networkByID(id); n != nil {
+			return n.ZoneID
+		}
+		if ip := s.ipByID(id); ip != nil {
+			return ip.ZoneID
+		}
+		if sn := s.snapshotByID(id); sn != nil {
+			return sn.ZoneID
+		}
+	}
+	return ""
 }

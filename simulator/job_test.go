@@ -187,6 +187,27 @@ func TestFaultInjection(t *testing.T) {
 	if err := custom(adm).CustomRequest("cleanupSimulatorMock", q, &ok); err != nil || !ok.Success {
 		t.Fatalf("cleanup: %v %+v", err, ok)
 	}
+	// zone-scoped wait on startVirtualMachine (zone derived from the VM): the job stays pending.
+	vm := mustDeploy(t, cs, cat, "scoped")
+	cs.VirtualMachine.StopVirtualMachine(cs.VirtualMachine.NewStopVirtualMachineParams(vm.Id))
+	p = &cloudstack.CustomServiceParams{}
+	p.SetParam("name", "startVirtualMachine")
+	p.SetParam("value", "wait:600000")
+	p.SetParam("zoneid", cat.zone)
+	p.SetParam("count", 1)
+	custom(adm).CustomRequest("configureSimulator", p, &mock)
+	var job struct {
+		JobID string `json:"jobid"`
+	}
+	sp := &cloudstack.CustomServiceParams{}
+	sp.SetParam("id", vm.Id)
+	if err := custom(cs).CustomRequest("startVirtualMachine", sp, &job); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ := cs.VirtualMachine.GetVirtualMachineByID(vm.Id)
+	if got.State != "Starting" || got.JobID != job.JobID || got.Jobstatus != 0 {
+		t.Fatalf("scoped wait: %+v", got)
+	}
 	// sync command failure
 	p = &cloudstack.CustomServiceParams{}
 	p.SetParam("name", "listZones")
