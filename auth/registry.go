@@ -158,6 +158,9 @@ func (r *Registry) Reload() error {
 func parseRegistry(path string, data []byte) ([]User, error) {
 	var f registryFile
 	var err error
+	if strings.TrimSpace(string(data)) == "" {
+		return nil, nil
+	}
 	if strings.EqualFold(filepath.Ext(path), ".json") {
 		if t := strings.TrimSpace(string(data)); strings.HasPrefix(t, "[") {
 			err = json.Unmarshal(data, &f.Users)
