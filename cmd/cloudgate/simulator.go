@@ -3,9 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/spf13/cobra"
 
+	"github.com/cloudgate/cloudgate/auth"
 	"github.com/cloudgate/cloudgate/simulator"
 )
 
@@ -24,6 +28,7 @@ func newSimulatorCommand(stdout, stderr io.Writer, env func(string) (string, boo
 	fs.Duration("job-latency", 0, "how long async jobs stay pending")
 	fs.Duration("expunge-delay", 0, "delay before destroyed VMs are expunged")
 	fs.String("log-level", "", "debug, info, warn or error")
+	fs.String("registry-out", "", "write the seeded users and their API keys as a cloudgate users registry (mode 0600) for `serve --registry`")
 	fs.BoolP("help", "h", false, "help for simulator")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		c, err := load(fs, args, env, map[string]string{
@@ -59,15 +64,39 @@ func newSimulatorCommand(stdout, stderr io.Writer, env func(string) (string, boo
 		}
 		defer sim.Close()
 		fmt.Fprintf(stdout, "CloudStack simulator listening on %s\n", sim.URL())
-		for _, u := range []string{"admin", "demo", "other"} {
-			if key, _, ok := sim.UserKeys(u); ok {
-				fmt.Fprintf(stdout, "  user %-6s api key %s (secret: see getUserKeys or the seed)\n", u, key)
+		for _, a := range seed.Accounts {
+			if key, _, ok := sim.UserKeys(a.Name); ok {
+				fmt.Fprintf(stdout, "  user %-8s api key %s\n", a.Name, key)
 			}
+		}
+		if out, _ := fs.GetString("registry-out"); out != "" {
+			if err := writeRegistry(out, sim, seed); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "users registry (with secrets) written to %s\n", out)
 		}
 		<-cmd.Context().Done()
 		return nil
 	}
 	return cmd
+}
+
+// writeRegistry writes the simulator's users in the auth registry format.
+// Each seeded account has one user of the same name.
+func writeRegistry(path string, sim *simulator.Server, seed *simulator.Seed) error {
+	var users []auth.User
+	for _, a := range seed.Accounts {
+		key, secret, ok := sim.UserKeys(a.Name)
+		if !ok {
+			continue
+		}
+		users = append(users, auth.User{Name: a.Name, Account: a.Name, Domain: "ROOT", APIKey: key, Secret: secret, Admin: a.Admin})
+	}
+	data, err := yaml.Marshal(map[string]any{"users": users})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o600)
 }
 
 func loadSeed(path string) (*simulator.Seed, error) {
