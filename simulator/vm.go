@@ -53,7 +53,10 @@ func (s *Server) vmObj(c *call, v *vm) obj {
 	}
 	if v.State == "Running" {
 		o["cpuused"] = "10%"
+		// CloudStack's simulator agent reports fixed stats (GetVmStatsCommand).
 		o["networkkbsread"], o["networkkbswrite"] = int64(32768), int64(16384)
+		o["diskioread"], o["diskiowrite"], o["diskkbsread"], o["diskkbswrite"] = int64(0), int64(0), int64(0), int64(0)
+		o["memorykbs"], o["memoryintfreekbs"], o["memorytargetkbs"] = int64(v.Memory)<<10, int64(0), int64(v.Memory)<<10
 	}
 	if t := s.templateByIDAny(v.TemplateID); t != nil {
 		o["templatename"], o["templatedisplaytext"] = t.Name, t.DisplayText
