@@ -107,7 +107,7 @@ func (d *Directory) ByAPIKey(ctx context.Context, apiKey string) (*translate.Pri
 // ByUserName implements translate.Directory (listUsers username=…). domain
 // is a domain name or path; "" and "/" mean ROOT.
 func (d *Directory) ByUserName(ctx context.Context, domain, user string) (*translate.Principal, error) {
-	items, err := d.b.listAs(ctx, d, "listUsers", params{"username": user, "listall": "true"})
+	items, err := d.list(ctx, "listUsers", params{"username": user, "listall": "true"})
 	if err != nil {
 		return nil, err
 	}
@@ -131,13 +131,13 @@ func (d *Directory) ByUserName(ctx context.Context, domain, user string) (*trans
 		Message: "no user " + user + " in domain " + want}
 }
 
-// listAs is list() signed with the directory's admin key.
-func (b *Backend) listAs(ctx context.Context, d *Directory, cmd string, p params) ([]json.RawMessage, error) {
+// list is Backend.list signed with the administrator key.
+func (d *Directory) list(ctx context.Context, cmd string, p params) ([]json.RawMessage, error) {
 	if d.b.opts.AdminAPIKey == "" {
 		return nil, &translate.Error{Op: cmd, Kind: translate.Unimplemented, Message: "no CloudStack administrator key configured"}
 	}
-	actx := translate.NewContext(ctx, &translate.Principal{APIKey: b.opts.AdminAPIKey, SecretKey: b.opts.AdminSecret})
-	return b.list(actx, cmd, translate.ResAccount, p)
+	actx := translate.NewContext(ctx, &translate.Principal{APIKey: d.b.opts.AdminAPIKey, SecretKey: d.b.opts.AdminSecret})
+	return d.b.list(actx, cmd, translate.ResAccount, p)
 }
 
 // Login checks a user's password with CloudStack's login command (a plain
@@ -171,23 +171,13 @@ func (d *Directory) Login(ctx context.Context, domain, user, password string) (*
 	if err != nil {
 		return nil, Classify("login", translate.ResAccount, err)
 	}
-	var env map[string]struct {
-		ErrorCode flexInt    `json:"errorcode"`
-		ErrorText string     `json:"errortext"`
-		UserID    flexString `json:"userid"`
-		Username  string     `json:"username"`
-		DomainID  flexString `json:"domainid"`
-	}
+	// {"loginresponse":{…}} on success, {"loginresponse":{"errorcode":…}} or
+	// {"errorresponse":…} on failure.
+	var env map[string]loginJSON
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, Classify("login", translate.ResAccount, err)
 	}
-	var lr struct {
-		ErrorCode flexInt    `json:"errorcode"`
-		ErrorText string     `json:"errortext"`
-		UserID    flexString `json:"userid"`
-		Username  string     `json:"username"`
-		DomainID  flexString `json:"domainid"`
-	}
+	var lr loginJSON
 	for _, v := range env {
 		lr = v
 	}
@@ -206,7 +196,7 @@ func (d *Directory) Login(ctx context.Context, domain, user, password string) (*
 		return nil, e
 	}
 	// The password is right; read the user and its keys as administrator.
-	items, err := d.b.listAs(ctx, d, "listUsers", params{"id": string(lr.UserID), "listall": "true"})
+	items, err := d.list(ctx, "listUsers", params{"id": string(lr.UserID), "listall": "true"})
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +210,14 @@ func (d *Directory) Login(ctx context.Context, domain, user, password string) (*
 		}
 	}
 	return nil, &translate.Error{Op: "listUsers", Kind: translate.NotFound, Resource: translate.ResAccount, ID: user, Message: "no user " + user}
+}
+
+type loginJSON struct {
+	ErrorCode flexInt    `json:"errorcode"`
+	ErrorText string     `json:"errortext"`
+	UserID    flexString `json:"userid"`
+	Username  string     `json:"username"`
+	DomainID  flexString `json:"domainid"`
 }
 
 // Login is Directory.Login for callers holding only a Backend.
