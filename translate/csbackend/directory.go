@@ -105,7 +105,8 @@ func (d *Directory) ByAPIKey(ctx context.Context, apiKey string) (*translate.Pri
 }
 
 // ByUserName implements translate.Directory (listUsers username=…). domain
-// is a domain name or path; "" and "/" mean ROOT.
+// is a domain UUID, name or path ("/a/b" matches the domain named "b");
+// "" and "/" mean ROOT.
 func (d *Directory) ByUserName(ctx context.Context, domain, user string) (*translate.Principal, error) {
 	items, err := d.list(ctx, "listUsers", params{"username": user, "listall": "true"})
 	if err != nil {
@@ -123,7 +124,8 @@ func (d *Directory) ByUserName(ctx context.Context, domain, user string) (*trans
 		if u.UserName != user {
 			continue
 		}
-		if strings.EqualFold(u.Domain, want) || strings.EqualFold(u.Domain, domain) || string(u.DomainID) == domain {
+		last := want[strings.LastIndexByte(want, '/')+1:]
+		if strings.EqualFold(u.Domain, want) || strings.EqualFold(u.Domain, last) || string(u.DomainID) == domain {
 			return d.principal(ctx, u)
 		}
 	}
