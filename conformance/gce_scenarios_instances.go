@@ -81,6 +81,9 @@ func gceInstancesLifecycle() scenario {
 			zop, err := svc.ZoneOperations.Get(p, cat.zone, op.Name).Context(t.ctx).Do()
 			t.Must(err, "zoneOperations.get")
 			Equal(t, "zoneOperations.get status", zop.Status, "DONE")
+			zop, err = svc.ZoneOperations.Wait(p, cat.zone, op.Name).Context(t.ctx).Do()
+			t.Must(err, "zoneOperations.wait")
+			Equal(t, "zoneOperations.wait status", zop.Status, "DONE")
 
 			inst := t.waitInstanceStatus(name, "RUNNING", "compute.instances.insert")
 			Equal(t, "machineType", lastSegment(inst.MachineType), cat.machineType)

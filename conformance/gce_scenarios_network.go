@@ -129,19 +129,37 @@ func gceOperations() scenario {
 	}
 }
 
-func gceOperationsList() scenario {
+func gceOperationsListGlobal() scenario {
 	return scenario{
-		name: "gce/operations/list", api: "gce",
-		ops: []string{"compute.firewalls.insert", "compute.globalOperations.list", "compute.disks.insert", "compute.zoneOperations.list"},
+		name: "gce/operations/list-global", api: "gce",
+		ops: []string{"compute.firewalls.insert", "compute.globalOperations.list"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			op := t.insertFirewall(t.env.name("opslist"))
+			var all []*compute.Operation
+			token := ""
+			for pages := 0; pages < 20; pages++ {
+				list, err := svc.GlobalOperations.List(p).PageToken(token).Context(t.ctx).Do()
+				t.Must(err, "globalOperations.list")
+				all = append(all, list.Items...)
+				if token = list.NextPageToken; token == "" {
+					break
+				}
+			}
+			t.Check(hasOperation(all, op.Name), "globalOperations.list (%d items over all pages) lacks %s", len(all), op.Name)
+		},
+	}
+}
+
+func gceOperationsListZonal() scenario {
+	return scenario{
+		name: "gce/operations/list-zonal", api: "gce",
+		ops: []string{"compute.disks.insert", "compute.zoneOperations.list"},
 		run: func(t *scenarioT) {
 			svc, p := t.env.gce, t.env.cfg.GCEProject
 			cat := t.catalogGCE()
-			gop := t.insertFirewall(t.env.name("opslist"))
 			disk := t.env.name("opsdisk")
 			t.insertDisk(disk)
-			list, err := svc.GlobalOperations.List(p).Context(t.ctx).Do()
-			t.Must(err, "globalOperations.list")
-			t.Check(hasOperation(list.Items, gop.Name), "globalOperations.list (%d items) lacks %s", len(list.Items), gop.Name)
 			zl, err := svc.ZoneOperations.List(p, cat.zone).Filter(`operationType eq "insert"`).Context(t.ctx).Do()
 			t.Must(err, "zoneOperations.list")
 			found := false
@@ -179,6 +197,9 @@ func gceAddresses() scenario {
 			})
 			t.Check(op.Region != "", "regional operation %s without region", op.Name)
 			t.waitOp(op, "compute.addresses.insert")
+			w, err := svc.RegionOperations.Wait(p, cat.region, op.Name).Context(t.ctx).Do()
+			t.Must(err, "regionOperations.wait")
+			Equal(t, "regionOperations.wait status", w.Status, "DONE")
 			a, err := svc.Addresses.Get(p, cat.region, name).Context(t.ctx).Do()
 			t.Must(err, "addresses.get")
 			Equal(t, "status", a.Status, "RESERVED")

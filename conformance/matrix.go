@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -82,8 +83,11 @@ func (u *usage) route(api, op string) Route {
 		return rt
 	}
 	switch {
-	case len(o.fail) > 0:
+	case len(o.fail) > 0: // a failure anywhere wins: the route is not fully compatible
 		rt.Status, rt.Reason = StatusFail, o.failReason
+		if n := len(o.pass); n > 0 {
+			rt.Reason = fmt.Sprintf("works in %d other scenario(s); fails in %s", n, o.failReason)
+		}
 		rt.Scenarios = append(append([]string{}, o.fail...), o.pass...)
 	case len(o.pass) > 0:
 		rt.Status, rt.Scenarios = StatusPass, o.pass
@@ -219,8 +223,6 @@ func gceMethodID(method, base, p string) string {
 			return "compute." + segs[0] + ".list"
 		case 2:
 			return "compute." + segs[0] + ".get"
-		case 3:
-			return ""
 		}
 		scope, coll, tail = segs[0], segs[2], segs[3:]
 	case "global":
