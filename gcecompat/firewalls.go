@@ -53,6 +53,21 @@ type fwDef struct {
 	Denied      []wireFirewallRule `json:"x,omitempty"`
 	Disabled    bool               `json:"off,omitempty"`
 	Created     int64              `json:"c"`
+	LastOp      string             `json:"op,omitempty"` // insert, update or patch
+	Changed     int64              `json:"t,omitempty"`  // unix millis of LastOp
+}
+
+// lastOp is the operation of the firewall's last change; insert, update
+// and patch answer with it, and operation lists show it.
+func (d *fwDef) lastOp() opRef {
+	o := opRef{Type: d.LastOp, Coll: "firewalls", Target: d.Name, Insert: d.Changed}
+	if o.Type == "" {
+		o.Type = "insert"
+	}
+	if o.Insert == 0 {
+		o.Insert = d.Created
+	}
+	return o
 }
 
 func (f *wireFirewall) sortName() string { return f.Name }
@@ -471,7 +486,8 @@ func (s *server) insertFirewall(c *gin.Context) (any, error) {
 	if !isNotFound(err) {
 		return nil, err
 	}
-	d := &fwDef{Name: req.Name, Created: time.Now().UnixMilli()}
+	now := time.Now().UnixMilli()
+	d := &fwDef{Name: req.Name, Created: now, LastOp: "insert", Changed: now}
 	if err := req.apply(d, false); err != nil {
 		return nil, err
 	}
@@ -483,7 +499,7 @@ func (s *server) insertFirewall(c *gin.Context) (any, error) {
 		_ = s.applyRules(ctx, d, nil, all)
 		return nil, err
 	}
-	return s.done(c, newOp("insert", "", "firewalls", d.Name, ""))
+	return s.done(c, d.lastOp())
 }
 
 func (s *server) changeFirewall(patch bool) handlerFunc {
@@ -504,6 +520,10 @@ func (s *server) changeFirewall(patch bool) handlerFunc {
 		if err := req.apply(&d, patch); err != nil {
 			return nil, err
 		}
+		d.LastOp, d.Changed = "update", time.Now().UnixMilli()
+		if patch {
+			d.LastOp = "patch"
+		}
 		var others []firewall
 		for _, o := range all {
 			if o.def.Name != name {
@@ -516,11 +536,7 @@ func (s *server) changeFirewall(patch bool) handlerFunc {
 		if err := s.storeDef(ctx, &d, fw.markerID); err != nil {
 			return nil, err
 		}
-		typ := "update"
-		if patch {
-			typ = "patch"
-		}
-		return s.done(c, newOp(typ, "", "firewalls", name, ""))
+		return s.done(c, d.lastOp())
 	}
 }
 

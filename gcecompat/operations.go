@@ -165,7 +165,7 @@ func getPacked(r *bytes.Reader) (string, error) {
 func newOp(typ, zone, coll, target, key string, jobs ...*translate.Job) opRef {
 	o := opRef{Type: typ, Zone: zone, Coll: coll, Target: target, Key: key, Insert: time.Now().UnixMilli()}
 	for _, j := range jobs {
-		if j != nil && j.ID != "" && !j.Done() {
+		if j != nil && j.ID != "" {
 			o.Jobs = append(o.Jobs, j.ID)
 		}
 	}
@@ -256,9 +256,17 @@ func (s *server) render(ctx context.Context, project string, o opRef, wait time.
 	return op, nil
 }
 
-// done answers a mutation with its operation, rendered at once.
+// done answers a mutation with its operation, rendered at once. A
+// job-backed operation takes its insert time from its first job, so that
+// operation lists (built from CloudStack's jobs) show the same name.
 func (s *server) done(c *gin.Context, o opRef) (any, error) {
-	return s.render(c.Request.Context(), c.Param("project"), o, 0)
+	ctx := c.Request.Context()
+	if len(o.Jobs) > 0 {
+		if j, err := s.svc.Job(ctx, o.Jobs[0]); err == nil && !j.Created.IsZero() {
+			o.Insert = j.Created.UnixMilli()
+		}
+	}
+	return s.render(ctx, c.Param("project"), o, 0)
 }
 
 // opFromPath decodes the :operation parameter and checks its scope.
@@ -345,8 +353,6 @@ var jobOps = map[string][2]string{
 	"authorizesecuritygroupegress":  {"insert", "firewalls"},
 	"revokesecuritygroupingress":    {"delete", "firewalls"},
 	"revokesecuritygroupegress":     {"delete", "firewalls"},
-	"createtags":                    {"setLabels", "instances"},
-	"deletetags":                    {"setLabels", "instances"},
 }
 
 // allOperations lists the caller's operations with their scopes.
@@ -376,13 +382,10 @@ func (s *server) allOperations(ctx context.Context, project string) ([]scoped[*w
 	var out []scoped[*wireOperation]
 	for _, j := range jobs {
 		m, ok := jobOps[strings.ToLower(j.Command)]
-		if !ok {
-			m = [2]string{j.Command, "instances"}
+		if !ok || m[1] == "firewalls" {
+			continue // firewall operations come from their definitions below
 		}
-		o := opRef{Type: m[0], Coll: m[1], Key: j.ResourceID, Insert: j.Created.UnixMilli()}
-		if !j.Done() {
-			o.Jobs = []string{j.ID}
-		}
+		o := opRef{Type: m[0], Coll: m[1], Key: j.ResourceID, Insert: j.Created.UnixMilli(), Jobs: []string{j.ID}}
 		t, known := targets[j.ResourceID]
 		switch {
 		case known && (m[1] == "instances" || m[1] == "disks"):
@@ -414,6 +417,15 @@ func (s *server) allOperations(ctx context.Context, project string) ([]scoped[*w
 			scope = "regions/" + s.region
 		}
 		out = append(out, scoped[*wireOperation]{scope: scope, item: op})
+	}
+	// Synchronous firewall changes: the last change of each firewall.
+	if fws, err := s.firewalls(ctx); err == nil {
+		for _, fw := range fws {
+			op, err := s.render(ctx, project, fw.def.lastOp(), 0)
+			if err == nil {
+				out = append(out, scoped[*wireOperation]{scope: "global", item: op})
+			}
+		}
 	}
 	return out, nil
 }

@@ -196,6 +196,18 @@ func TestOperationsList(t *testing.T) {
 	if !types["insert"] || !types["stop"] {
 		t.Fatalf("operation types = %v", types)
 	}
+	found := false
+	for _, op := range agg.Items {
+		found = found || op.Name == ins.Name
+	}
+	if !found {
+		t.Fatalf("zoneOperations.list lacks the insert operation %s", ins.Name)
+	}
+	fwOp := e.mustOK(e.gce.Firewalls.Insert(e.project, &compute.Firewall{Name: "fw1", Allowed: []*compute.FirewallAllowed{{IPProtocol: "udp"}}}).Do())
+	gl, err := e.gce.GlobalOperations.List(e.project).Do()
+	if err != nil || len(gl.Items) != 1 || gl.Items[0].Name != fwOp.Name {
+		t.Fatalf("globalOperations.list = %+v, %v (want %s)", gl, err, fwOp.Name)
+	}
 	all, err := e.gce.ZoneOperations.List(e.project, "zone1").Filter(`operationType eq stop`).Do()
 	if err != nil || len(all.Items) != 1 {
 		t.Fatalf("filtered operations = %+v, %v", all, err)
