@@ -46,6 +46,7 @@ type CloudStack interface {
 	// UpdateVirtualMachineUserData replaces the user data (base64).
 	UpdateVirtualMachineUserData(ctx context.Context, id, userDataBase64 string) error
 	GetVMPassword(ctx context.Context, id string) (string, error)
+	// ListEvents returns events newest first, as CloudStack does.
 	ListEvents(ctx context.Context, req ListEventsRequest) ([]Event, error)
 
 	// Async jobs. Job.Err is classified like every other error.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -589,7 +591,10 @@ func (s *Service) ConsoleOutput(ctx context.Context, id string) (string, error) 
 	if err != nil {
 		return "", opErr("ConsoleOutput", ResInstance, id, err)
 	}
-	sortByCreated(evs, func(e *Event) time.Time { return e.Created }, func(e *Event) string { return e.ID })
+	// CloudStack lists events newest first; several share a second, so keep
+	// its order (reversed) for ties rather than ordering by random ids.
+	slices.Reverse(evs)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Created.Before(evs[j].Created) })
 	var b strings.Builder
 	fmt.Fprintf(&b, "[cloudgate] CloudStack has no console API; this output is derived from CloudStack events.\n")
 	fmt.Fprintf(&b, "[cloudgate] instance %s (%s) zone=%s offering=%s image=%s\n", vm.Name, vm.ID, vm.ZoneName, vm.OfferingName, vm.ImageName)

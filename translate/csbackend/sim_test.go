@@ -131,6 +131,10 @@ func TestServiceInstances(t *testing.T) {
 	if err != nil || out == "" {
 		t.Fatalf("ConsoleOutput = %q, %v", out, err)
 	}
+	t.Logf("console:\n%s", out)
+	if pw, err := svc.Password(ctx, id); err != nil || pw != "" {
+		t.Fatalf("Password = %q, %v", pw, err)
+	}
 	if _, err := svc.Instance(ctx, "5a4c9d6e-0000-4000-8000-00000000dead"); translate.KindOf(err) != translate.NotFound {
 		t.Fatalf("unknown instance: %v", err)
 	}
