@@ -27,6 +27,7 @@ type Config struct {
 	CloudStack CloudStackConfig `mapstructure:"cloudstack"`
 	Simulator  SimulatorConfig  `mapstructure:"simulator"`
 	Auth       AuthConfig       `mapstructure:"auth"`
+	Limits     LimitsConfig     `mapstructure:"limits"`
 }
 
 // CloudStackConfig points the gateway at a real CloudStack.
@@ -73,6 +74,11 @@ var defaults = map[string]any{
 	"simulator.listen":        "127.0.0.1:0",
 	"simulator.expunge_delay": "60s",
 	"auth.demo_user":          "demo",
+	"limits.max_body_bytes":   int64(2 << 20),
+	"limits.max_header_bytes": 64 << 10,
+	"limits.rate":             0.0,
+	"limits.burst":            0,
+	"limits.max_in_flight":    0,
 }
 
 // Load builds a Config from a flag set (already defined by the command),
@@ -162,6 +168,12 @@ var flagKeys = map[string]string{
 	"registry":         "auth.registry",
 	"allow-sigv2":      "auth.allow_sigv2",
 	"demo-user":        "auth.demo_user",
+	"auth-key":         "auth.key",
+	"max-body-bytes":   "limits.max_body_bytes",
+	"max-header-bytes": "limits.max_header_bytes",
+	"rate-limit":       "limits.rate",
+	"rate-burst":       "limits.burst",
+	"max-in-flight":    "limits.max_in_flight",
 }
 
 func allKeys() []string {
@@ -184,6 +196,9 @@ func (c *Config) validate() error {
 	}
 	if c.DataDir == "" {
 		return errors.New("data_dir must not be empty")
+	}
+	if err := c.Limits.validate(); err != nil {
+		return err
 	}
 	if c.CloudStack.URL != "" && (c.CloudStack.AdminAPIKey == "") != (c.CloudStack.AdminSecret == "") {
 		return errors.New("cloudstack.admin_api_key and cloudstack.admin_secret go together")
@@ -230,4 +245,5 @@ func serveFlags(fs *pflag.FlagSet) {
 	fs.Bool("allow-sigv2", false, "accept EC2 Signature Version 2")
 	fs.String("demo-user", "", "simulator user the demo credential files are written for")
 	fs.String("auth-key", "", "gateway secret shared by replicas (prefer CLOUDGATE_AUTH_KEY; default DATA_DIR/gateway.key)")
+	limitFlags(fs)
 }

@@ -22,7 +22,7 @@ type gateway struct {
 	demo    *demoFiles
 }
 
-func newGateway(ctx context.Context, c *Config, be *backend, svc *translate.Service, base string, logger *slog.Logger) (*gateway, error) {
+func newGateway(ctx context.Context, c *Config, be *backend, svc *translate.Service, base string, logger *slog.Logger, o *ops) (*gateway, error) {
 	gw := &gateway{}
 	caFile := ""
 	if !c.InsecureHTTP {
@@ -37,7 +37,7 @@ func newGateway(ctx context.Context, c *Config, be *backend, svc *translate.Serv
 	if err != nil {
 		return nil, err
 	}
-	r := newEngine(be, logger)
+	r := newEngine(be, logger, o)
 	id.tokens.Register(r)
 	gcecompat.Register(r, svc, &gcecompat.Options{
 		BaseURL:      base,
@@ -49,6 +49,7 @@ func newGateway(ctx context.Context, c *Config, be *backend, svc *translate.Serv
 		Region:       c.Region,
 		Authenticate: id.sigv4.Authenticate,
 		Logger:       logger.With("api", "ec2"),
+		MaxBodyBytes: o.limits.MaxBodyBytes,
 	})
 	gw.handler = r
 	if be.sim != nil {

@@ -94,10 +94,15 @@ func runServe(ctx context.Context, c *Config, stdout, stderr io.Writer) error {
 	}
 	base := c.externalURL(ln.Addr().String())
 
-	cs := csbackend.New(be.url, be.csOptions(c))
+	o := newOps(c, logger)
+	csOpts := be.csOptions(c)
+	if be.sim == nil {
+		csOpts.HTTPClient = o.csClient // metered; the simulator keeps its own client
+	}
+	cs := csbackend.New(be.url, csOpts)
 	svc := translate.New(cs, nil)
 
-	gw, err := newGateway(ctx, c, be, svc, base, logger)
+	gw, err := newGateway(ctx, c, be, svc, base, logger, o)
 	if err != nil {
 		ln.Close()
 		return err
@@ -105,7 +110,8 @@ func runServe(ctx context.Context, c *Config, stdout, stderr io.Writer) error {
 	srv := &http.Server{
 		Handler:           gw.handler,
 		ReadHeaderTimeout: 10 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    o.limits.MaxHeaderBytes,
+		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	if gw.tls != nil {
@@ -130,6 +136,10 @@ func runServe(ctx context.Context, c *Config, stdout, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
+	// Drain: /readyz fails from now on, new connections are refused, and
+	// in-flight requests finish (bounded).
+	o.draining.Store(true)
+	logger.Info("shutting down: draining in-flight requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -138,23 +148,20 @@ func runServe(ctx context.Context, c *Config, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// newEngine returns the gin engine with the operational endpoints.
-func newEngine(be *backend, logger *slog.Logger) *gin.Engine {
+// newEngine returns the gin engine with the operational layer (request ids,
+// logs, metrics, limits; see ops.go) and endpoints.
+func newEngine(be *backend, logger *slog.Logger, o *ops) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery())
+	r.Use(o.middleware()) // recovers panics too
+	o.register(r)
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", func(c *gin.Context) {
-		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
-		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, be.url, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			logger.Warn("readyz: CloudStack unreachable", "err", err)
-			c.String(http.StatusServiceUnavailable, "cloudstack unreachable\n")
+		if err := o.ready(c.Request.Context(), be.url); err != nil {
+			logger.Warn("readyz: not ready", "err", err)
+			c.String(http.StatusServiceUnavailable, "not ready: %v\n", err)
 			return
 		}
-		resp.Body.Close()
 		c.String(http.StatusOK, "ok\n")
 	})
 	return r
