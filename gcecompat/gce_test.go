@@ -329,3 +329,33 @@ func TestInstanceErrors(t *testing.T) {
 	}
 	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "vm-b").Do())
 }
+
+func TestInsertRequestID(t *testing.T) {
+	e := newEnv(t)
+	mk := func() *compute.Instance {
+		return &compute.Instance{Name: "idem", MachineType: "zones/zone1/machineTypes/small-instance",
+			Disks: []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{
+				SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}}}
+	}
+	first, err := e.gce.Instances.Insert(e.project, "zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000001").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := e.gce.Instances.Insert(e.project, "zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000001").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Name != first.Name {
+		t.Fatalf("retried insert answered %s, want %s", second.Name, first.Name)
+	}
+	e.mustOK(first, nil)
+	third, err := e.gce.Instances.Insert(e.project, "zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000001").Do()
+	if err != nil || third.Name != first.Name {
+		t.Fatalf("retry after completion = %v, %v", third, err)
+	}
+	_, err = e.gce.Instances.Insert(e.project, "zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000002").Do()
+	apiErr(t, err, 409, "alreadyExists")
+	if n := liveVMs(t, e); n != 1 {
+		t.Fatalf("%d VMs, want 1", n)
+	}
+}

@@ -254,7 +254,12 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := s.instanceByName(ctx, project, zoneName, req.Name); err == nil {
+	requestID := c.Query("requestId")
+	if in, _, err := s.instanceByName(ctx, project, zoneName, req.Name); err == nil {
+		if requestID != "" && in.Tags[tagRequestID] == requestID {
+			// A retry of an insert that was accepted: the same operation.
+			return s.done(c, newOp("insert", zoneName, "instances", in.Name, in.ID, &translate.Job{ID: in.Tags[tagOpJob]}))
+		}
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResInstance, req.Name,
 			"The resource 'projects/%s/zones/%s/instances/%s' already exists", project, zoneName, req.Name)
 	} else if !isNotFound(err) {
@@ -332,6 +337,10 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		}
 		spec.GroupIDs = groups
 	}
+	if requestID != "" {
+		spec.ClientToken = requestID
+		spec.Tags[tagRequestID] = requestID
+	}
 	insts, err := s.svc.Launch(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -339,8 +348,16 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	o := newOp("insert", zoneName, "instances", req.Name, "")
 	for _, in := range insts {
 		o.Key = in.ID
-		if in.JobID != "" && in.JobPending {
+		if in.JobID != "" {
 			o.Jobs = append(o.Jobs, in.JobID)
+			if requestID != "" && in.Tags[tagOpJob] == "" {
+				// Remember the job so that a retry answers the same operation.
+				if err := s.svc.CreateTags(ctx, translate.ResInstance, []string{in.ID}, translate.Tags{tagOpJob: in.JobID}); err != nil {
+					s.log.Warn("cannot tag instance with its insert job", "instance", in.ID, "err", err)
+				}
+			} else if v := in.Tags[tagOpJob]; v != "" {
+				o.Jobs = []string{v}
+			}
 		}
 	}
 	return s.done(c, o)

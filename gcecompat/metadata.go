@@ -20,12 +20,14 @@ import (
 //
 // GCE labels are the user (non-reserved) tags.
 const (
-	tagNetTags  = translate.ReservedTagPrefix + "gce-tags"
-	tagDesc     = translate.ReservedTagPrefix + "gce-description"
-	tagMD       = translate.ReservedTagPrefix + "gce-md:"
-	tagUserData = translate.ReservedTagPrefix + "gce-md-ud"
-	tagName     = translate.ReservedTagPrefix + "gce-name"
-	tagChunk    = 200
+	tagNetTags   = translate.ReservedTagPrefix + "gce-tags"
+	tagDesc      = translate.ReservedTagPrefix + "gce-description"
+	tagMD        = translate.ReservedTagPrefix + "gce-md:"
+	tagUserData  = translate.ReservedTagPrefix + "gce-md-ud"
+	tagName      = translate.ReservedTagPrefix + "gce-name"
+	tagRequestID = translate.ReservedTagPrefix + "gce-request-id" // instances.insert requestId
+	tagOpJob     = translate.ReservedTagPrefix + "gce-insert-job" // its deploy job, for retries
+	tagChunk     = 200
 
 	startupScript = "startup-script"
 )
