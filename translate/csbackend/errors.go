@@ -34,6 +34,7 @@ func Classify(cmd string, res translate.Resource, err error) *translate.Error {
 	e := &translate.Error{Op: cmd, Err: err}
 	var nerr net.Error
 	var serr *json.SyntaxError
+	var terr *json.UnmarshalTypeError
 	var uerr *url.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -44,10 +45,10 @@ func Classify(cmd string, res translate.Resource, err error) *translate.Error {
 		e.Kind, e.Message = translate.DeadlineExceeded, "CloudStack did not answer in time"
 	case errors.As(err, &uerr), errors.As(err, &nerr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		e.Kind, e.Message = translate.Unavailable, "CloudStack is unreachable"
-	case errors.As(err, &serr):
-		// A non-JSON body: a proxy error page, an empty 5xx, a server
-		// starting up.
-		e.Kind, e.Message = translate.Unavailable, "CloudStack returned a non-JSON answer"
+	case errors.As(err, &serr), errors.As(err, &terr), strings.HasPrefix(err.Error(), "Unable to extract the raw value"):
+		// A body that is not CloudStack's JSON envelope: a proxy error
+		// page, an empty 5xx, a server starting up.
+		e.Kind, e.Message = translate.Unavailable, "CloudStack returned an unexpected answer"
 	case strings.HasPrefix(err.Error(), "No match found for"):
 		// cloudstack-go's Get<X>ByID helpers.
 		e.Kind, e.Resource, e.Message = translate.NotFound, res, err.Error()

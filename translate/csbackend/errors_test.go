@@ -44,6 +44,8 @@ func TestClassify(t *testing.T) {
 		{"502", csErr(502, 0, "bad gateway"), translate.Unavailable, ""},
 		{"transport", &url.Error{Op: "Post", URL: "http://x", Err: errors.New("connection refused")}, translate.Unavailable, ""},
 		{"non-JSON body", &syntax, translate.Unavailable, ""},
+		{"non-CloudStack JSON error", &json.UnmarshalTypeError{Value: "string"}, translate.Unavailable, ""},
+		{"no envelope", errors.New("Unable to extract the raw value from:\n\n{}\n\n"), translate.Unavailable, ""},
 		{"deadline", context.DeadlineExceeded, translate.DeadlineExceeded, ""},
 		{"wrapped deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), translate.DeadlineExceeded, ""},
 		{"no match", errors.New("No match found for abc: &{Count:0 VirtualMachines:[]}"), translate.NotFound, translate.ResVolume},

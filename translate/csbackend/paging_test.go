@@ -2,6 +2,9 @@ package csbackend_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -45,5 +48,40 @@ func TestContextDeadline(t *testing.T) {
 	_, err = b.ListZones(context.Background())
 	if k := translate.KindOf(err); k != translate.Unauthenticated {
 		t.Fatalf("no principal: kind = %v (%v)", k, err)
+	}
+}
+
+func TestTransportErrors(t *testing.T) {
+	ctx := translate.NewContext(context.Background(), &translate.Principal{APIKey: "k", SecretKey: "s"})
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{"html 502", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadGateway)
+			io.WriteString(w, "<html>bad gateway</html>")
+		}},
+		{"empty 503", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }},
+		{"foreign JSON 500", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `{"message":"oops"}`)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			_, err := csbackend.New(srv.URL+"/client/api", nil).ListZones(ctx)
+			if k := translate.KindOf(err); k != translate.Unavailable {
+				t.Fatalf("kind = %v (%v), want Unavailable", k, err)
+			}
+		})
+	}
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	_, err := csbackend.New(url+"/client/api", &csbackend.Options{Timeout: time.Second}).ListZones(ctx)
+	if k := translate.KindOf(err); k != translate.Unavailable {
+		t.Fatalf("closed server: kind = %v (%v), want Unavailable", k, err)
 	}
 }
