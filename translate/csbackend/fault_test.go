@@ -1,6 +1,7 @@
 package csbackend_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -205,5 +206,36 @@ func TestServiceAddressesAndNetworks(t *testing.T) {
 	}
 	if err := svc.DeleteVPC(ctx, v.ID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestServiceConcurrent(t *testing.T) {
+	svc, demo, srv := newService(t)
+	other := userCtx(t, srv, "other")
+	imgs, _ := svc.Images(demo, translate.ImageQuery{Name: "Debian 12"})
+	errc := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		ctx := demo
+		if i%2 == 1 {
+			ctx = other
+		}
+		go func() {
+			_, err := svc.Launch(ctx, translate.LaunchSpec{ZoneID: "zone1", OfferingID: "Small Instance", ImageID: imgs[0].ID, Wait: true, Tags: translate.Tags{"n": "x"}})
+			if err == nil {
+				_, err = svc.Instances(ctx, translate.InstanceQuery{Tags: translate.Tags{"n": "x"}})
+			}
+			errc <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, ctx := range []context.Context{demo, other} {
+		vms, err := svc.Instances(ctx, translate.InstanceQuery{})
+		if err != nil || len(vms) != 4 {
+			t.Fatalf("instances = %d, %v", len(vms), err)
+		}
 	}
 }
