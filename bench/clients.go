@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/apache/cloudstack-go/v2/cloudstack"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
+	compute "google.golang.org/api/compute/v1"
+	"google.golang.org/api/option"
+)
+
+// recorder is a transport that can keep the last response body, so the
+// floor can answer with the gateway's exact bytes.
+type recorder struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	on   bool
+	recs []recorded
+}
+
+type recorded struct {
+	pageToken string
+	typ       string
+	body      []byte
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	on := r.on
+	r.mu.Unlock()
+	if !on {
+		return resp, nil
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	r.mu.Lock()
+	r.recs = append(r.recs, recorded{pageToken: req.URL.Query().Get("pageToken"), typ: resp.Header.Get("Content-Type"), body: body})
+	r.mu.Unlock()
+	return resp, nil
+}
+
+// record runs fn with recording on and returns what was recorded.
+func (r *recorder) record(fn func() error) ([]recorded, error) {
+	r.mu.Lock()
+	r.on, r.recs = true, nil
+	r.mu.Unlock()
+	err := fn()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.on = false
+	return r.recs, err
+}
+
+func newTransport() *http.Transport {
+	return &http.Transport{MaxIdleConns: 64, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second, DisableCompression: true}
+}
+
+// newEC2 returns an aws-sdk-go-v2 EC2 client for endpoint (no retries).
+func newEC2(endpoint, region, key, secret string, rt http.RoundTripper) *ec2.Client {
+	cfg := aws.Config{
+		Region:      region,
+		Credentials: credentials.NewStaticCredentialsProvider(key, secret, ""),
+		HTTPClient:  &http.Client{Transport: rt, Timeout: 5 * time.Minute},
+		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+	}
+	return ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = aws.String(endpoint) })
+}
+
+func describeInstances(c *ec2.Client, want int) call {
+	return func(ctx context.Context) error {
+		out, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, r := range out.Reservations {
+			n += len(r.Instances)
+		}
+		if want >= 0 && n != want {
+			return fmt.Errorf("DescribeInstances: %d instances, want %d", n, want)
+		}
+		return nil
+	}
+}
+
+// describeInstancesPaged walks DescribeInstances with MaxResults=page.
+func describeInstancesPaged(c *ec2.Client, page int32, want int) call {
+	return func(ctx context.Context) error {
+		p := ec2.NewDescribeInstancesPaginator(c, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(page)})
+		n := 0
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, r := range out.Reservations {
+				n += len(r.Instances)
+			}
+		}
+		if want >= 0 && n != want {
+			return fmt.Errorf("DescribeInstances paged: %d instances, want %d", n, want)
+		}
+		return nil
+	}
+}
+
+func describeAZs(c *ec2.Client) call {
+	return func(ctx context.Context) error {
+		out, err := c.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{})
+		if err != nil {
+			return err
+		}
+		if len(out.AvailabilityZones) == 0 {
+			return fmt.Errorf("no zones")
+		}
+		return nil
+	}
+}
+
+// runTerminate launches one instance and terminates it.
+func runTerminate(c *ec2.Client, image, typ, subnet string) call {
+	return func(ctx context.Context) error {
+		in := &ec2.RunInstancesInput{ImageId: aws.String(image), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)}
+		if typ != "" {
+			in.InstanceType = ec2types.InstanceType(typ)
+		}
+		if subnet != "" {
+			in.SubnetId = aws.String(subnet)
+		}
+		out, err := c.RunInstances(ctx, in)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(out.Instances))
+		for _, i := range out.Instances {
+			ids = append(ids, aws.ToString(i.InstanceId))
+		}
+		_, err = c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: ids})
+		return err
+	}
+}
+
+// newCompute returns a GCE client for base (…/compute/v1/) authenticated
+// with the demo service-account key through the gateway's token endpoint.
+func newCompute(ctx context.Context, base string, ts oauth2.TokenSource, rt http.RoundTripper) (*compute.Service, error) {
+	hc := &http.Client{Transport: &oauth2.Transport{Source: ts, Base: rt}, Timeout: 5 * time.Minute}
+	return compute.NewService(ctx, option.WithHTTPClient(hc), option.WithEndpoint(base))
+}
+
+func gceTokenSource(ctx context.Context, keyJSON []byte) (oauth2.TokenSource, error) {
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: newTransport(), Timeout: time.Minute})
+	creds, err := google.CredentialsFromJSON(ctx, keyJSON, compute.ComputeScope)
+	if err != nil {
+		return nil, err
+	}
+	return oauth2.ReuseTokenSource(nil, creds.TokenSource), nil
+}
+
+func gceListInstances(svc *compute.Service, project, zone string, page int64, want int) call {
+	return func(ctx context.Context) error {
+		n := 0
+		err := svc.Instances.List(project, zone).MaxResults(page).Pages(ctx, func(l *compute.InstanceList) error {
+			n += len(l.Items)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if want >= 0 && n != want {
+			return fmt.Errorf("instances.list: %d instances, want %d", n, want)
+		}
+		return nil
+	}
+}
+
+func gceListZones(svc *compute.Service, project string) call {
+	return func(ctx context.Context) error {
+		l, err := svc.Zones.List(project).Context(ctx).Do()
+		if err != nil {
+			return err
+		}
+		if len(l.Items) == 0 {
+			return fmt.Errorf("no zones")
+		}
+		return nil
+	}
+}
+
+// direct is cloudstack-go against the simulator, as the demo user.
+type direct struct {
+	cs *cloudstack.CloudStackClient
+}
+
+func newDirect(url, key, secret string) *direct {
+	hc := &http.Client{Transport: newTransport(), Timeout: 5 * time.Minute}
+	return &direct{cs: cloudstack.NewClient(url, key, secret, false, cloudstack.WithHTTPClient(hc))}
+}
+
+// listVMs pages listVirtualMachines the way csbackend does (pagesize 500).
+func (d *direct) listVMs(zoneID string, want int) call {
+	return func(ctx context.Context) error {
+		n := 0
+		for page := 1; ; page++ {
+			p := d.cs.VirtualMachine.NewListVirtualMachinesParams()
+			p.SetPage(page)
+			p.SetPagesize(500)
+			if zoneID != "" {
+				p.SetZoneid(zoneID)
+			}
+			r, err := d.cs.VirtualMachine.ListVirtualMachines(p)
+			if err != nil {
+				return err
+			}
+			n += len(r.VirtualMachines)
+			if len(r.VirtualMachines) < 500 || n >= r.Count {
+				break
+			}
+		}
+		if want >= 0 && n != want {
+			return fmt.Errorf("listVirtualMachines: %d, want %d", n, want)
+		}
+		return nil
+	}
+}
+
+func (d *direct) listZones() call {
+	return func(ctx context.Context) error {
+		r, err := d.cs.Zone.ListZones(d.cs.Zone.NewListZonesParams())
+		if err != nil {
+			return err
+		}
+		if r.Count == 0 {
+			return fmt.Errorf("no zones")
+		}
+		return nil
+	}
+}
+
+func (d *direct) zoneID(name string) (string, error) {
+	id, _, err := d.cs.Zone.GetZoneID(name)
+	return id, err
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
