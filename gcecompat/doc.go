@@ -39,8 +39,20 @@
 // get an operation without jobs, which is DONE at once. A failed job makes
 // the operation DONE with error.errors[].code (ZONE_RESOURCE_POOL_EXHAUSTED
 // for insufficient capacity, QUOTA_EXCEEDED for limits, …) and
-// httpErrorStatusCode. wait blocks up to 30s. Operation lists are built
-// from CloudStack's listAsyncJobs.
+// httpErrorStatusCode. wait blocks up to 30s.
+//
+// Operation lists are built from CloudStack's listAsyncJobs (instance,
+// disk, snapshot, image and address jobs) plus one synthesized operation
+// per firewall (its last insert/update/patch, whose time is kept in the
+// firewall's definition). A job-backed operation takes its insert time
+// from its first job, so the operation returned by a mutation appears
+// under the same name in the lists. Synchronous changes other than
+// firewall changes (labels, metadata, machine type, deletes of
+// firewalls) are not listed.
+//
+// instances.insert honours requestId: the id is kept in a reserved tag
+// (and passed to translate as the client token) together with the deploy
+// job, so a retry answers the same operation instead of 409.
 //
 // # Instances
 //
