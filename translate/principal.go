@@ -1,6 +1,9 @@
 package translate
 
-import "context"
+import (
+	"context"
+	"log/slog"
+)
 
 // Principal is the authenticated caller. It maps a gateway identity (an AWS
 // access key, an OAuth2 subject) to one CloudStack user and that user's API
@@ -23,12 +26,18 @@ type Principal struct {
 	Admin     bool // account type admin (used only for display and checks)
 }
 
-// LogValue keeps the secret out of structured logs.
-func (p *Principal) String() string {
-	if p == nil {
-		return "<anonymous>"
-	}
+// String names the principal without its keys. It has a value receiver so
+// that formatting a Principal value or pointer never prints SecretKey.
+func (p Principal) String() string {
 	return p.UserName + "@" + p.Account
+}
+
+// GoString is String, so %#v cannot leak the secret either.
+func (p Principal) GoString() string { return p.String() }
+
+// LogValue keeps the keys out of structured logs.
+func (p Principal) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("user", p.UserName), slog.String("account", p.Account))
 }
 
 type principalKey struct{}
