@@ -18,7 +18,9 @@ func TestSDKCreateImage(t *testing.T) {
 	if _, err := c.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{inst}}); err != nil {
 		t.Fatal(err)
 	}
-	sw := ec2.NewInstanceStoppedWaiter(c, func(o *ec2.InstanceStoppedWaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond })
+	sw := ec2.NewInstanceStoppedWaiter(c, func(o *ec2.InstanceStoppedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
 	if err := sw.Wait(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{inst}}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +29,9 @@ func TestSDKCreateImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := aws.ToString(img.ImageId)
-	iw := ec2.NewImageAvailableWaiter(c, func(o *ec2.ImageAvailableWaiterOptions) { o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond })
+	iw := ec2.NewImageAvailableWaiter(c, func(o *ec2.ImageAvailableWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
 	if err := iw.Wait(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
