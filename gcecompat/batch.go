@@ -142,6 +142,13 @@ func (s *server) batch(c *gin.Context) {
 		sem <- struct{}{}
 		go func(i int) {
 			defer func() { <-sem; wg.Done() }()
+			defer func() {
+				if r := recover(); r != nil {
+					s.log.Error("gce batch part panicked", "panic", r)
+					results[i] = &partWriter{h: http.Header{}, status: http.StatusInternalServerError,
+						buf: *bytes.NewBufferString(`{"error":{"code":500,"message":"internal error","errors":[{"domain":"global","reason":"backendError","message":"internal error"}]}}`)}
+				}
+			}()
 			results[i] = s.servePart(c, parts[i])
 		}(i)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -125,6 +126,12 @@ type principalCtxKey struct{}
 // caller, checks the project and encodes the result.
 func (s *server) adapt(acc access, h handlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("gce handler panicked", "path", c.Request.URL.Path, "panic", r, "stack", string(debug.Stack()))
+				s.writeError(c, translate.Errorf(translate.Internal, "", "", "internal error"))
+			}
+		}()
 		if s.authn == nil {
 			s.writeError(c, translate.Errorf(translate.Unauthenticated, "", "", "Request is missing required authentication credential."))
 			return
