@@ -233,8 +233,9 @@ type instanceInsert struct {
 		} `json:"initializeParams"`
 	} `json:"disks"`
 	NetworkInterfaces []struct {
-		Network    string `json:"network"`
-		Subnetwork string `json:"subnetwork"`
+		Network       string             `json:"network"`
+		Subnetwork    string             `json:"subnetwork"`
+		AccessConfigs []wireAccessConfig `json:"accessConfigs"`
 	} `json:"networkInterfaces"`
 	Metadata *reqMetadata      `json:"metadata"`
 	Tags     *wireTags         `json:"tags"`
@@ -337,6 +338,34 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		}
 		spec.GroupIDs = groups
 	}
+	// A reserved external address (accessConfigs[].natIP) is associated
+	// by static NAT once the VM exists, so the insert then waits for the
+	// deployment.
+	var natAddr *translate.Address
+	for _, nic := range req.NetworkInterfaces {
+		for _, ac := range nic.AccessConfigs {
+			if ac.NatIP == "" {
+				continue
+			}
+			addrs, _, err := s.addresses(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for i := range addrs {
+				if addrs[i].IP == ac.NatIP {
+					natAddr = &addrs[i]
+				}
+			}
+			if natAddr == nil {
+				return nil, invalid("Invalid value for field 'resource.networkInterfaces[0].accessConfigs[0].natIP': '%s'. The specified external IP address is not reserved in region '%s'.", ac.NatIP, s.region)
+			}
+			if natAddr.InstanceID != "" {
+				return nil, translate.Errorf(translate.InUse, translate.ResAddress, natAddr.ID,
+					"The address '%s' is already being used by another resource.", ac.NatIP)
+			}
+		}
+	}
+	spec.Wait = natAddr != nil
 	if requestID != "" {
 		spec.ClientToken = requestID
 		spec.Tags[tagRequestID] = requestID
@@ -344,6 +373,13 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	insts, err := s.svc.Launch(ctx, spec)
 	if err != nil {
 		return nil, err
+	}
+	if natAddr != nil {
+		for _, in := range insts {
+			if err := s.svc.AssociateAddress(ctx, natAddr.ID, in.ID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	o := newOp("insert", zoneName, "instances", req.Name, "")
 	for _, in := range insts {

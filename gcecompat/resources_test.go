@@ -313,3 +313,35 @@ func TestUnauthenticated(t *testing.T) {
 		t.Fatalf("unknown route = %d", resp.StatusCode)
 	}
 }
+
+func TestInsertWithReservedAddress(t *testing.T) {
+	e := newEnv(t)
+	e.mustOK(e.gce.Addresses.Insert(e.project, "local1", &compute.Address{Name: "nat1"}).Do())
+	a, err := e.gce.Addresses.Get(e.project, "local1", "nat1").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mustOK(e.gce.Instances.Insert(e.project, "zone1", &compute.Instance{
+		Name: "natvm", MachineType: "zones/zone1/machineTypes/small-instance",
+		Disks: []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{
+			SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
+		NetworkInterfaces: []*compute.NetworkInterface{{AccessConfigs: []*compute.AccessConfig{{Type: "ONE_TO_ONE_NAT", NatIP: a.Address}}}},
+	}).Do())
+	vm, err := e.gce.Instances.Get(e.project, "zone1", "natvm").Do()
+	if err != nil || vm.NetworkInterfaces[0].AccessConfigs[0].NatIP != a.Address {
+		t.Fatalf("natIP = %+v, %v", vm.NetworkInterfaces[0].AccessConfigs[0], err)
+	}
+	a, _ = e.gce.Addresses.Get(e.project, "local1", "nat1").Do()
+	if a.Status != "IN_USE" || len(a.Users) != 1 || last(a.Users[0]) != "natvm" {
+		t.Fatalf("address = %+v", a)
+	}
+	_, err = e.gce.Instances.Insert(e.project, "zone1", &compute.Instance{
+		Name: "natvm2", MachineType: "zones/zone1/machineTypes/small-instance",
+		Disks: []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{
+			SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
+		NetworkInterfaces: []*compute.NetworkInterface{{AccessConfigs: []*compute.AccessConfig{{NatIP: "203.0.113.9"}}}},
+	}).Do()
+	apiErr(t, err, 400, "invalid")
+	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "natvm").Do())
+	e.mustOK(e.gce.Addresses.Delete(e.project, "local1", "nat1").Do())
+}
