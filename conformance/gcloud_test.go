@@ -19,7 +19,7 @@ func TestGcloud(t *testing.T) {
 	}
 	requireTool(t, "gcloud")
 	gw := startGateway(t, nil)
-	g := &gcloud{t: t, env: gw.GcloudEnv(t)}
+	g := &gcloudCLI{t: t, env: gw.GcloudEnv(t)}
 
 	// Catalog.
 	zones := g.names("compute", "zones", "list")
@@ -74,7 +74,7 @@ func TestGcloud(t *testing.T) {
 	if lbl, _ := vm["labels"].(map[string]any); lbl["env"] != "dev" {
 		t.Fatalf("labels = %v", vm["labels"])
 	}
-	if !strings.Contains(mustJSON(vm["tags"]), `"web"`) || !strings.Contains(mustJSON(vm["metadata"]), "hello from cloudgate") {
+	if !strings.Contains(gcloudJSONString(vm["tags"]), `"web"`) || !strings.Contains(gcloudJSONString(vm["metadata"]), "hello from cloudgate") {
 		t.Fatalf("tags/metadata = %v / %v", vm["tags"], vm["metadata"])
 	}
 	g.ok("compute", "instances", "stop", "vm1", "--zone", "zone1")
@@ -100,12 +100,12 @@ func TestGcloud(t *testing.T) {
 	g.ok("compute", "firewall-rules", "create", "allow-web", "--allow", "tcp:80,tcp:443", "--target-tags", "web", "--source-ranges", "0.0.0.0/0")
 	var fws []map[string]any
 	g.json(&fws, "compute", "firewall-rules", "list", "--filter=name=allow-web")
-	if len(fws) != 1 || !strings.Contains(mustJSON(fws[0]["targetTags"]), "web") {
+	if len(fws) != 1 || !strings.Contains(gcloudJSONString(fws[0]["targetTags"]), "web") {
 		t.Fatalf("firewall-rules list = %v", fws)
 	}
 	g.ok("compute", "firewall-rules", "update", "allow-web", "--allow", "tcp:8080")
 	fw := g.describe("compute", "firewall-rules", "describe", "allow-web")
-	if s := mustJSON(fw["allowed"]); !strings.Contains(s, "8080") || strings.Contains(s, `"80"`) {
+	if s := gcloudJSONString(fw["allowed"]); !strings.Contains(s, "8080") || strings.Contains(s, `"80"`) {
 		t.Fatalf("allowed after update = %s", s)
 	}
 	g.ok("compute", "firewall-rules", "delete", "allow-web", "--quiet")
@@ -117,7 +117,7 @@ func TestGcloud(t *testing.T) {
 	g.ok("compute", "disks", "create", "data1", "--zone", "zone1", "--size", "10GB")
 	g.ok("compute", "instances", "attach-disk", "vm1", "--zone", "zone1", "--disk", "data1")
 	vm = g.describe("compute", "instances", "describe", "vm1", "--zone", "zone1")
-	if !strings.Contains(mustJSON(vm["disks"]), "/disks/data1") {
+	if !strings.Contains(gcloudJSONString(vm["disks"]), "/disks/data1") {
 		t.Fatalf("disks after attach = %v", vm["disks"])
 	}
 	g.ok("compute", "instances", "detach-disk", "vm1", "--zone", "zone1", "--disk", "data1")
@@ -168,15 +168,15 @@ func TestGcloud(t *testing.T) {
 	}
 }
 
-// gcloud runs gcloud commands with a bounded time each.
-type gcloud struct {
+// gcloudCLI runs gcloud commands with a bounded time each.
+type gcloudCLI struct {
 	t   *testing.T
 	env []string
 }
 
 const gcloudTimeout = 3 * time.Minute
 
-func (g *gcloud) run(args ...string) (string, string, error) {
+func (g *gcloudCLI) run(args ...string) (string, string, error) {
 	g.t.Helper()
 	start := time.Now()
 	out, errOut, err := run(g.t, g.env, gcloudTimeout, "gcloud", append(args, "--quiet")...)
@@ -185,7 +185,7 @@ func (g *gcloud) run(args ...string) (string, string, error) {
 }
 
 // ok runs a command that must succeed and returns its stdout.
-func (g *gcloud) ok(args ...string) string {
+func (g *gcloudCLI) ok(args ...string) string {
 	g.t.Helper()
 	out, errOut, err := g.run(args...)
 	if err != nil {
@@ -195,7 +195,7 @@ func (g *gcloud) ok(args ...string) string {
 }
 
 // fail runs a command that must fail.
-func (g *gcloud) fail(args ...string) (string, string) {
+func (g *gcloudCLI) fail(args ...string) (string, string) {
 	g.t.Helper()
 	out, errOut, err := g.run(args...)
 	if err == nil {
@@ -205,7 +205,7 @@ func (g *gcloud) fail(args ...string) (string, string) {
 }
 
 // json runs a command with --format=json and decodes its output.
-func (g *gcloud) json(v any, args ...string) {
+func (g *gcloudCLI) json(v any, args ...string) {
 	g.t.Helper()
 	out := g.ok(append(args, "--format=json")...)
 	if err := json.Unmarshal([]byte(out), v); err != nil {
@@ -213,7 +213,7 @@ func (g *gcloud) json(v any, args ...string) {
 	}
 }
 
-func (g *gcloud) describe(args ...string) map[string]any {
+func (g *gcloudCLI) describe(args ...string) map[string]any {
 	g.t.Helper()
 	var m map[string]any
 	g.json(&m, args...)
@@ -221,7 +221,7 @@ func (g *gcloud) describe(args ...string) map[string]any {
 }
 
 // names lists resources and returns their names.
-func (g *gcloud) names(args ...string) map[string]bool {
+func (g *gcloudCLI) names(args ...string) map[string]bool {
 	g.t.Helper()
 	var items []map[string]any
 	g.json(&items, args...)
@@ -234,7 +234,7 @@ func (g *gcloud) names(args ...string) map[string]bool {
 	return out
 }
 
-func mustJSON(v any) string {
+func gcloudJSONString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
