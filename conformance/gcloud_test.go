@@ -19,9 +19,27 @@ func TestGcloud(t *testing.T) {
 	}
 	requireTool(t, "gcloud")
 	gw := startGateway(t, nil)
-	g := &gcloudCLI{t: t, env: gw.GcloudEnv(t)}
+	// The parts run in parallel, each with its own gcloud configuration.
+	for _, part := range []struct {
+		name string
+		run  func(*gcloudCLI)
+	}{
+		{"catalog", gcloudCatalog},
+		{"instances", gcloudInstances},
+		{"firewall-rules", gcloudFirewalls},
+		{"addresses", gcloudAddresses},
+	} {
+		t.Run(part.name, func(t *testing.T) {
+			t.Parallel()
+			part.run(&gcloudCLI{t: t, env: gw.GcloudEnv(t)})
+		})
+	}
+}
 
-	// Catalog.
+// gcloudCatalog lists zones, regions, machine types and images, with and
+// without --filter (which gcloud turns into the server-side filter=).
+func gcloudCatalog(g *gcloudCLI) {
+	t := g.t
 	zones := g.names("compute", "zones", "list")
 	if !zones["zone1"] || !zones["zone2"] {
 		t.Fatalf("zones = %v", zones)
@@ -29,12 +47,9 @@ func TestGcloud(t *testing.T) {
 	if z := g.names("compute", "zones", "list", "--filter=name=zone2"); len(z) != 1 || !z["zone2"] {
 		t.Fatalf("zones --filter=name=zone2 = %v", z)
 	}
-	var regions []map[string]any
-	g.json(&regions, "compute", "regions", "list")
-	if len(regions) != 1 {
-		t.Fatalf("regions = %v", regions)
+	if r := g.names("compute", "regions", "list"); len(r) != 1 {
+		t.Fatalf("regions = %v", r)
 	}
-	region := regions[0]["name"].(string)
 	if mt := g.names("compute", "machine-types", "list", "--zones", "zone1"); !mt["small-instance"] || !mt["medium-instance"] {
 		t.Fatalf("machine types = %v", mt)
 	}
@@ -56,8 +71,12 @@ func TestGcloud(t *testing.T) {
 	if len(images) != 1 {
 		t.Fatalf("images --filter=family~debian = %v", images)
 	}
+}
 
-	// Instance life cycle.
+// gcloudInstances runs an instance through its life, with a data disk,
+// a snapshot, operations and error output.
+func gcloudInstances(g *gcloudCLI) {
+	t := g.t
 	script := filepath.Join(t.TempDir(), "startup.sh")
 	if err := os.WriteFile(script, []byte("#!/bin/sh\necho hello from cloudgate\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -96,23 +115,6 @@ func TestGcloud(t *testing.T) {
 		t.Fatal("empty serial port output")
 	}
 
-	// Firewall rules with target tags.
-	g.ok("compute", "firewall-rules", "create", "allow-web", "--allow", "tcp:80,tcp:443", "--target-tags", "web", "--source-ranges", "0.0.0.0/0")
-	var fws []map[string]any
-	g.json(&fws, "compute", "firewall-rules", "list", "--filter=name=allow-web")
-	if len(fws) != 1 || !strings.Contains(gcloudJSONString(fws[0]["targetTags"]), "web") {
-		t.Fatalf("firewall-rules list = %v", fws)
-	}
-	g.ok("compute", "firewall-rules", "update", "allow-web", "--allow", "tcp:8080")
-	fw := g.describe("compute", "firewall-rules", "describe", "allow-web")
-	if s := gcloudJSONString(fw["allowed"]); !strings.Contains(s, "8080") || strings.Contains(s, `"80"`) {
-		t.Fatalf("allowed after update = %s", s)
-	}
-	g.ok("compute", "firewall-rules", "delete", "allow-web", "--quiet")
-	if n := g.names("compute", "firewall-rules", "list"); n["allow-web"] {
-		t.Fatalf("firewall still listed: %v", n)
-	}
-
 	// Disks and snapshots.
 	g.ok("compute", "disks", "create", "data1", "--zone", "zone1", "--size", "10GB")
 	g.ok("compute", "instances", "attach-disk", "vm1", "--zone", "zone1", "--disk", "data1")
@@ -130,15 +132,6 @@ func TestGcloud(t *testing.T) {
 	}
 	g.ok("compute", "snapshots", "delete", "snap1", "--quiet")
 	g.ok("compute", "disks", "delete", "data1", "--zone", "zone1", "--quiet")
-
-	// Addresses.
-	g.ok("compute", "addresses", "create", "ip1", "--region", region)
-	var addrs []map[string]any
-	g.json(&addrs, "compute", "addresses", "list")
-	if len(addrs) != 1 || addrs[0]["name"] != "ip1" || addrs[0]["address"] == "" {
-		t.Fatalf("addresses = %v", addrs)
-	}
-	g.ok("compute", "addresses", "delete", "ip1", "--region", region, "--quiet")
 
 	// Operations.
 	var ops []map[string]any
@@ -166,6 +159,45 @@ func TestGcloud(t *testing.T) {
 	if n := g.names("compute", "instances", "list"); len(n) != 0 {
 		t.Fatalf("instances after delete = %v", n)
 	}
+}
+
+// gcloudFirewalls creates, lists, updates and deletes a firewall rule
+// with target tags.
+func gcloudFirewalls(g *gcloudCLI) {
+	t := g.t
+	g.ok("compute", "firewall-rules", "create", "allow-web", "--allow", "tcp:80,tcp:443", "--target-tags", "web", "--source-ranges", "0.0.0.0/0")
+	var fws []map[string]any
+	g.json(&fws, "compute", "firewall-rules", "list", "--filter=name=allow-web")
+	if len(fws) != 1 || !strings.Contains(gcloudJSONString(fws[0]["targetTags"]), "web") {
+		t.Fatalf("firewall-rules list = %v", fws)
+	}
+	g.ok("compute", "firewall-rules", "update", "allow-web", "--allow", "tcp:8080")
+	fw := g.describe("compute", "firewall-rules", "describe", "allow-web")
+	if s := gcloudJSONString(fw["allowed"]); !strings.Contains(s, "8080") || strings.Contains(s, `"80"`) {
+		t.Fatalf("allowed after update = %s", s)
+	}
+	g.ok("compute", "firewall-rules", "delete", "allow-web", "--quiet")
+	if n := g.names("compute", "firewall-rules", "list"); n["allow-web"] {
+		t.Fatalf("firewall still listed: %v", n)
+	}
+}
+
+// gcloudAddresses reserves and releases an external address.
+func gcloudAddresses(g *gcloudCLI) {
+	t := g.t
+	var regions []map[string]any
+	g.json(&regions, "compute", "regions", "list")
+	if len(regions) != 1 {
+		t.Fatalf("regions = %v", regions)
+	}
+	region := regions[0]["name"].(string)
+	g.ok("compute", "addresses", "create", "ip1", "--region", region)
+	var addrs []map[string]any
+	g.json(&addrs, "compute", "addresses", "list")
+	if len(addrs) != 1 || addrs[0]["name"] != "ip1" || addrs[0]["address"] == "" {
+		t.Fatalf("addresses = %v", addrs)
+	}
+	g.ok("compute", "addresses", "delete", "ip1", "--region", region, "--quiet")
 }
 
 // gcloudCLI runs gcloud commands with a bounded time each.
