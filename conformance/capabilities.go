@@ -20,6 +20,7 @@ const (
 	capEC2SecurityGroups     = "ec2.security-groups"
 	capEC2AddressAssociation = "ec2.address-association"
 	capGCESubnetworks        = "gce.subnetworks"
+	capGCEAddressAssociation = "gce.address-association"
 )
 
 // discoverCapabilities probes the target with read-only calls (bounded
@@ -27,7 +28,7 @@ const (
 func discoverCapabilities(ctx context.Context, e *env) {
 	ctx, cancel := context.WithTimeout(ctx, min(e.timeout(), time.Minute))
 	defer cancel()
-	if e.ec2 != nil {
+	if e.ec2 != nil { // first: GCE reuses some of its answers
 		discoverEC2Capabilities(ctx, e)
 	}
 	if e.gce != nil {
@@ -78,13 +79,28 @@ func discoverEC2Capabilities(ctx context.Context, e *env) {
 	}
 }
 
+// discoverGCECapabilities probes subnetworks and regional addresses.
+// Whether a reserved address can be bound to an instance (natIP) is not
+// visible through GCE list calls; when EC2 is probed too (same cloud) its
+// answer is reused, else it is assumed when addresses.list works.
 func discoverGCECapabilities(ctx context.Context, e *env) {
 	regions, err := e.gce.Regions.List(e.cfg.GCEProject).Context(ctx).Do()
 	if err != nil || len(regions.Items) == 0 {
 		e.caps[capGCESubnetworks] = Capability{Detail: "regions.list: " + describeErr(err)}
+		e.caps[capGCEAddressAssociation] = Capability{Detail: "regions.list: " + describeErr(err)}
 		return
 	}
 	region := regions.Items[0].Name
+	_, err = e.gce.Addresses.List(e.cfg.GCEProject, region).Context(ctx).Do()
+	ec2Assoc, probed := e.caps[capEC2AddressAssociation]
+	switch {
+	case err != nil:
+		e.caps[capGCEAddressAssociation] = Capability{Detail: "addresses.list: " + describeErr(err)}
+	case probed:
+		e.caps[capGCEAddressAssociation] = Capability{Supported: ec2Assoc.Supported, Detail: "same cloud as EC2: " + ec2Assoc.Detail}
+	default:
+		e.caps[capGCEAddressAssociation] = Capability{Supported: true, Detail: "addresses.list works in " + region}
+	}
 	if _, err := e.gce.Subnetworks.List(e.cfg.GCEProject, region).Context(ctx).Do(); err != nil {
 		e.caps[capGCESubnetworks] = Capability{Detail: "subnetworks.list: " + describeErr(err)}
 	} else {

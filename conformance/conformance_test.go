@@ -113,7 +113,10 @@ func runAndCompare(t *testing.T, cfg Config, dir, base string) {
 		t.Fatalf("baseline %s: %v", f.Name(), err)
 	}
 	for _, reg := range rep.Regressions(baseline) {
-		t.Errorf("regression: %s %s passed in %s, fails now: %s", reg.Kind, reg.Name, f.Name(), reg.Reason)
+		t.Errorf("regression: %s passed in %s, fails now: %s", reg.Scenario, f.Name(), reg.Reason)
+	}
+	if imp := rep.Improvements(baseline); len(imp) > 0 {
+		t.Logf("now passing, not in the baseline (run conformance/regen.sh): %v", imp)
 	}
 }
 

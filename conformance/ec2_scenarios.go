@@ -36,6 +36,7 @@ func ec2Scenarios() []scenario {
 		ec2VPCs(),
 		ec2InstancesLifecycle(),
 		ec2InstancesIdempotency(),
+		ec2InstancesLaunchOptions(),
 		ec2InstancesFiltersPaging(),
 		ec2InstancesIncorrectState(),
 		ec2VolumesAttach(),

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -264,5 +265,74 @@ func ec2IDFormat() scenario {
 			_, err = c.DescribeVolumes(t.ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{"vol-0123456789abcdef0"}})
 			t.ExpectEC2(err, "InvalidVolume.NotFound", "DescribeVolumes of an unknown AWS-format volume ID")
 		},
+	}
+}
+
+func ec2InstancesLaunchOptions() scenario {
+	return scenario{
+		name: "ec2/instances/launch-options", api: "ec2", needs: []string{capEC2SecurityGroups},
+		ops: []string{"CreateKeyPair", "CreateSecurityGroup", "RunInstances", "DescribeInstances", "TerminateInstances", "DeleteSecurityGroup", "DeleteKeyPair"},
+		run: func(t *scenarioT) {
+			c := t.env.ec2
+			key, sgName, vmName := t.env.name("lkey"), t.env.name("lsg"), t.env.name("lvm")
+			_, err := c.CreateKeyPair(t.ctx, &ec2.CreateKeyPairInput{KeyName: aws.String(key)})
+			t.Must(err, "CreateKeyPair")
+			t.Defer("delete key pair "+key, func(ctx context.Context) error {
+				_, err := c.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String(key)})
+				return ignoreEC2(err, "InvalidKeyPair.NotFound")
+			})
+			sg, err := c.CreateSecurityGroup(t.ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(sgName), Description: aws.String("cloudgate conformance")})
+			t.Must(err, "CreateSecurityGroup")
+			sgID := aws.ToString(sg.GroupId)
+			t.Defer("delete security group "+sgID, func(ctx context.Context) error {
+				return deleteGroupWhenFree(ctx, c, sgID)
+			})
+			inst := t.runEC2(1, func(in *ec2.RunInstancesInput) {
+				in.KeyName = aws.String(key)
+				in.SecurityGroupIds = []string{sgID}
+				in.TagSpecifications = []types.TagSpecification{{
+					ResourceType: types.ResourceTypeInstance,
+					Tags:         []types.Tag{{Key: aws.String("Name"), Value: aws.String(vmName)}},
+				}}
+			})[0]
+			id := aws.ToString(inst.InstanceId)
+			got := t.waitInstance(id, types.InstanceStateNameRunning, "RunInstances")
+			Equal(t, "KeyName", aws.ToString(got.KeyName), key)
+			hasGroup := false
+			for _, g := range got.SecurityGroups {
+				hasGroup = hasGroup || aws.ToString(g.GroupId) == sgID
+			}
+			t.Check(hasGroup, "instance security groups %+v lack %s", got.SecurityGroups, sgID)
+			tagged := false
+			for _, tg := range got.Tags {
+				tagged = tagged || (aws.ToString(tg.Key) == "Name" && aws.ToString(tg.Value) == vmName)
+			}
+			t.Check(tagged, "instance tags %+v lack Name=%s", got.Tags, vmName)
+			for _, f := range []types.Filter{ec2Filter("tag:Name", vmName), ec2Filter("key-name", key), ec2Filter("instance.group-id", sgID)} {
+				out, err := c.DescribeInstances(t.ctx, &ec2.DescribeInstancesInput{Filters: []types.Filter{f}})
+				t.Must(err, "DescribeInstances filter "+aws.ToString(f.Name))
+				ids := instanceIDs(out)
+				t.Check(len(ids) == 1 && ids[0] == id, "filter %s=%s returned %v", aws.ToString(f.Name), f.Values[0], ids)
+			}
+			_, err = c.TerminateInstances(t.ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}})
+			t.Must(err, "TerminateInstances")
+			t.waitInstance(id, types.InstanceStateNameTerminated, "TerminateInstances")
+		},
+	}
+}
+
+// deleteGroupWhenFree deletes a security group, retrying for a while on
+// DependencyViolation (an instance using it is still shutting down).
+func deleteGroupWhenFree(ctx context.Context, c *ec2.Client, id string) error {
+	for {
+		_, err := c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
+		if ec2Code(err) != "DependencyViolation" {
+			return ignoreEC2(err, "InvalidGroup.NotFound")
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(2 * time.Second):
+		}
 	}
 }

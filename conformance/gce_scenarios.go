@@ -38,6 +38,8 @@ func gceScenarios() []scenario {
 		gceInstancesLifecycle(),
 		gceInstancesIdempotency(),
 		gceInstancesLabels(),
+		gceInstancesOptions(),
+		gceAddressesAssociate(),
 		gceSnapshots(),
 	}
 }

@@ -191,3 +191,37 @@ func gceInstancesLabels() scenario {
 		},
 	}
 }
+
+func gceInstancesOptions() scenario {
+	return scenario{
+		name: "gce/instances/options", api: "gce",
+		ops: []string{"compute.instances.insert", "compute.instances.get", "compute.instances.list", "compute.instances.delete"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			name := t.env.name("opt")
+			body := t.gceInstance(name)
+			body.Labels = map[string]string{"role": "conformance"}
+			body.Tags = &compute.Tags{Items: []string{"cgc-web"}}
+			script := "#!/bin/sh\necho conformance\n"
+			body.Metadata = &compute.Metadata{Items: []*compute.MetadataItems{{Key: "startup-script", Value: &script}}}
+			op, err := svc.Instances.Insert(p, cat.zone, body).Context(t.ctx).Do()
+			t.Must(err, "instances.insert with labels, tags and metadata")
+			t.Defer("delete instance "+name, func(ctx context.Context) error {
+				_, err := svc.Instances.Delete(p, cat.zone, name).Context(ctx).Do()
+				return ignoreGCENotFound(err)
+			})
+			t.waitOp(op, "compute.instances.insert")
+			inst := t.waitInstanceStatus(name, "RUNNING", "compute.instances.insert")
+			Equal(t, "labels.role", inst.Labels["role"], "conformance")
+			t.Check(inst.Tags != nil && len(inst.Tags.Items) == 1 && inst.Tags.Items[0] == "cgc-web", "tags %+v, want [cgc-web]", inst.Tags)
+			found := false
+			if inst.Metadata != nil {
+				for _, it := range inst.Metadata.Items {
+					found = found || (it.Key == "startup-script" && it.Value != nil && *it.Value == script)
+				}
+			}
+			t.Check(found, "metadata lacks the startup-script")
+		},
+	}
+}

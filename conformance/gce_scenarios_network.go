@@ -218,3 +218,48 @@ func gceAddresses() scenario {
 		},
 	}
 }
+
+func gceAddressesAssociate() scenario {
+	return scenario{
+		name: "gce/addresses/associate", api: "gce", needs: []string{capGCEAddressAssociation},
+		ops: []string{"compute.addresses.insert", "compute.instances.insert", "compute.instances.get", "compute.addresses.get", "compute.instances.delete", "compute.addresses.delete"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			addrName := t.env.name("natip")
+			op, err := svc.Addresses.Insert(p, cat.region, &compute.Address{Name: addrName}).Context(t.ctx).Do()
+			t.Must(err, "addresses.insert")
+			t.Defer("delete address "+addrName, func(ctx context.Context) error {
+				_, err := svc.Addresses.Delete(p, cat.region, addrName).Context(ctx).Do()
+				return ignoreGCENotFound(err)
+			})
+			t.waitOp(op, "compute.addresses.insert")
+			a, err := svc.Addresses.Get(p, cat.region, addrName).Context(t.ctx).Do()
+			t.Must(err, "addresses.get")
+			name := t.env.name("natvm")
+			body := t.gceInstance(name)
+			body.NetworkInterfaces[0].AccessConfigs = []*compute.AccessConfig{{Name: "External NAT", Type: "ONE_TO_ONE_NAT", NatIP: a.Address}}
+			iop, err := svc.Instances.Insert(p, cat.zone, body).Context(t.ctx).Do()
+			t.Must(err, "instances.insert with a reserved natIP")
+			t.Defer("delete instance "+name, func(ctx context.Context) error {
+				_, err := svc.Instances.Delete(p, cat.zone, name).Context(ctx).Do()
+				return ignoreGCENotFound(err)
+			})
+			t.waitOp(iop, "compute.instances.insert")
+			inst := t.waitInstanceStatus(name, "RUNNING", "compute.instances.insert")
+			nic := inst.NetworkInterfaces[0]
+			var natIPs []string
+			for _, ac := range nic.AccessConfigs {
+				natIPs = append(natIPs, ac.NatIP)
+			}
+			t.Check(len(natIPs) == 1 && natIPs[0] == a.Address, "accessConfigs natIP %v, want [%s]", natIPs, a.Address)
+			a, err = svc.Addresses.Get(p, cat.region, addrName).Context(t.ctx).Do()
+			t.Must(err, "addresses.get")
+			Equal(t, "status of the associated address", a.Status, "IN_USE")
+			t.Check(len(a.Users) == 1 && lastSegment(a.Users[0]) == name, "address users %v, want instance %s", a.Users, name)
+			del, err := svc.Instances.Delete(p, cat.zone, name).Context(t.ctx).Do()
+			t.Must(err, "instances.delete")
+			t.waitOp(del, "compute.instances.delete")
+		},
+	}
+}

@@ -145,37 +145,48 @@ func (r *Report) fill() {
 	})
 }
 
-// Regression is a scenario or route that passed in a baseline and fails now.
+// Regression is a scenario that passed in a baseline and fails now.
 type Regression struct {
-	Kind   string `json:"kind"` // "scenario" or "route"
-	Name   string `json:"name"`
-	Reason string `json:"reason,omitempty"`
+	Scenario string `json:"scenario"`
+	Reason   string `json:"reason,omitempty"`
 }
 
-// Regressions compares r with a baseline report: every scenario and every
-// matrix route that passed in baseline and fails in r. Scenarios that
-// never passed, or are skipped or missing now, are not regressions.
+// Regressions compares r with a baseline report: every scenario that
+// passed in baseline and fails in r. Scenarios that never passed, or are
+// skipped or missing now, are not regressions. (Matrix routes are not
+// compared: a route's status follows its scenarios, so a new failing
+// scenario would otherwise flag routes that still work elsewhere.)
 func (r *Report) Regressions(baseline *Report) []Regression {
 	if baseline == nil {
 		return nil
 	}
-	var out []Regression
 	was := map[string]Status{}
 	for _, b := range baseline.Results {
 		was[b.Scenario] = b.Status
 	}
+	var out []Regression
 	for _, res := range r.Results {
 		if was[res.Scenario] == StatusPass && res.Status == StatusFail {
-			out = append(out, Regression{Kind: "scenario", Name: res.Scenario, Reason: res.Reason})
+			out = append(out, Regression{Scenario: res.Scenario, Reason: res.Reason})
 		}
 	}
-	wasRoute := map[string]Status{}
-	for _, b := range baseline.Matrix {
-		wasRoute[b.API+" "+b.Operation] = b.Status
+	return out
+}
+
+// Improvements lists scenarios that pass now but did not in baseline
+// (time to regenerate the committed matrix).
+func (r *Report) Improvements(baseline *Report) []string {
+	if baseline == nil {
+		return nil
 	}
-	for _, rt := range r.Matrix {
-		if wasRoute[rt.API+" "+rt.Operation] == StatusPass && rt.Status == StatusFail {
-			out = append(out, Regression{Kind: "route", Name: rt.API + " " + rt.Operation, Reason: rt.Reason})
+	was := map[string]Status{}
+	for _, b := range baseline.Results {
+		was[b.Scenario] = b.Status
+	}
+	var out []string
+	for _, res := range r.Results {
+		if res.Status == StatusPass && was[res.Scenario] != StatusPass {
+			out = append(out, res.Scenario)
 		}
 	}
 	return out

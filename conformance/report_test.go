@@ -82,11 +82,14 @@ func TestRegressions(t *testing.T) {
 	now := sampleReport()
 	now.Results[1].Status = StatusFail // ec2/a passed before
 	now.Results[0].Status = StatusFail // ec2/b never passed: no regression
-	now.Matrix[1].Status = StatusFail  // RunInstances passed before
 	now.Results[2].Status = StatusFail // gce/a was skipped: no regression
 	regs := now.Regressions(base)
-	if len(regs) != 2 || regs[0].Name != "ec2/a" || regs[1].Name != "ec2 RunInstances" {
+	if len(regs) != 1 || regs[0].Scenario != "ec2/a" {
 		t.Fatalf("regressions %+v", regs)
+	}
+	now.Results[2].Status = StatusPass
+	if imp := now.Improvements(base); len(imp) != 1 || imp[0] != "gce/a" {
+		t.Fatalf("improvements %v", imp)
 	}
 	if len(now.Regressions(nil)) != 0 {
 		t.Fatal("regressions without baseline")
