@@ -66,6 +66,11 @@ func TestReplicasInterchangeable(t *testing.T) {
 	if rr.byHost[hostPort(a.URL)] == 0 || rr.byHost[hostPort(b.URL)] == 0 {
 		t.Errorf("round robin did not reach both replicas: %v", rr.byHost)
 	}
+	for h, id := range rr.lastReq {
+		if id == "" {
+			t.Errorf("replica %s answered without X-Request-Id", h)
+		}
+	}
 	rr.mu.Unlock()
 
 	// GCE: the token comes from A's /token; requests go to A or B.
