@@ -170,6 +170,15 @@ func (s *simProc) admin() *cloudstack.CloudStackClient {
 // means until cleaned up.
 func (s *simProc) mock(t testing.TB, name, value string, count int) string {
 	t.Helper()
+	id, err := s.tryMock(name, value, count)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// tryMock is mock for goroutines other than the test's.
+func (s *simProc) tryMock(name, value string, count int) (string, error) {
 	p := &cloudstack.CustomServiceParams{}
 	p.SetParam("name", name)
 	p.SetParam("value", value)
@@ -182,9 +191,9 @@ func (s *simProc) mock(t testing.TB, name, value string, count int) string {
 		} `json:"simulatormock"`
 	}
 	if err := s.admin().Custom.(*cloudstack.CustomService).CustomRequest("configureSimulator", p, &res); err != nil {
-		t.Fatalf("configureSimulator %s %s: %v", name, value, err)
+		return "", fmt.Errorf("configureSimulator %s %s: %w", name, value, err)
 	}
-	return res.M.ID
+	return res.M.ID, nil
 }
 
 func (s *simProc) unmock(t testing.TB, id string) {

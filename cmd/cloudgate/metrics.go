@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,6 +24,8 @@ type metrics struct {
 	duration   *prometheus.HistogramVec
 	inFlight   prometheus.Gauge
 	throttled  *prometheus.CounterVec
+	csConns    prometheus.Gauge
+	inConns    prometheus.Gauge
 	csRequests *prometheus.CounterVec
 	csDuration *prometheus.HistogramVec
 
@@ -49,6 +53,14 @@ func newMetrics() *metrics {
 		Name: "cloudgate_throttled_total",
 		Help: "Requests rejected by the per-caller rate limiter or the in-flight bound, by API and reason (rate, inflight).",
 	}, []string{"api", "reason"})
+	m.csConns = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "cloudgate_cloudstack_connections_open",
+		Help: "Open TCP connections from the gateway to CloudStack (idle ones included).",
+	})
+	m.inConns = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "cloudgate_http_connections_open",
+		Help: "Open client connections to the gateway (idle keep-alive ones included).",
+	})
 	m.csRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "cloudgate_cloudstack_requests_total",
 		Help: "CloudStack API calls by command and HTTP status code (\"error\" when no response arrived).",
@@ -58,7 +70,7 @@ func newMetrics() *metrics {
 		Help:    "CloudStack API call latency (until response headers) by command.",
 		Buckets: buckets,
 	}, []string{"command"})
-	m.reg.MustRegister(m.requests, m.duration, m.inFlight, m.throttled, m.csRequests, m.csDuration,
+	m.reg.MustRegister(m.requests, m.duration, m.inFlight, m.throttled, m.csConns, m.inConns, m.csRequests, m.csDuration,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -155,4 +167,38 @@ func csCommand(req *http.Request) string {
 		}
 	}
 	return ""
+}
+
+// countedConn decrements a gauge once when closed.
+type countedConn struct {
+	net.Conn
+	once sync.Once
+	g    prometheus.Gauge
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(c.g.Dec)
+	return c.Conn.Close()
+}
+
+// dialCounted wraps a dialer so open connections are counted in g.
+func dialCounted(dial func(ctx context.Context, network, addr string) (net.Conn, error), g prometheus.Gauge) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		g.Inc()
+		return &countedConn{Conn: c, g: g}, nil
+	}
+}
+
+// connState counts the server's client connections (http.Server.ConnState).
+func (m *metrics) connState(_ net.Conn, st http.ConnState) {
+	switch st {
+	case http.StateNew:
+		m.inConns.Inc()
+	case http.StateClosed, http.StateHijacked:
+		m.inConns.Dec()
+	}
 }

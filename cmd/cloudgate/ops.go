@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -51,6 +52,7 @@ func newOps(c *Config, logger *slog.Logger) *ops {
 	tr.MaxIdleConns = 512
 	tr.MaxIdleConnsPerHost = 256
 	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: !c.CloudStack.VerifySSL}
+	tr.DialContext = dialCounted((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext, o.m.csConns)
 	o.csClient = &http.Client{Transport: &csTransport{base: tr, m: o.m}}
 	o.probe = &http.Client{Transport: tr, Timeout: 3 * time.Second}
 	return o

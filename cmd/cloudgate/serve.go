@@ -112,6 +112,7 @@ func runServe(ctx context.Context, c *Config, stdout, stderr io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    o.limits.MaxHeaderBytes,
 		IdleTimeout:       2 * time.Minute,
+		ConnState:         o.m.connState,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	if gw.tls != nil {
