@@ -22,29 +22,31 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
 type config struct {
-	workloads map[string]bool
-	sizes     []int
-	rounds    int
-	budget    time.Duration
-	workers   int
-	concDur   time.Duration
-	bin       string
-	seed      string
-	py        string
-	out       string
-	ttlWait   time.Duration
+	workloads  map[string]bool
+	sizes      []int
+	rounds     int
+	budget     time.Duration
+	workers    int
+	concDur    time.Duration
+	bin        string
+	seed       string
+	py         string
+	out        string
+	ttlWait    time.Duration
+	growBudget time.Duration
 }
 
 func main() {
@@ -52,7 +54,7 @@ func main() {
 		floorDir    = flag.String("floor-serve", "", "internal: serve recordings from DIR (the floor process)")
 		floorListen = flag.String("floor-listen", "127.0.0.1:0", "internal: floor address")
 		workloads   = flag.String("workloads", "all", "comma list of: az, describe, gce, conc, boto3, mem, run, cache (all = every one)")
-		sizes       = flag.String("sizes", "10,100,1000,10000", "instance counts for the listing workloads (ascending)")
+		sizes       = flag.String("sizes", "10,100,1000,2000", "instance counts for the listing workloads (ascending; 10000 is possible but the simulator launches it in O(N²), see RESULTS.md)")
 		rounds      = flag.Int("rounds", 40, "max measured rounds per workload (each round calls every target once)")
 		budget      = flag.Duration("budget", 20*time.Second, "time budget per workload (after 5 rounds)")
 		workers     = flag.Int("workers", 8, "concurrent clients for the throughput workload")
@@ -62,13 +64,14 @@ func main() {
 		py          = flag.String("boto3", "bench/boto3_bench.py", "boto3 comparison script")
 		out         = flag.String("out", "bench/results", "directory for the results (gitignored)")
 		ttlWait     = flag.Duration("ttl-wait", 31*time.Second, "idle time before the catalog-cache cold call (> CatalogTTL, 30s)")
+		growBudget  = flag.Duration("grow-budget", 6*time.Minute, "max time spent launching instances for one size (0 = no limit)")
 	)
 	flag.Parse()
 	if *floorDir != "" {
 		log.Fatal(serveFloor(*floorDir, *floorListen))
 	}
 	c := &config{workloads: map[string]bool{}, rounds: *rounds, budget: *budget, workers: *workers, concDur: *concDur,
-		bin: *bin, seed: *seed, py: *py, out: *out, ttlWait: *ttlWait}
+		bin: *bin, seed: *seed, py: *py, out: *out, ttlWait: *ttlWait, growBudget: *growBudget}
 	for _, w := range strings.Split(*workloads, ",") {
 		c.workloads[strings.TrimSpace(w)] = true
 	}
@@ -79,7 +82,17 @@ func main() {
 		}
 		c.sizes = append(c.sizes, n)
 	}
-	if err := run(c); err != nil {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		logf("interrupted: stopping the servers")
+		stopAll()
+		os.Exit(1)
+	}()
+	err := run(c)
+	stopAll()
+	if err != nil {
 		log.Fatal(err)
 	}
 }
@@ -170,5 +183,3 @@ func machineNote() string {
 	}
 	return fmt.Sprintf("%s/%s, %d CPUs (%s), load average %s, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpu, load, runtime.Version())
 }
-
-var _ = io.Discard

@@ -33,7 +33,26 @@ func startProc(name string, cmd *exec.Cmd) (*proc, error) {
 	}
 	p := &proc{name: name, cmd: cmd, done: make(chan struct{})}
 	go func() { cmd.Wait(); close(p.done) }()
+	procsMu.Lock()
+	procs = append(procs, p)
+	procsMu.Unlock()
 	return p, nil
+}
+
+var (
+	procsMu sync.Mutex
+	procs   []*proc
+)
+
+// stopAll stops every process this run started (each by its own id).
+func stopAll() {
+	procsMu.Lock()
+	ps := procs
+	procs = nil
+	procsMu.Unlock()
+	for _, p := range ps {
+		p.stop()
+	}
 }
 
 func (p *proc) pid() int { return p.cmd.Process.Pid }
@@ -41,6 +60,11 @@ func (p *proc) pid() int { return p.cmd.Process.Pid }
 func (p *proc) stop() {
 	if p == nil {
 		return
+	}
+	select {
+	case <-p.done:
+		return
+	default:
 	}
 	pgid := p.cmd.Process.Pid
 	_ = syscall.Kill(-pgid, syscall.SIGTERM)
