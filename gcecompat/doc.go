@@ -66,6 +66,8 @@
 // metadata "startup-script" is the CloudStack user data, and the first key
 // in "ssh-keys" is imported as a CloudStack key pair for the VM. Instance
 // lists return metadata without the startup-script value (get has it).
+// An accessConfigs[].natIP naming a reserved address makes insert wait for
+// the deployment and then enable static NAT from that address.
 //
 // # Firewalls
 //
