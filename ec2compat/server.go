@@ -119,8 +119,12 @@ func (s *server) serve(c *gin.Context) {
 	} else {
 		writeResponse(c, req, resp)
 	}
+	who := "-"
+	if req.principal != nil {
+		who = req.principal.UserName + "@" + req.principal.Account
+	}
 	s.log.Info("ec2", "action", req.action, "requestId", req.id, "status", status,
-		"principal", req.principal.String(), "duration", s.opts.Now().Sub(start))
+		"principal", who, "duration", s.opts.Now().Sub(start))
 }
 
 func (s *server) handle(c *gin.Context, req *request) (response, error) {
