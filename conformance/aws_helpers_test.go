@@ -99,12 +99,23 @@ func (a *awsCLI) fails(code string, args ...string) {
 	}
 }
 
-// timed runs a waiter and returns how long it took.
-func (a *awsCLI) timed(args ...string) time.Duration {
+// polls runs a waiter with --debug and returns how many requests it
+// sent; 1 means the resources were in the wanted state at the first poll
+// (the CLI's waiters poll every 15 s).
+func (a *awsCLI) polls(args ...string) int {
 	a.t.Helper()
-	start := time.Now()
-	a.ok(nil, args...)
-	return time.Since(start)
+	so, se, err := run(a.t, a.env, 12*time.Minute, a.bin, a.args(append(args, "--debug"))...)
+	if err != nil {
+		a.t.Fatalf("aws %s: %v\nstdout: %s\nstderr (tail): %s", strings.Join(args, " "), err, so, tail(se, 3000))
+	}
+	return strings.Count(se, "Sending http request")
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
 }
 
 func sameSet(a, b []string) bool {

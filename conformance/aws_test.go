@@ -7,10 +7,6 @@ import (
 	"time"
 )
 
-// firstPoll bounds a waiter that must succeed at its first DescribeX call
-// (the CLI's waiters poll every 15 s).
-const firstPoll = 14 * time.Second
-
 // TestAWSCLI drives the built cloudgate binary with the real aws CLI
 // (black box: no project imports) through a full EC2 session. It needs
 // `aws` in PATH (a failure when CI=true, a skip otherwise).
@@ -86,8 +82,8 @@ func TestAWSCLI(t *testing.T) {
 	if len(ids) != 2 || r1.ReservationId != r2.ReservationId || !sameSet(ids, ids2) {
 		t.Fatalf("client token not idempotent: %s %v / %s %v", r1.ReservationId, ids, r2.ReservationId, ids2)
 	}
-	if d := aws.timed(append([]string{"ec2", "wait", "instance-running", "--instance-ids"}, ids...)...); d > firstPoll {
-		t.Errorf("wait instance-running took %v: instances were not running at the first poll", d)
+	if n := aws.polls(append([]string{"ec2", "wait", "instance-running", "--instance-ids"}, ids...)...); n != 1 {
+		t.Errorf("wait instance-running polled %d times, want 1 (ready at the first poll)", n)
 	}
 	filtered := aws.strs("ec2", "describe-instances", "--filters", "Name=tag:Name,Values=cli-*", "Name=instance-state-name,Values=running,pending",
 		"Name=instance-type,Values="+small, "Name=availability-zone,Values="+zone, "Name=key-name,Values=cli-key",
@@ -168,16 +164,16 @@ func TestAWSCLI(t *testing.T) {
 	if s := stop.StoppingInstances; len(s) != 1 || s[0].PreviousState.Name != "running" || (s[0].CurrentState.Name != "stopped" && s[0].CurrentState.Name != "stopping") {
 		t.Fatalf("stop-instances %+v", s)
 	}
-	if d := aws.timed("ec2", "wait", "instance-stopped", "--instance-ids", ids[0]); d > firstPoll {
-		t.Errorf("wait instance-stopped took %v", d)
+	if n := aws.polls("ec2", "wait", "instance-stopped", "--instance-ids", ids[0]); n != 1 {
+		t.Errorf("wait instance-stopped polled %d times, want 1 (ready at the first poll)", n)
 	}
 	aws.ok(nil, "ec2", "modify-instance-attribute", "--instance-id", ids[0], "--instance-type", "Value="+bigger)
 	if got := aws.str("ec2", "describe-instance-attribute", "--instance-id", ids[0], "--attribute", "instanceType", "--query", "InstanceType.Value"); got != bigger {
 		t.Fatalf("instance type after modify: %q, want %q", got, bigger)
 	}
 	aws.ok(nil, "ec2", "start-instances", "--instance-ids", ids[0])
-	if d := aws.timed("ec2", "wait", "instance-running", "--instance-ids", ids[0]); d > firstPoll {
-		t.Errorf("wait instance-running after start took %v", d)
+	if n := aws.polls("ec2", "wait", "instance-running", "--instance-ids", ids[0]); n != 1 {
+		t.Errorf("wait instance-running after start polled %d times, want 1 (ready at the first poll)", n)
 	}
 	aws.fails("IncorrectInstanceState", "ec2", "modify-instance-attribute", "--instance-id", ids[0], "--instance-type", "Value="+small)
 
@@ -194,12 +190,12 @@ func TestAWSCLI(t *testing.T) {
 	}
 	aws.fails("VolumeInUse", "ec2", "delete-volume", "--volume-id", vol)
 	snap := aws.str("ec2", "create-snapshot", "--volume-id", vol, "--description", "cli snapshot", "--query", "SnapshotId")
-	if d := aws.timed("ec2", "wait", "snapshot-completed", "--snapshot-ids", snap); d > firstPoll {
-		t.Errorf("wait snapshot-completed took %v", d)
+	if n := aws.polls("ec2", "wait", "snapshot-completed", "--snapshot-ids", snap); n != 1 {
+		t.Errorf("wait snapshot-completed polled %d times, want 1 (ready at the first poll)", n)
 	}
 	aws.ok(nil, "ec2", "detach-volume", "--volume-id", vol)
-	if d := aws.timed("ec2", "wait", "volume-available", "--volume-ids", vol); d > firstPoll {
-		t.Errorf("wait volume-available took %v", d)
+	if n := aws.polls("ec2", "wait", "volume-available", "--volume-ids", vol); n != 1 {
+		t.Errorf("wait volume-available polled %d times, want 1 (ready at the first poll)", n)
 	}
 	aws.ok(nil, "ec2", "delete-snapshot", "--snapshot-id", snap)
 	aws.ok(nil, "ec2", "delete-volume", "--volume-id", vol)
@@ -237,8 +233,8 @@ func TestAWSCLI(t *testing.T) {
 	if len(term.TerminatingInstances) != 2 {
 		t.Fatalf("terminate-instances %+v", term)
 	}
-	if d := aws.timed(append([]string{"ec2", "wait", "instance-terminated", "--instance-ids"}, ids...)...); d > firstPoll {
-		t.Errorf("wait instance-terminated took %v", d)
+	if n := aws.polls(append([]string{"ec2", "wait", "instance-terminated", "--instance-ids"}, ids...)...); n != 1 {
+		t.Errorf("wait instance-terminated polled %d times, want 1 (ready at the first poll)", n)
 	}
 	if got := aws.strs("ec2", "describe-instances", "--filters", "Name=instance-state-name,Values=pending,running,stopping,stopped", "--query", "Reservations[].Instances[].InstanceId"); len(got) != 0 {
 		t.Fatalf("instances still alive: %v", got)
