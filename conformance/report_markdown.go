@@ -24,6 +24,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		p("Target: %s. ", r.Target)
 	}
 	p("Routes from: %s.\n\n", routesSourceText(r.RoutesSource))
+	p("A route passes when every scenario that called it passed, fails when a scenario failed on it, and is skipped when only skipped scenarios cover it. ")
+	p("Regenerate with `conformance/regen.sh`; `go test ./conformance -run TestConformance` fails when a scenario marked pass here fails.\n\n")
 	p("| API | routes pass | fail | skip | untested | scenarios pass | fail | skip |\n")
 	p("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, api := range r.apis() {
@@ -52,7 +54,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	p("\n## Scenarios\n\n| scenario | status | seconds | reason |\n|---|---|---:|---|\n")
 	for _, res := range r.Results {
-		p("| `%s` | %s | %.1f | %s |\n", res.Scenario, statusMark(res.Status), res.Duration.Seconds(), cell(res.Reason))
+		p("| `%s` | %s | %.2f | %s |\n", res.Scenario, statusMark(res.Status), res.Duration.Seconds(), cell(res.Reason))
 	}
 	return b.Flush()
 }

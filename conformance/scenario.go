@@ -189,7 +189,7 @@ func execute(ctx context.Context, e *env, sc scenario, step func(string)) (res R
 		}()
 		sc.run(t)
 	}()
-	if errs := t.runCleanups(ctx, l, step); len(errs) > 0 {
+	if errs := t.runCleanups(ctx, step); len(errs) > 0 {
 		msg := "cleanup: " + strings.Join(errs, "; ")
 		switch t.status {
 		case StatusFail:
@@ -219,7 +219,7 @@ func execute(ctx context.Context, e *env, sc scenario, step func(string)) (res R
 // runCleanups runs the stack in reverse with a fresh context per entry,
 // so cleanups run after a scenario deadline too. Their calls are logged
 // apart (cleanup outcomes are reported as reasons, not charged to ops).
-func (t *scenarioT) runCleanups(parent context.Context, _ *callLog, step func(string)) []string {
+func (t *scenarioT) runCleanups(parent context.Context, step func(string)) []string {
 	var errs []string
 	for i := len(t.cleanups) - 1; i >= 0; i-- {
 		c := t.cleanups[i]
