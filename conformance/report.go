@@ -3,6 +3,8 @@ package conformance
 import (
 	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 )
@@ -190,4 +192,26 @@ func (r *Report) Improvements(baseline *Report) []string {
 		}
 	}
 	return out
+}
+
+// WriteFiles writes dir/base.md, dir/base.json and dir/base.junit.xml
+// (for a `--report-dir` option).
+func (r *Report) WriteFiles(dir, base string) error {
+	for _, f := range []struct {
+		ext   string
+		write func(io.Writer) error
+	}{{".md", r.WriteMarkdown}, {".json", r.WriteJSON}, {".junit.xml", r.WriteJUnit}} {
+		fh, err := os.Create(filepath.Join(dir, base+f.ext))
+		if err != nil {
+			return err
+		}
+		err = f.write(fh)
+		if cerr := fh.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

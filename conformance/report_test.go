@@ -3,6 +3,8 @@ package conformance
 import (
 	"bytes"
 	"encoding/xml"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +95,17 @@ func TestRegressions(t *testing.T) {
 	}
 	if len(now.Regressions(nil)) != 0 {
 		t.Fatal("regressions without baseline")
+	}
+}
+
+func TestReportWriteFiles(t *testing.T) {
+	d := t.TempDir()
+	if err := sampleReport().WriteFiles(d, "r"); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"r.md", "r.json", "r.junit.xml"} {
+		if fi, err := os.Stat(filepath.Join(d, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
 	}
 }
