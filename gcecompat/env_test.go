@@ -55,25 +55,33 @@ func newEnv(t *testing.T) *env {
 	}
 	e := &env{t: t, sim: sim, svc: svc, demo: demo, project: demo.Project, zone: "zone1"}
 
+	e.ts, e.gce = e.gateway(svc)
+	return e
+}
+
+// gateway starts one gateway replica (its own gin engine and
+// gcecompat.Register) over svc and returns it with a GCE client.
+func (e *env) gateway(svc *translate.Service) (*httptest.Server, *compute.Service) {
+	t := e.t
 	var h http.Handler
-	e.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	t.Cleanup(e.ts.Close)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
 	r := gin.New()
 	gcecompat.Register(r, svc, &gcecompat.Options{
-		BaseURL: e.ts.URL,
+		BaseURL: ts.URL,
 		Authenticate: func(r *http.Request) (*translate.Principal, error) {
 			if r.Header.Get("X-Test-Anonymous") != "" {
 				return nil, translate.Errorf(translate.Unauthenticated, "", "", "Request is missing required authentication credential.")
 			}
-			return demo, nil
+			return e.demo, nil
 		},
 	})
 	h = r
-	e.gce, err = compute.NewService(ctx, option.WithEndpoint(e.ts.URL+"/compute/v1/"), option.WithHTTPClient(e.ts.Client()))
+	gce, err := compute.NewService(context.Background(), option.WithEndpoint(ts.URL+"/compute/v1/"), option.WithHTTPClient(ts.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e
+	return ts, gce
 }
 
 // ctx is the demo user's context for direct Service calls.

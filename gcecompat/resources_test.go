@@ -345,3 +345,39 @@ func TestInsertWithReservedAddress(t *testing.T) {
 	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "natvm").Do())
 	e.mustOK(e.gce.Addresses.Delete(e.project, "local1", "nat1").Do())
 }
+
+// TestReplicas shows that gcecompat keeps no state: a second, independent
+// gateway (as after a restart, or another replica) answers for operations,
+// firewalls and fingerprints created through the first.
+func TestReplicas(t *testing.T) {
+	e := newEnv(t)
+	_, other := e.gateway(e.svc)
+	op, err := e.gce.Instances.Insert(e.project, "zone1", &compute.Instance{
+		Name: "vm1", MachineType: "zones/zone1/machineTypes/small-instance",
+		Disks: []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{
+			SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
+	}).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := other.ZoneOperations.Wait(e.project, "zone1", op.Name).Do()
+	if err != nil || w.Status != "DONE" || w.Name != op.Name || w.TargetLink == "" {
+		t.Fatalf("wait on the other replica = %+v, %v", w, err)
+	}
+	fwOp := e.mustOK(e.gce.Firewalls.Insert(e.project, &compute.Firewall{Name: "fw1", Allowed: []*compute.FirewallAllowed{{IPProtocol: "tcp", Ports: []string{"22"}}}}).Do())
+	fw, err := other.Firewalls.Get(e.project, "fw1").Do()
+	if err != nil || fw.Allowed[0].Ports[0] != "22" {
+		t.Fatalf("firewall on the other replica = %+v, %v", fw, err)
+	}
+	if g, err := other.GlobalOperations.Get(e.project, fwOp.Name).Do(); err != nil || g.Status != "DONE" {
+		t.Fatalf("firewall operation on the other replica = %+v, %v", g, err)
+	}
+	vm, _ := e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	vm2, err := other.Instances.Get(e.project, "zone1", "vm1").Do()
+	if err != nil || vm2.Id != vm.Id || vm2.LabelFingerprint != vm.LabelFingerprint || vm2.Metadata.Fingerprint != vm.Metadata.Fingerprint {
+		t.Fatalf("instance differs between replicas: %+v vs %+v (%v)", vm, vm2, err)
+	}
+	e.mustOK(other.Instances.SetLabels(e.project, "zone1", "vm1", &compute.InstancesSetLabelsRequest{
+		Labels: map[string]string{"a": "b"}, LabelFingerprint: vm.LabelFingerprint}).Do())
+	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "vm1").Do())
+}
