@@ -125,7 +125,8 @@ type InstanceQuery struct {
 // tagging fails every VM created is destroyed and expunged again.
 func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, error) {
 	const op = "Launch"
-	if _, err := principal(ctx); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
 	minC, maxC := spec.MinCount, spec.MaxCount
@@ -142,8 +143,10 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		return nil, invalid(op, ResInstance, "", "MinCount %d is larger than MaxCount %d", minC, maxC)
 	}
 
-	// Idempotency: a previous call with the same token wins.
+	// Idempotency: a previous call with the same token wins. Concurrent
+	// calls with the token wait for each other (in this process).
 	if spec.ClientToken != "" {
+		defer s.tokens.lock(p.AccountID + "\x00" + p.APIKey + "\x00" + spec.ClientToken)()
 		prev, err := s.Instances(ctx, InstanceQuery{Tags: Tags{ClientTokenTag: spec.ClientToken}})
 		if err != nil {
 			return nil, opErr(op, ResInstance, "", err)
@@ -211,6 +214,12 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 	if spec.ClientToken != "" {
 		tags[ClientTokenTag] = spec.ClientToken
 	}
+
+	// From here on the launch completes (or rolls back) even if the caller
+	// goes away: a client that times out and retries with the same token
+	// must find the VMs of its first attempt, not orphans.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*s.opts.JobTimeout)
+	defer cancel()
 
 	// Deploy MaxCount VMs; stop at the first refusal.
 	type created struct{ id, job string }

@@ -29,6 +29,8 @@ type Service struct {
 	cs    CloudStack
 	opts  Options
 	cache *catalogCache
+	// tokens serializes launches with the same client token.
+	tokens tokenLocks
 }
 
 // New returns a Service over the CloudStack port cs.
