@@ -286,3 +286,26 @@ func (s *server) createSnapshot(c *gin.Context) (any, error) {
 	}
 	return s.done(c, newOp("createSnapshot", zone, "disks", diskName(d.vol), d.vol.ID, job))
 }
+
+func (s *server) setDiskLabels(c *gin.Context) (any, error) {
+	var req struct {
+		Labels           map[string]string `json:"labels"`
+		LabelFingerprint string            `json:"labelFingerprint"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	d, err := s.diskByName(ctx, project, zone, c.Param("disk"))
+	if err != nil {
+		return nil, err
+	}
+	cur := d.vol.Tags.User()
+	if req.LabelFingerprint != "" && req.LabelFingerprint != mapFingerprint(cur) {
+		return nil, fingerprintMismatch("label")
+	}
+	if err := s.replaceTags(ctx, translate.ResVolume, d.vol.ID, cur, translate.Tags(req.Labels)); err != nil {
+		return nil, err
+	}
+	return s.done(c, newOp("setLabels", zone, "disks", diskName(d.vol), d.vol.ID))
+}

@@ -144,6 +144,21 @@ func TestDisksAndSnapshots(t *testing.T) {
 		t.Fatalf("aggregated disks = %+v, %v", agg.Items, err)
 	}
 
+	d, _ = e.gce.Disks.Get(e.project, "zone1", "data1").Do()
+	e.mustOK(e.gce.Disks.SetLabels(e.project, "zone1", "data1", &compute.ZoneSetLabelsRequest{
+		Labels: map[string]string{"tier": "data"}, LabelFingerprint: d.LabelFingerprint}).Do())
+	_, err = e.gce.Disks.SetLabels(e.project, "zone1", "data1", &compute.ZoneSetLabelsRequest{
+		Labels: map[string]string{"tier": "x"}, LabelFingerprint: d.LabelFingerprint}).Do()
+	apiErr(t, err, 412, "conditionNotMet")
+	if d, _ = e.gce.Disks.Get(e.project, "zone1", "data1").Do(); d.Labels["tier"] != "data" {
+		t.Fatalf("disk labels = %v", d.Labels)
+	}
+	sn, _ := e.gce.Snapshots.Get(e.project, "snap1").Do()
+	e.mustOK(e.gce.Snapshots.SetLabels(e.project, "snap1", &compute.GlobalSetLabelsRequest{
+		Labels: map[string]string{"k": "v"}, LabelFingerprint: sn.LabelFingerprint}).Do())
+	if sn, _ = e.gce.Snapshots.Get(e.project, "snap1").Do(); sn.Labels["k"] != "v" {
+		t.Fatalf("snapshot labels = %v", sn.Labels)
+	}
 	e.mustOK(e.gce.Snapshots.Delete(e.project, "snap1").Do())
 	e.mustOK(e.gce.Disks.Delete(e.project, "zone1", "data1").Do())
 	_, err = e.gce.Disks.Get(e.project, "zone1", "data1").Do()

@@ -69,10 +69,12 @@ var routeTable = []route{
 	{http.MethodDelete, "/zones/:zone/disks/:disk", ownProject, func(s *server) handlerFunc { return s.deleteDisk }},
 	{http.MethodPost, "/zones/:zone/disks/:disk/resize", ownProject, func(s *server) handlerFunc { return s.resizeDisk }},
 	{http.MethodPost, "/zones/:zone/disks/:disk/createSnapshot", ownProject, func(s *server) handlerFunc { return s.createSnapshot }},
+	{http.MethodPost, "/zones/:zone/disks/:disk/setLabels", ownProject, func(s *server) handlerFunc { return s.setDiskLabels }},
 	{http.MethodGet, "/global/snapshots", ownProject, func(s *server) handlerFunc { return s.listSnapshots }},
 	{http.MethodPost, "/global/snapshots", ownProject, func(s *server) handlerFunc { return s.insertSnapshot }},
 	{http.MethodGet, "/global/snapshots/:snapshot", ownProject, func(s *server) handlerFunc { return s.getSnapshot }},
 	{http.MethodDelete, "/global/snapshots/:snapshot", ownProject, func(s *server) handlerFunc { return s.deleteSnapshot }},
+	{http.MethodPost, "/global/snapshots/:snapshot/setLabels", ownProject, func(s *server) handlerFunc { return s.setSnapshotLabels }},
 
 	// firewalls
 	{http.MethodGet, "/global/firewalls", ownProject, func(s *server) handlerFunc { return s.listFirewalls }},

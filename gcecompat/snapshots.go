@@ -171,3 +171,26 @@ func (s *server) deleteSnapshot(c *gin.Context) (any, error) {
 	}
 	return s.done(c, newOp("delete", "", "snapshots", sn.Name, sn.ID, job))
 }
+
+func (s *server) setSnapshotLabels(c *gin.Context) (any, error) {
+	var req struct {
+		Labels           map[string]string `json:"labels"`
+		LabelFingerprint string            `json:"labelFingerprint"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	ctx, project := c.Request.Context(), c.Param("project")
+	sn, err := s.snapshotByName(ctx, project, c.Param("snapshot"))
+	if err != nil {
+		return nil, err
+	}
+	cur := sn.Tags.User()
+	if req.LabelFingerprint != "" && req.LabelFingerprint != mapFingerprint(cur) {
+		return nil, fingerprintMismatch("label")
+	}
+	if err := s.replaceTags(ctx, translate.ResSnapshot, sn.ID, cur, translate.Tags(req.Labels)); err != nil {
+		return nil, err
+	}
+	return s.done(c, newOp("setLabels", "", "snapshots", sn.Name, sn.ID))
+}
