@@ -40,6 +40,7 @@ func init() {
 	reg("listDomains", listDomains)
 	reg("listCapabilities", listCapabilities)
 	reg("listProjects", listProjects)
+	reg("listRegions", listRegions)
 	reg("listApis", listApis)
 	// infrastructure and catalog
 	reg("listZones", listZones)
@@ -71,6 +72,7 @@ func init() {
 	reg("resetSSHKeyForVirtualMachine", resetSSHKeyForVirtualMachine, async(resetSSHKeyDone))
 	reg("resetPasswordForVirtualMachine", resetPasswordForVirtualMachine, async(resetPasswordDone))
 	reg("listEvents", listEvents)
+	reg("listNics", listNics)
 	// security groups
 	reg("createSecurityGroup", createSecurityGroup, mutates)
 	reg("deleteSecurityGroup", deleteSecurityGroup, mutates)
@@ -150,3 +152,8 @@ func listApis(s *Server, c *call) (any, *apiError) {
 
 // listProjects: the simulator has no projects.
 func listProjects(s *Server, c *call) (any, *apiError) { return c.pageOf("project", nil), nil }
+
+// listRegions: one region, this management server.
+func listRegions(s *Server, c *call) (any, *apiError) {
+	return c.pageOf("region", []obj{{"id": 1, "name": "Local", "endpoint": s.url, "gslbserviceenabled": true, "portableipserviceenabled": false}}), nil
+}

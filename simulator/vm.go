@@ -85,21 +85,10 @@ func (s *Server) vmObj(c *call, v *vm) obj {
 	o["securitygroup"] = sgs
 	nics := []obj{}
 	for _, n := range v.Nics {
-		nw := s.networkByID(n.NetworkID)
-		no := obj{"id": n.ID, "networkid": n.NetworkID, "ipaddress": n.IP, "macaddress": n.MAC, "isdefault": n.Default,
-			"deviceid": strconv.Itoa(n.DeviceID), "traffictype": "Guest", "virtualmachineid": v.ID, "extradhcpoption": []string{},
-			"secondaryip": []obj{}}
-		if nw != nil {
-			no["networkname"], no["netmask"], no["gateway"], no["type"] = nw.Name, nw.Netmask, nw.Gateway, nw.Type
-			no["broadcasturi"], no["isolationuri"] = "vlan://untagged", "ec2://untagged"
-			if nw.VPCID != "" {
-				no["vpcid"] = nw.VPCID
-			}
-		}
 		if n.Default {
 			o["ipaddress"] = n.IP
 		}
-		nics = append(nics, no)
+		nics = append(nics, s.nicObj(v, n))
 	}
 	o["nic"] = nics
 	if ip := s.staticNatOf(v.ID); ip != nil {
@@ -707,4 +696,37 @@ func recoverVirtualMachine(s *Server, c *call) (any, *apiError) {
 	}
 	s.event(c, "VM.RECOVER", "VirtualMachine", v.ID, v.Name, "Successfully completed recovering Vm. Vm Id: "+v.ID)
 	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
+}
+
+func (s *Server) nicObj(v *vm, n nic) obj {
+	no := obj{"id": n.ID, "networkid": n.NetworkID, "ipaddress": n.IP, "macaddress": n.MAC, "isdefault": n.Default,
+		"deviceid": strconv.Itoa(n.DeviceID), "traffictype": "Guest", "virtualmachineid": v.ID, "extradhcpoption": []string{},
+		"secondaryip": []obj{}}
+	if nw := s.networkByID(n.NetworkID); nw != nil {
+		no["networkname"], no["netmask"], no["gateway"], no["type"] = nw.Name, nw.Netmask, nw.Gateway, nw.Type
+		no["broadcasturi"], no["isolationuri"] = "vlan://untagged", "ec2://untagged"
+		if nw.VPCID != "" {
+			no["vpcid"] = nw.VPCID
+		}
+	}
+	return no
+}
+
+// listNics lists the NICs of one VM (virtualmachineid is required).
+func listNics(s *Server, c *call) (any, *apiError) {
+	v, err := s.needVM(c, "virtualmachineid")
+	if err != nil {
+		return nil, err
+	}
+	var items []obj
+	for _, n := range v.Nics {
+		if id := c.str("nicid"); id != "" && id != n.ID {
+			continue
+		}
+		if nw := c.str("networkid"); nw != "" && nw != n.NetworkID {
+			continue
+		}
+		items = append(items, s.nicObj(v, n))
+	}
+	return c.pageOf("nic", items), nil
 }

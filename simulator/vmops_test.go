@@ -114,3 +114,18 @@ func BenchmarkListVirtualMachines(b *testing.B) {
 		}
 	}
 }
+
+func TestNicsAndRegions(t *testing.T) {
+	srv := mustServer(t, nil)
+	cs := mustClient(t, srv, "demo")
+	cat := mustCatalog(t, cs)
+	vm := mustDeploy(t, cs, cat, "nics")
+	n, err := cs.Nic.ListNics(cs.Nic.NewListNicsParams(vm.Id))
+	if err != nil || n.Count != 1 || n.Nics[0].Ipaddress != vm.Nic[0].Ipaddress || !n.Nics[0].Isdefault {
+		t.Fatalf("listNics: %v %+v", err, n)
+	}
+	r, err := cs.Region.ListRegions(cs.Region.NewListRegionsParams())
+	if err != nil || r.Count != 1 {
+		t.Fatalf("listRegions: %v %+v", err, r)
+	}
+}
