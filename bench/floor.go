@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -41,7 +40,6 @@ func saveRecording(dir, key, contentType string, body []byte) error {
 type recording struct {
 	body []byte
 	typ  string
-	size string
 }
 
 func serveFloor(dir, addr string) error {
@@ -58,7 +56,7 @@ func serveFloor(dir, addr string) error {
 			return nil
 		}
 		typ, _ := os.ReadFile(filepath.Join(dir, key+".type"))
-		r := &recording{body: body, typ: string(typ), size: strconv.Itoa(len(body))}
+		r := &recording{body: body, typ: string(typ)}
 		cache[key] = r
 		return r
 	}
@@ -73,9 +71,10 @@ func serveFloor(dir, addr string) error {
 			http.NotFound(w, r)
 			return
 		}
+		// Same framing as the gateway (gin's c.Data): net/http picks
+		// Content-Length or chunked.
 		hd := w.Header()
 		hd["Content-Type"] = []string{rec.typ}
-		hd["Content-Length"] = []string{rec.size}
 		w.WriteHeader(http.StatusOK)
 		w.Write(rec.body)
 	})
