@@ -327,6 +327,10 @@ func TestUnauthenticated(t *testing.T) {
 	if resp.StatusCode != 404 {
 		t.Fatalf("unknown route = %d", resp.StatusCode)
 	}
+	_, err = e.gce.InstanceTemplates.List(e.project).Do()
+	apiErr(t, err, 501, "notImplemented")
+	_, err = e.gce.InstanceGroups.Get(e.project, "zone1", "g1").Do()
+	apiErr(t, err, 501, "notImplemented")
 }
 
 func TestInsertWithReservedAddress(t *testing.T) {

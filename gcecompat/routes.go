@@ -115,11 +115,35 @@ var routeTable = []route{
 	{http.MethodGet, "/aggregated/operations", ownProject, func(s *server) handlerFunc { return s.aggregatedOperations }},
 }
 
+// unsupported are GCE collections the gateway does not serve. Every
+// method on them answers 501 notImplemented in Google error format, so
+// clients print a clear message instead of a bare 404.
+var unsupported = []string{
+	"/global/instanceTemplates", "/global/routes", "/global/backendServices", "/global/healthChecks",
+	"/global/urlMaps", "/global/targetHttpProxies", "/global/targetHttpsProxies", "/global/sslCertificates",
+	"/global/forwardingRules", "/global/addresses", "/global/networkEndpointGroups", "/global/securityPolicies",
+	"/global/machineImages", "/global/interconnects", "/global/vpnGateways",
+	"/regions/:region/routers", "/regions/:region/forwardingRules", "/regions/:region/targetPools",
+	"/regions/:region/instanceGroupManagers", "/regions/:region/backendServices", "/regions/:region/healthChecks",
+	"/regions/:region/instanceTemplates", "/regions/:region/disks", "/regions/:region/vpnGateways",
+	"/zones/:zone/instanceGroups", "/zones/:zone/instanceGroupManagers", "/zones/:zone/reservations",
+	"/zones/:zone/nodeGroups", "/zones/:zone/networkEndpointGroups", "/zones/:zone/targetInstances",
+	"/aggregated/instanceGroups", "/aggregated/instanceGroupManagers", "/aggregated/forwardingRules",
+	"/aggregated/targetPools", "/aggregated/routers", "/aggregated/reservations",
+}
+
 const projectPrefix = "/compute/v1/projects/:project"
 
-// routes registers routeTable on r.
+// routes registers routeTable and the unsupported collections on r.
 func (s *server) routes(r gin.IRoutes) {
 	for _, rt := range routeTable {
 		r.Handle(rt.method, projectPrefix+rt.path, s.adapt(rt.acc, rt.h(s)))
+	}
+	notImpl := s.adapt(ownProject, func(c *gin.Context) (any, error) {
+		return nil, unimplementedf("%s %s is not supported by this gateway (CloudStack has no equivalent).", c.Request.Method, c.Request.URL.Path)
+	})
+	for _, p := range unsupported {
+		r.Any(projectPrefix+p, notImpl)
+		r.Any(projectPrefix+p+"/*rest", notImpl)
 	}
 }
