@@ -71,7 +71,7 @@ func TestLoad(t *testing.T) {
 			}),
 		})
 		ts := gceTokenSource(t, gceKey(t, sim, testAuthKey, u), gw, &http.Client{Transport: rr, Timeout: time.Minute})
-		gces[u] = gceService(t, gw, rr, ts, 3*time.Minute)
+		gces[u] = gceService(t, gw, &retryRT{base: rr}, ts, 3*time.Minute)
 	}
 	cat := discover(t, ec2s["demo"], gces["demo"], "demo")
 
@@ -346,15 +346,49 @@ func loadGCE(ctx context.Context, st *loadStats, svc *compute.Service, project s
 		var oe *opError
 		if !errors.As(err, &oe) {
 			// The insert may have happened; make sure it is gone.
-			svc.Instances.Delete(project, cat.zone, name).Context(wctx).Do()
+			persist(wctx, func() error {
+				err := gceDo(wctx, svc, project, cat.zone, func() (*compute.Operation, error) {
+					return svc.Instances.Delete(project, cat.zone, name).Context(wctx).Do()
+				})
+				if _, status := gceErrCode(err); status == http.StatusNotFound {
+					return nil
+				}
+				return err
+			})
 		}
 		return
 	}
 	start = time.Now()
-	err = gceDo(wctx, svc, project, cat.zone, func() (*compute.Operation, error) {
-		return svc.Instances.Delete(project, cat.zone, name).Context(wctx).Do()
+	tries := 0
+	err = persist(wctx, func() error {
+		tries++
+		err := gceDo(wctx, svc, project, cat.zone, func() (*compute.Operation, error) {
+			return svc.Instances.Delete(project, cat.zone, name).Context(wctx).Do()
+		})
+		if _, status := gceErrCode(err); status == http.StatusNotFound && tries > 1 {
+			return nil // an earlier attempt's delete went through; only its wait was throttled
+		}
+		return err
 	})
 	st.gce("instances.delete", start, true, err)
+}
+
+// persist retries a cleanup step that was throttled or hit an unavailable
+// backend until it succeeds or ctx ends: a client that created something
+// keeps trying to delete it.
+func persist(ctx context.Context, f func() error) error {
+	for {
+		err := f()
+		_, status := gceErrCode(err)
+		if err == nil || (status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Second + rand.N(time.Second)):
+		}
+	}
 }
 
 // gceDo starts an operation and waits for it; a failed operation is an
@@ -446,4 +480,37 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
+}
+
+// retryRT retries 429 and 503 answers with capped exponential backoff and
+// jitter, as gcloud and the Google client libraries configured for retries
+// do (the Go compute client does not retry by itself).
+type retryRT struct{ base http.RoundTripper }
+
+func (r *retryRT) RoundTrip(req *http.Request) (*http.Response, error) {
+	backoff := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		resp, err := r.base.RoundTrip(req)
+		if err != nil || attempt == 6 || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
+			return resp, err
+		}
+		if req.Body != nil && req.GetBody == nil {
+			return resp, nil
+		}
+		resp.Body.Close()
+		if req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			req = req.Clone(req.Context())
+			req.Body = body
+		}
+		select {
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(backoff/2 + rand.N(backoff/2)):
+		}
+		backoff = min(2*backoff, time.Second)
+	}
 }

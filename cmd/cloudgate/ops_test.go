@@ -407,3 +407,67 @@ func TestGracefulShutdownDrains(t *testing.T) {
 		t.Fatal("gateway still accepting connections after shutdown")
 	}
 }
+
+// The middleware never alters what the handler reads, never panics, and
+// always answers with a safe request id, whatever the client sends.
+func FuzzMiddleware(f *testing.F) {
+	f.Add("Action=DescribeInstances&Version=2016-11-15", "rid-1", "AWS4-HMAC-SHA256 Credential=AK/x, Signature=y", "/")
+	f.Add("%zz&&==", "bad id\n", "Bearer \x00", "/compute/v1/projects/p/zones/z/instances")
+	f.Add("", "", "AWS4-HMAC-SHA256 Credential=", "/token")
+	f.Fuzz(func(t *testing.T, body, rid, authz, path string) {
+		if path != "/" && path != "/token" && path != "/compute/v1/projects/p/zones/z/instances" {
+			path = "/"
+		}
+		r, _, _ := testEngineQuiet(t)
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		req.URL.Path = path
+		if validHeaderValue(rid) {
+			req.Header.Set(RequestIDHeader, rid)
+		}
+		if validHeaderValue(authz) {
+			req.Header.Set("Authorization", authz)
+		}
+		w := do(r, req)
+		if got := w.Header().Get(RequestIDHeader); !validRequestID(got) {
+			t.Fatalf("unsafe request id %q", got)
+		}
+		if w.Code == 200 && w.Body.String() != strconv.Itoa(len(body))+":"+body {
+			t.Fatalf("handler read %q, sent %q", w.Body.String(), body)
+		}
+	})
+}
+
+func validHeaderValue(s string) bool {
+	for _, c := range []byte(s) {
+		if c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+var quietEngine struct {
+	once sync.Once
+	r    *gin.Engine
+}
+
+// testEngineQuiet is one shared engine with a discarded log (fuzzing).
+func testEngineQuiet(t *testing.T) (*gin.Engine, *ops, *lockedBuffer) {
+	quietEngine.once.Do(func() {
+		o := newOps(&Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		r := newEngine(&backend{}, slog.New(slog.NewTextHandler(io.Discard, nil)), o)
+		echo := func(c *gin.Context) {
+			b, err := io.ReadAll(c.Request.Body)
+			if err != nil {
+				c.String(http.StatusBadRequest, "read error: %v", err)
+				return
+			}
+			c.String(http.StatusOK, "%d:%s", len(b), b)
+		}
+		r.POST("/", echo)
+		r.POST("/token", echo)
+		r.POST("/compute/v1/projects/:project/zones/:zone/instances", echo)
+		quietEngine.r = r
+	})
+	return quietEngine.r, nil, nil
+}
