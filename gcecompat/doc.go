@@ -92,6 +92,9 @@
 // # Not supported
 //
 // Creating networks, disks from images, global addresses, instance
-// templates, groups, routes and load balancing. Unknown routes answer 404
-// in Google error format.
+// templates and groups, routes, routers and load balancing: the
+// collections listed in routes.go (unsupported) answer 501 notImplemented
+// in Google error format; other unknown paths are 404. Snapshots of
+// never-attached (CloudStack "Allocated") disks fail, as CloudStack
+// refuses them.
 package gcecompat

@@ -198,6 +198,11 @@ func (s *server) opSelfLink(project string, o opRef) string {
 // render builds the wire form of an operation from its current jobs. With
 // wait set, it blocks (bounded) until the jobs finish.
 func (s *server) render(ctx context.Context, project string, o opRef, wait time.Duration) (*wireOperation, error) {
+	return s.renderWith(ctx, project, o, wait, nil)
+}
+
+// renderWith is render with some jobs already known (by id).
+func (s *server) renderWith(ctx context.Context, project string, o opRef, wait time.Duration, known map[string]*translate.Job) (*wireOperation, error) {
 	name := o.name()
 	p := principal(ctx)
 	op := &wireOperation{
@@ -219,11 +224,12 @@ func (s *server) render(ctx context.Context, project string, o opRef, wait time.
 	}
 	var end time.Time
 	for _, id := range o.Jobs {
-		var j *translate.Job
-		var err error
-		if wait > 0 {
+		j, err := known[id], error(nil)
+		switch {
+		case j != nil:
+		case wait > 0:
 			j, err = s.svc.WaitJob(ctx, id, wait)
-		} else {
+		default:
 			j, err = s.svc.Job(ctx, id)
 		}
 		if isNotFound(err) {
@@ -398,16 +404,9 @@ func (s *server) allOperations(ctx context.Context, project string) ([]scoped[*w
 				o.Target = j.ID
 			}
 		}
-		op, err := s.render(ctx, project, o, 0)
+		op, err := s.renderWith(ctx, project, o, 0, map[string]*translate.Job{j.ID: &j})
 		if err != nil {
 			continue
-		}
-		if j.Done() {
-			op.Status, op.Progress = "DONE", 100
-			op.EndTime = timestamp(j.Completed)
-			if j.Status == translate.JobFailed && j.Err != nil {
-				op.Error, op.HTTPErrorStatusCode, op.HTTPErrorMessage = operationError(j.Err)
-			}
 		}
 		scope := "global"
 		switch {
