@@ -106,6 +106,7 @@ func (s *server) aggregatedAddresses(c *gin.Context) (any, error) {
 	for i := range all {
 		items = append(items, scoped[*wireAddress]{scope: "regions/" + s.region, item: s.wireAddress(project, &all[i], zones)})
 	}
+	lp.scopes = s.scopes(c.Request.Context())
 	return aggregate("compute#addressAggregatedList", s.projectLink(project)+"/aggregated/addresses", "addresses", items, lp), nil
 }
 

@@ -141,6 +141,7 @@ func (s *server) aggregatedDisks(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	lp.scopes = s.scopes(c.Request.Context())
 	return aggregate("compute#diskAggregatedList", s.projectLink(project)+"/aggregated/disks", "disks", all, lp), nil
 }
 

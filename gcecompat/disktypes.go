@@ -143,6 +143,7 @@ func (s *server) aggregatedDiskTypes(c *gin.Context) (any, error) {
 			all = append(all, scoped[*wireDiskType]{scope: "zones/" + gceName(z.Name), item: it})
 		}
 	}
+	lp.scopes = s.scopes(c.Request.Context())
 	return aggregate("compute#diskTypeAggregatedList", s.projectLink(project)+"/aggregated/diskTypes", "diskTypes", all, lp), nil
 }
 

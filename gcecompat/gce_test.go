@@ -192,6 +192,9 @@ func TestInstanceLifecycle(t *testing.T) {
 	if err != nil || len(agg.Items["zones/zone1"].Instances) != 1 {
 		t.Fatalf("aggregated instances = %+v, %v", agg, err)
 	}
+	if w := agg.Items["zones/zone2"].Warning; w == nil || w.Code != "NO_RESULTS_ON_PAGE" {
+		t.Fatalf("empty scope zones/zone2 = %+v", agg.Items["zones/zone2"])
+	}
 	agg, err = e.gce.Instances.AggregatedList(e.project).Filter(`name eq ^vm1$`).Do()
 	if err != nil || len(agg.Items["zones/zone1"].Instances) != 1 {
 		t.Fatalf("aggregated instances by name = %+v, %v", agg, err)

@@ -191,6 +191,7 @@ func (s *server) aggregatedInstances(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	lp.scopes = s.scopes(c.Request.Context())
 	return aggregate("compute#instanceAggregatedList", s.projectLink(project)+"/aggregated/instances", "instances", all, lp), nil
 }
 

@@ -156,6 +156,7 @@ func (s *server) aggregatedMachineTypes(c *gin.Context) (any, error) {
 			all = append(all, scoped[*wireMachineType]{scope: "zones/" + gceName(z.Name), item: it})
 		}
 	}
+	lp.scopes = s.scopes(c.Request.Context())
 	return aggregate("compute#machineTypeAggregatedList", s.projectLink(project)+"/aggregated/machineTypes", "machineTypes", all, lp), nil
 }
 

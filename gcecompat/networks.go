@@ -106,6 +106,7 @@ func (s *server) aggregatedSubnetworks(c *gin.Context) (any, error) {
 	for _, sn := range subs {
 		items = append(items, scoped[*wireSubnetwork]{scope: "regions/" + s.region, item: sn})
 	}
+	lp.scopes = s.scopes(c.Request.Context())
 	return aggregate("compute#subnetworkAggregatedList", s.projectLink(project)+"/aggregated/subnetworks", "subnetworks", items, lp), nil
 }
 

@@ -466,5 +466,6 @@ func (s *server) aggregatedOperations(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	lp.scopes = s.scopes(c.Request.Context())
 	return aggregate("compute#operationAggregatedList", s.projectLink(project)+"/aggregated/operations", "operations", all, lp), nil
 }

@@ -16,7 +16,8 @@ type listParams struct {
 	offset     int
 	orderBy    string
 	desc       bool
-	partial    bool // returnPartialSuccess
+	partial    bool     // returnPartialSuccess
+	scopes     []string // aggregated lists: every scope, for empty-scope warnings
 }
 
 const defaultMaxResults = 500
@@ -149,6 +150,16 @@ func aggregate[T listItem](kind, selfLink, field string, items []scoped[T], lp l
 	}
 	for _, sc := range order {
 		out[sc] = map[string]any{field: groups[sc]}
+	}
+	if next == "" {
+		for _, sc := range lp.scopes {
+			if _, ok := out[sc]; !ok {
+				out[sc] = map[string]any{"warning": wireWarning{
+					Code: "NO_RESULTS_ON_PAGE", Message: "There are no results for scope '" + sc + "' on this page.",
+					Data: []wireKeyValue{{Key: "scope", Value: sc}},
+				}}
+			}
+		}
 	}
 	return &wireAggregatedList{Kind: kind, ID: selfLink, Items: out, NextPageToken: next, SelfLink: selfLink}
 }

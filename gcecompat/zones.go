@@ -130,3 +130,16 @@ func (s *server) checkRegion(c *gin.Context) error {
 	}
 	return nil
 }
+
+// scopes lists every scope of aggregated lists: each zone and the region.
+func (s *server) scopes(ctx context.Context) []string {
+	zones, err := s.svc.Zones(ctx)
+	if err != nil {
+		return nil
+	}
+	out := []string{"regions/" + s.region}
+	for _, z := range zones {
+		out = append(out, "zones/"+gceName(z.Name))
+	}
+	return out
+}
