@@ -123,11 +123,17 @@ func (o *ops) middleware() gin.HandlerFunc {
 		r := c.Request
 		id := r.Header.Get(RequestIDHeader)
 		if !validRequestID(id) {
-			id = newRequestID()
+			if id == "" {
+				// Set only when absent: a present header may be signed
+				// (SigV4 SignedHeaders) and must reach auth unchanged.
+				id = newRequestID()
+				r.Header.Set(RequestIDHeader, id)
+			} else {
+				id = newRequestID()
+			}
 		}
-		// The compat layers and auth see the id in the request header and
-		// the context; clients see it in the response header.
-		r.Header.Set(RequestIDHeader, id)
+		// Handlers find the (validated) id in the response header, which is
+		// set before routing, and in the request context.
 		c.Header(RequestIDHeader, id)
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 		c.Request = r

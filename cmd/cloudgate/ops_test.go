@@ -51,7 +51,8 @@ func testEngine(t *testing.T, lim LimitsConfig, csURL string) (*gin.Engine, *ops
 			return
 		}
 		c.Header("X-Ctx-Request-Id", requestIDFrom(c.Request.Context()))
-		c.Header("X-Seen-Request-Id", c.Request.Header.Get(RequestIDHeader))
+		c.Header("X-Seen-Request-Id", c.Writer.Header().Get(RequestIDHeader))
+		c.Header("X-Req-Request-Id", c.Request.Header.Get(RequestIDHeader))
 		c.String(http.StatusOK, "%d:%s", len(b), b)
 	}
 	r.POST("/", echo)
@@ -109,6 +110,10 @@ func TestRequestID(t *testing.T) {
 				got := w.Header().Get(RequestIDHeader)
 				if tc.keep && got != tc.in || !tc.keep && !uuidRE.MatchString(got) {
 					t.Fatalf("X-Request-Id = %q (in %q)", got, tc.in)
+				}
+				// A present header is never rewritten (it may be signed).
+				if tc.in != "" && w.Header().Get("X-Req-Request-Id") != tc.in || tc.in == "" && w.Header().Get("X-Req-Request-Id") != got {
+					t.Fatalf("request header became %q (sent %q)", w.Header().Get("X-Req-Request-Id"), tc.in)
 				}
 				if w.Header().Get("X-Ctx-Request-Id") != got || w.Header().Get("X-Seen-Request-Id") != got {
 					t.Fatalf("handler saw ctx=%q header=%q, response %q", w.Header().Get("X-Ctx-Request-Id"), w.Header().Get("X-Seen-Request-Id"), got)
