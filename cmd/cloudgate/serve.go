@@ -96,9 +96,7 @@ func runServe(ctx context.Context, c *Config, stdout, stderr io.Writer) error {
 
 	o := newOps(c, logger)
 	csOpts := be.csOptions(c)
-	if be.sim == nil {
-		csOpts.HTTPClient = o.csClient // metered; the simulator keeps its own client
-	}
+	csOpts.HTTPClient = o.csClient // metered, pooled; honours verify_ssl
 	cs := csbackend.New(be.url, csOpts)
 	svc := translate.New(cs, nil)
 
