@@ -73,6 +73,7 @@ var motoDivergences = map[string]string{
 	"ec2/instances/idempotency":     "moto ignores RunInstances ClientToken",
 	"ec2/instances/list-validation": "moto answers 500 for unknown filter names",
 	"ec2/instances/unknown-image":   "moto launches instances from unknown AMIs",
+	"ec2/instances/modify-type":     "moto changes the type of a running instance",
 	"ec2/instances/incorrect-state": "moto starts terminated instances",
 }
 

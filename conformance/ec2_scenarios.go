@@ -20,6 +20,7 @@ import (
 func ec2Scenarios() []scenario {
 	return []scenario{
 		ec2RegionsZones(),
+		ec2AccountAttributes(),
 		ec2InstanceTypes(),
 		ec2Images(),
 		ec2ErrorCodes(),
@@ -29,8 +30,10 @@ func ec2Scenarios() []scenario {
 		ec2ListValidation(),
 		ec2KeyPairs(),
 		ec2SecurityGroups(),
+		ec2SecurityGroupEgress(),
 		ec2VolumesLifecycle(),
 		ec2Tags(),
+		ec2ModifyVolume(),
 		ec2SnapshotsBlankVolume(),
 		ec2AddressesAllocate(),
 		ec2VPCs(),
@@ -42,6 +45,10 @@ func ec2Scenarios() []scenario {
 		ec2VolumesAttach(),
 		ec2Snapshots(),
 		ec2AddressesAssociate(),
+		ec2InstanceActions(),
+		ec2PasswordData(),
+		ec2ModifyInstanceType(),
+		ec2CreateImage(),
 	}
 }
 

@@ -179,3 +179,47 @@ func ec2VPCs() scenario {
 		},
 	}
 }
+
+func ec2SecurityGroupEgress() scenario {
+	return scenario{
+		name: "ec2/security-groups/egress", api: "ec2", needs: []string{capEC2SecurityGroups},
+		ops: []string{"CreateSecurityGroup", "AuthorizeSecurityGroupEgress", "DescribeSecurityGroupRules", "RevokeSecurityGroupEgress", "DeleteSecurityGroup"},
+		run: func(t *scenarioT) {
+			c := t.env.ec2
+			sg, err := c.CreateSecurityGroup(t.ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(t.env.name("egress")), Description: aws.String("cloudgate conformance")})
+			t.Must(err, "CreateSecurityGroup")
+			id := aws.ToString(sg.GroupId)
+			t.Defer("delete security group "+id, func(ctx context.Context) error {
+				_, err := c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
+				return ignoreEC2(err, "InvalidGroup.NotFound")
+			})
+			perm := types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+				IpRanges: []types.IpRange{{CidrIp: aws.String("198.51.100.0/24")}}}
+			_, err = c.AuthorizeSecurityGroupEgress(t.ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(id), IpPermissions: []types.IpPermission{perm}})
+			t.Must(err, "AuthorizeSecurityGroupEgress")
+			g := t.describeGroup(id)
+			found := false
+			for _, p := range g.IpPermissionsEgress {
+				for _, r := range p.IpRanges {
+					found = found || (aws.ToInt32(p.FromPort) == 443 && aws.ToString(r.CidrIp) == "198.51.100.0/24")
+				}
+			}
+			t.Check(found, "egress rule tcp/443 to 198.51.100.0/24 not described: %+v", g.IpPermissionsEgress)
+			rules, err := c.DescribeSecurityGroupRules(t.ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: []types.Filter{ec2Filter("group-id", id)}})
+			t.Must(err, "DescribeSecurityGroupRules filter group-id")
+			found = false
+			for _, r := range rules.SecurityGroupRules {
+				Equal(t, "GroupId of a listed rule", aws.ToString(r.GroupId), id)
+				found = found || (aws.ToBool(r.IsEgress) && aws.ToInt32(r.FromPort) == 443 && aws.ToString(r.CidrIpv4) == "198.51.100.0/24")
+			}
+			t.Check(found, "DescribeSecurityGroupRules lacks the egress rule: %d rules", len(rules.SecurityGroupRules))
+			_, err = c.RevokeSecurityGroupEgress(t.ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: aws.String(id), IpPermissions: []types.IpPermission{perm}})
+			t.Must(err, "RevokeSecurityGroupEgress")
+			for _, p := range t.describeGroup(id).IpPermissionsEgress {
+				for _, r := range p.IpRanges {
+					t.Check(!(aws.ToInt32(p.FromPort) == 443 && aws.ToString(r.CidrIp) == "198.51.100.0/24"), "revoked egress rule still described")
+				}
+			}
+		},
+	}
+}

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -199,4 +200,25 @@ func (t *scenarioT) volumeTags(vol string) map[string]string {
 		m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
 	}
 	return m
+}
+
+func ec2ModifyVolume() scenario {
+	return scenario{
+		name: "ec2/volumes/modify", api: "ec2",
+		ops: []string{"CreateVolume", "ModifyVolume", "DescribeVolumes", "DeleteVolume"},
+		run: func(t *scenarioT) {
+			c := t.env.ec2
+			id := t.createVolumeEC2()
+			out, err := c.ModifyVolume(t.ctx, &ec2.ModifyVolumeInput{VolumeId: aws.String(id), Size: aws.Int32(2)})
+			t.Must(err, "ModifyVolume Size=2")
+			t.Check(out.VolumeModification != nil && aws.ToInt32(out.VolumeModification.TargetSize) == 2, "VolumeModification %+v, want TargetSize 2", out.VolumeModification)
+			t.WaitFor(id+" size 2", "ModifyVolume", func() (bool, string, error) {
+				v, err := c.DescribeVolumes(t.ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{id}})
+				if err != nil || len(v.Volumes) != 1 {
+					return false, "", err
+				}
+				return aws.ToInt32(v.Volumes[0].Size) == 2, fmt.Sprintf("size %d", aws.ToInt32(v.Volumes[0].Size)), nil
+			})
+		},
+	}
 }

@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"net/http"
+	"time"
 
 	compute "google.golang.org/api/compute/v1"
 )
@@ -35,10 +36,29 @@ func (t *scenarioT) insertInstance(name, requestID string) *compute.Operation {
 	op, err := call.Do()
 	t.Must(err, "instances.insert")
 	t.Defer("delete instance "+name, func(ctx context.Context) error {
-		_, err := svc.Instances.Delete(p, cat.zone, name).Context(ctx).Do()
-		return ignoreGCENotFound(err)
+		return deleteInstanceAndWait(ctx, svc, p, cat.zone, name)
 	})
 	return op
+}
+
+// deleteInstanceAndWait deletes an instance and polls until it is gone,
+// so that cleanups of disks and addresses it used run after it.
+func deleteInstanceAndWait(ctx context.Context, svc *compute.Service, p, zone, name string) error {
+	_, err := svc.Instances.Delete(p, zone, name).Context(ctx).Do()
+	if err != nil {
+		return ignoreGCENotFound(err)
+	}
+	for {
+		_, err := svc.Instances.Get(p, zone, name).Context(ctx).Do()
+		if isGCENotFound(err) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // waitInstanceStatus polls instances.get until status is want.
@@ -208,8 +228,7 @@ func gceInstancesOptions() scenario {
 			op, err := svc.Instances.Insert(p, cat.zone, body).Context(t.ctx).Do()
 			t.Must(err, "instances.insert with labels, tags and metadata")
 			t.Defer("delete instance "+name, func(ctx context.Context) error {
-				_, err := svc.Instances.Delete(p, cat.zone, name).Context(ctx).Do()
-				return ignoreGCENotFound(err)
+				return deleteInstanceAndWait(ctx, svc, p, cat.zone, name)
 			})
 			t.waitOp(op, "compute.instances.insert")
 			inst := t.waitInstanceStatus(name, "RUNNING", "compute.instances.insert")

@@ -30,7 +30,7 @@ func (t *scenarioT) insertFirewall(name string) *compute.Operation {
 func gceFirewalls() scenario {
 	return scenario{
 		name: "gce/firewalls", api: "gce",
-		ops: []string{"compute.firewalls.insert", "compute.firewalls.get", "compute.firewalls.list", "compute.firewalls.delete", "compute.globalOperations.wait"},
+		ops: []string{"compute.firewalls.insert", "compute.firewalls.get", "compute.firewalls.patch", "compute.firewalls.delete", "compute.globalOperations.wait"},
 		run: func(t *scenarioT) {
 			svc, p := t.env.gce, t.env.cfg.GCEProject
 			name := t.env.name("fw")
@@ -44,6 +44,14 @@ func gceFirewalls() scenario {
 			t.Check(len(fw.Allowed) == 1 && fw.Allowed[0].IPProtocol == "tcp" && strings.Join(fw.Allowed[0].Ports, ",") == "22", "allowed %+v, want tcp:22", fw.Allowed)
 			t.Check(strings.Join(fw.SourceRanges, ",") == "192.0.2.0/24", "sourceRanges %v", fw.SourceRanges)
 			t.Check(fw.SelfLink != "", "firewall without selfLink")
+
+			pop, err := svc.Firewalls.Patch(p, name, &compute.Firewall{SourceRanges: []string{"198.51.100.0/24"}}).Context(t.ctx).Do()
+			t.Must(err, "firewalls.patch")
+			t.waitOp(pop, "compute.firewalls.patch")
+			fw, err = svc.Firewalls.Get(p, name).Context(t.ctx).Do()
+			t.Must(err, "firewalls.get")
+			t.Check(strings.Join(fw.SourceRanges, ",") == "198.51.100.0/24", "sourceRanges %v after patch", fw.SourceRanges)
+			t.Check(len(fw.Allowed) == 1, "patch of sourceRanges changed allowed: %+v", fw.Allowed)
 
 			cat := t.catalogGCE()
 			_, err = svc.Firewalls.Insert(p, &compute.Firewall{Name: name, Network: cat.network,
@@ -242,8 +250,7 @@ func gceAddressesAssociate() scenario {
 			iop, err := svc.Instances.Insert(p, cat.zone, body).Context(t.ctx).Do()
 			t.Must(err, "instances.insert with a reserved natIP")
 			t.Defer("delete instance "+name, func(ctx context.Context) error {
-				_, err := svc.Instances.Delete(p, cat.zone, name).Context(ctx).Do()
-				return ignoreGCENotFound(err)
+				return deleteInstanceAndWait(ctx, svc, p, cat.zone, name)
 			})
 			t.waitOp(iop, "compute.instances.insert")
 			inst := t.waitInstanceStatus(name, "RUNNING", "compute.instances.insert")

@@ -266,6 +266,9 @@ func gceMethodID(method, base, p string) string {
 		if coll == "images" && tail[0] == "family" {
 			return prefix + "getFromFamily"
 		}
+		if tail[1] == "serialPort" {
+			return prefix + "getSerialPortOutput"
+		}
 		return prefix + tail[1]
 	}
 	return ""

@@ -30,6 +30,8 @@ func TestGCEMethodID(t *testing.T) {
 		{"GET", "/compute/v1/projects/debian-cloud/global/images/family/debian-12", "compute.images.getFromFamily"},
 		{"GET", "/compute/v1/projects/p/aggregated/instances", "compute.instances.aggregatedList"},
 		{"GET", "/compute/v1/projects/p", "compute.projects.get"},
+		{"GET", "/compute/v1/projects/p/zones/z1/instances/vm/serialPort", "compute.instances.getSerialPortOutput"},
+		{"POST", "/compute/v1/projects/p/setCommonInstanceMetadata", "compute.projects.setCommonInstanceMetadata"},
 		{"GET", "/compute/v1/other", ""},
 		{"GET", "/compute/v1/projects/p/zones/z1/instances/vm/a/b", ""},
 	} {
