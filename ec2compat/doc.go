@@ -25,4 +25,20 @@
 // DescribeInstances (and the other paged Describe calls) sort by id and hand
 // out opaque NextTokens that encode the last id returned; no server state is
 // kept between pages.
+//
+// # Waiting
+//
+// RunInstances launches with translate's Wait (all or nothing for
+// MinCount), and the state-changing actions (Start/Stop/Reboot/Terminate,
+// Attach/Detach, CreateVolume, CreateSnapshot, …) wait up to
+// Options.SyncWait for their CloudStack job, so the CLI's 15-second
+// waiters see the final state at their first poll.
+//
+// # Not supported
+//
+// IPv6 rules, volume types/IOPS, tagging key pairs, ModifyInstanceAttribute
+// other than instanceType and userData, block device mappings other than
+// the root size, DescribeVolumesModifications, and EC2 features with no
+// CloudStack counterpart (spot, placement groups, network interfaces)
+// answer InvalidParameterValue, UnsupportedOperation or InvalidAction.
 package ec2compat
