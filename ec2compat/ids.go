@@ -96,6 +96,11 @@ func csID(prefix string, res translate.Resource, id string) (string, error) {
 			return string(b), nil
 		}
 	}
+	if ok && (len(rest) == 8 || len(rest) == 17) && allHex(rest) {
+		// A well-formed AWS id (i-12345678, i-0123456789abcdef0) that this
+		// gateway can never have issued: it does not exist.
+		return "", &translate.Error{Kind: translate.NotFound, Resource: res, ID: id}
+	}
 	return "", &translate.Error{Kind: translate.Malformed, Resource: res, ID: id,
 		Message: "Invalid id: \"" + id + "\" (expecting \"" + prefix + "-...\")"}
 }

@@ -1,6 +1,7 @@
 package ec2compat
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/cloudgate/cloudgate/translate"
@@ -61,6 +62,21 @@ func TestMalformedIDs(t *testing.T) {
 		}
 		if st, e := toEC2Error(err); e.Code != c.code || st != 400 {
 			t.Errorf("%s: %d %s, want %s", c.id, st, e.Code, c.code)
+		}
+	}
+}
+
+func TestAWSFormatIDsAreNotFound(t *testing.T) {
+	for _, c := range []struct{ prefix, id, code string }{
+		{pInstance, "i-0123456789abcdef0", "InvalidInstanceID.NotFound"},
+		{pInstance, "i-12345678", "InvalidInstanceID.NotFound"},
+		{pImage, "ami-0123456789abcdef0", "InvalidAMIID.NotFound"},
+		{pVolume, "vol-0123456789abcdef0", "InvalidVolume.NotFound"},
+		{pGroup, "sg-12345678", "InvalidGroup.NotFound"},
+	} {
+		_, err := csID(c.prefix, resourceOfPrefix[c.prefix], c.id)
+		if _, e := toEC2Error(err); e.Code != c.code || !strings.Contains(e.Message, c.id) {
+			t.Errorf("%s: %s %q, want %s", c.id, e.Code, e.Message, c.code)
 		}
 	}
 }

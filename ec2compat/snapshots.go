@@ -59,6 +59,11 @@ func (s *server) createSnapshot(r *request) (response, error) {
 	if _, err := specTags(specs, "snapshot"); err != nil {
 		return nil, err
 	}
+	if strings.EqualFold(v.State, "Allocated") {
+		// CloudStack allocates storage only at the first attach.
+		return nil, &translate.Error{Kind: translate.FailedPrecondition, Resource: translate.ResVolume,
+			Message: "Volume " + ec2ID(pVolume, v.ID) + " has never been attached to an instance, so this cloud has no data to snapshot yet."}
+	}
 	name := r.q.str("Description")
 	sn, job, err := s.svc.CreateSnapshot(r.ctx, v.ID, name, specs["snapshot"])
 	if err != nil {
