@@ -243,6 +243,56 @@ func (d *direct) listVMs(zoneID string, want int) call {
 	}
 }
 
+// listVolumes pages listVolumes (typ "" = all types).
+func (d *direct) listVolumes(typ string) error {
+	n := 0
+	for page := 1; ; page++ {
+		p := d.cs.Volume.NewListVolumesParams()
+		p.SetPage(page)
+		p.SetPagesize(500)
+		if typ != "" {
+			p.SetType(typ)
+		}
+		r, err := d.cs.Volume.ListVolumes(p)
+		if err != nil {
+			return err
+		}
+		n += len(r.Volumes)
+		if len(r.Volumes) < 500 || n >= r.Count {
+			return nil
+		}
+	}
+}
+
+// sameCalls makes, directly, the CloudStack list calls the gateway makes
+// for one EC2 DescribeInstances (listVirtualMachines, listVolumes
+// type=ROOT, listNetworks) or one GCE instances.list page
+// (listVirtualMachines in the zone, listVolumes type=ROOT, listVolumes),
+// repeated pages times; gateway − sameCalls is the gateway's own cost.
+func (d *direct) sameCalls(gce bool, zoneID string, want, pages int) call {
+	vms := d.listVMs(zoneID, want)
+	return func(ctx context.Context) error {
+		for i := 0; i < pages; i++ {
+			if err := vms(ctx); err != nil {
+				return err
+			}
+			if err := d.listVolumes("ROOT"); err != nil {
+				return err
+			}
+			if gce {
+				if err := d.listVolumes(""); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := d.cs.Network.ListNetworks(d.cs.Network.NewListNetworksParams()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 func (d *direct) listZones() call {
 	return func(ctx context.Context) error {
 		r, err := d.cs.Zone.ListZones(d.cs.Zone.NewListZonesParams())

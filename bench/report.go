@@ -60,7 +60,7 @@ func (r *report) note(s string) { r.notes = append(r.notes, s) }
 
 func (x row) line() string {
 	var parts []string
-	for _, k := range []string{"gateway", "floor", "moto", "direct"} {
+	for _, k := range []string{"gateway", "floor", "moto", "direct", "direct-same"} {
 		if s, ok := x.s[k]; ok {
 			parts = append(parts, fmt.Sprintf("%s p50 %sms (n=%d, err=%d)", k, ms(s.p50), s.n, s.errs))
 			if s.lastEr != nil {
@@ -95,23 +95,26 @@ func (r *report) render() string {
 		w("- %s\n", h)
 	}
 	w("\n## Ratios (p50, same run, interleaved)\n\n")
-	w("| workload | N | response bytes | gateway ÷ floor | moto ÷ gateway | gateway − direct (ms) |\n|---|---:|---:|---:|---:|---:|\n")
+	w("| workload | N | response bytes | gateway ÷ floor | moto ÷ gateway | gateway − direct (ms) | gateway − direct-same (ms) |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, x := range r.rows {
-		g, f, m, d := x.s["gateway"], x.s["floor"], x.s["moto"], x.s["direct"]
-		over := "–"
+		g, f, m, d, ds := x.s["gateway"], x.s["floor"], x.s["moto"], x.s["direct"], x.s["direct-same"]
+		over, overSame := "–", "–"
 		if g.n > 0 && d.n > 0 {
 			over = fmt.Sprintf("%+.2f", float64(g.p50-d.p50)/float64(time.Millisecond))
+		}
+		if g.n > 0 && ds.n > 0 {
+			overSame = fmt.Sprintf("%+.2f", float64(g.p50-ds.p50)/float64(time.Millisecond))
 		}
 		nb := "–"
 		if x.bytes > 0 {
 			nb = fmt.Sprint(x.bytes)
 		}
-		w("| %s | %d | %s | %s | %s | %s |\n", x.workload, x.n, nb, ratio(g.p50, f.p50), ratio(m.p50, g.p50), over)
+		w("| %s | %d | %s | %s | %s | %s | %s |\n", x.workload, x.n, nb, ratio(g.p50, f.p50), ratio(m.p50, g.p50), over, overSame)
 	}
-	w("\n## Latency (ms, p50 / p90; samples)\n\n| workload | N | gateway | floor | moto | direct (cloudstack-go) |\n|---|---:|---|---|---|---|\n")
+	w("\n## Latency (ms, p50 / p90; samples)\n\n| workload | N | gateway | floor | moto | direct (cloudstack-go) | direct-same (the gateway's CloudStack calls) |\n|---|---:|---|---|---|---|---|\n")
 	for _, x := range r.rows {
 		cols := []string{}
-		for _, k := range []string{"gateway", "floor", "moto", "direct"} {
+		for _, k := range []string{"gateway", "floor", "moto", "direct", "direct-same"} {
 			s, ok := x.s[k]
 			c := cell(s, ok)
 			if ok && s.n > 0 {

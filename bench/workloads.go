@@ -282,6 +282,7 @@ func (b *bench) describeWorkload(ctx context.Context, n int) error {
 		{name: "gateway", fn: describeInstances(b.gwEC2, n)},
 		{name: "floor", fn: describeInstances(fc, n)},
 		{name: "direct", fn: b.dir.listVMs("", n)},
+		{name: "direct-same", fn: b.dir.sameCalls(false, "", n, 1)},
 	}
 	if n <= motoMaxN {
 		t := target{name: "moto", fn: describeInstances(b.motoEC2, n)}
@@ -307,6 +308,7 @@ func (b *bench) gceWorkload(ctx context.Context, n int) error {
 		{name: "gateway", fn: gceListInstances(b.gwGCE, gceProject, b.gceZone, gcePageSize, n)},
 		{name: "floor", fn: gceListInstances(fg, gceProject, b.gceZone, gcePageSize, n)},
 		{name: "direct", fn: b.dir.listVMs(b.zone1ID, n)},
+		{name: "direct-same", fn: b.dir.sameCalls(true, b.zone1ID, n, (n+gcePageSize-1)/gcePageSize)},
 	}
 	rounds, minRounds := sizeRounds(b.c.rounds, n)
 	r := interleave(ctx, ts, 1, rounds, minRounds, b.c.budget)
