@@ -73,7 +73,7 @@ func TestRunAgainstFake(t *testing.T) {
 	for _, r := range rep.Results {
 		status[r.Scenario] = r.Status
 	}
-	if status["ec2/regions-zones"] != StatusPass || status["ec2/vpcs"] != StatusSkip || status["ec2/images"] != StatusSkip || len(status) != 3 {
+	if status["ec2/regions-zones"] != StatusPass || status["ec2/vpcs"] != StatusSkip || status["ec2/images"] != StatusSkip || status["ec2/images/create"] != StatusSkip || len(status) != 4 {
 		t.Fatalf("results %+v", rep.Results)
 	}
 	if rep.RoutesSource != "suite" {
@@ -83,7 +83,7 @@ func TestRunAgainstFake(t *testing.T) {
 	for _, r := range rep.Matrix {
 		routes[r.Operation] = r.Status
 	}
-	if routes["DescribeRegions"] != StatusPass || routes["CreateVpc"] != StatusSkip || routes["RunInstances"] != StatusUntested {
+	if routes["DescribeRegions"] != StatusPass || routes["CreateVpc"] != StatusSkip || routes["ModifyVolume"] != StatusUntested || routes["RunInstances"] != StatusSkip {
 		t.Errorf("matrix %+v", rep.Matrix)
 	}
 	if !strings.Contains(progress.String(), "PASS ec2/regions-zones") || strings.Contains(progress.String(), "\r") {

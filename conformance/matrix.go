@@ -37,7 +37,8 @@ func (u *usage) get(op string) *opUsage {
 // add charges a scenario's outcome to operations. A passed scenario
 // vouches for every operation it called. A failed one charges the failure
 // to Result.FailedOperation and vouches for the other operations it
-// called. A skipped one marks the operations it would have covered.
+// called. A skipped one marks the operations it would have covered and
+// vouches for the calls that succeeded before it stopped.
 func (u *usage) add(res Result, calls []call) {
 	if res.Status == StatusSkip {
 		for _, op := range res.Operations {
@@ -45,6 +46,12 @@ func (u *usage) add(res Result, calls []call) {
 			o.skip = appendOnce(o.skip, res.Scenario)
 			if o.skipReason == "" {
 				o.skipReason = res.Reason
+			}
+		}
+		for _, c := range calls { // calls that succeeded before the skip
+			if c.err == nil {
+				o := u.get(c.op)
+				o.pass = appendOnce(o.pass, res.Scenario)
 			}
 		}
 		return

@@ -46,7 +46,8 @@ func TestUsageRoute(t *testing.T) {
 	u.add(Result{Scenario: "a", Status: StatusPass}, []call{{op: "RunInstances"}, {op: "DescribeInstances"}})
 	u.add(Result{Scenario: "b", Status: StatusFail, Reason: "boom", FailedOperation: "StopInstances"},
 		[]call{{op: "RunInstances"}, {op: "StopInstances", err: errors.New("x")}})
-	u.add(Result{Scenario: "c", Status: StatusSkip, Reason: "no vpc", Operations: []string{"CreateVpc", "RunInstances"}}, nil)
+	u.add(Result{Scenario: "c", Status: StatusSkip, Reason: "no vpc", Operations: []string{"CreateVpc", "RunInstances", "DescribeVpcs"}},
+		[]call{{op: "DescribeVpcs"}})
 	for _, c := range []struct {
 		op   string
 		want Status
@@ -55,6 +56,7 @@ func TestUsageRoute(t *testing.T) {
 		{"DescribeInstances", StatusPass},
 		{"StopInstances", StatusFail},
 		{"CreateVpc", StatusSkip},
+		{"DescribeVpcs", StatusPass},
 		{"DeleteVpc", StatusUntested},
 	} {
 		if got := u.route("ec2", c.op); got.Status != c.want {
