@@ -149,31 +149,32 @@ func envSet(key string, env func(string) (string, bool)) bool {
 
 // flagKeys maps flag names to config keys.
 var flagKeys = map[string]string{
-	"listen":           "listen",
-	"data-dir":         "data_dir",
-	"insecure-http":    "insecure_http",
-	"external-url":     "external_url",
-	"tls-name":         "tls_names",
-	"region":           "region",
-	"log-level":        "log_level",
-	"cloudstack-url":   "cloudstack.url",
-	"admin-api-key":    "cloudstack.admin_api_key",
-	"admin-secret":     "cloudstack.admin_secret",
-	"verify-ssl":       "cloudstack.verify_ssl",
-	"seed":             "simulator.seed",
-	"state":            "simulator.state",
-	"job-latency":      "simulator.job_latency",
-	"expunge-delay":    "simulator.expunge_delay",
-	"simulator-listen": "simulator.listen",
-	"registry":         "auth.registry",
-	"allow-sigv2":      "auth.allow_sigv2",
-	"demo-user":        "auth.demo_user",
-	"auth-key":         "auth.key",
-	"max-body-bytes":   "limits.max_body_bytes",
-	"max-header-bytes": "limits.max_header_bytes",
-	"rate-limit":       "limits.rate",
-	"rate-burst":       "limits.burst",
-	"max-in-flight":    "limits.max_in_flight",
+	"listen":             "listen",
+	"data-dir":           "data_dir",
+	"insecure-http":      "insecure_http",
+	"external-url":       "external_url",
+	"tls-name":           "tls_names",
+	"region":             "region",
+	"log-level":          "log_level",
+	"cloudstack-url":     "cloudstack.url",
+	"admin-api-key":      "cloudstack.admin_api_key",
+	"admin-secret":       "cloudstack.admin_secret",
+	"verify-ssl":         "cloudstack.verify_ssl",
+	"cloudstack-timeout": "cloudstack.timeout",
+	"seed":               "simulator.seed",
+	"state":              "simulator.state",
+	"job-latency":        "simulator.job_latency",
+	"expunge-delay":      "simulator.expunge_delay",
+	"simulator-listen":   "simulator.listen",
+	"registry":           "auth.registry",
+	"allow-sigv2":        "auth.allow_sigv2",
+	"demo-user":          "auth.demo_user",
+	"auth-key":           "auth.key",
+	"max-body-bytes":     "limits.max_body_bytes",
+	"max-header-bytes":   "limits.max_header_bytes",
+	"rate-limit":         "limits.rate",
+	"rate-burst":         "limits.burst",
+	"max-in-flight":      "limits.max_in_flight",
 }
 
 func allKeys() []string {
@@ -236,6 +237,7 @@ func serveFlags(fs *pflag.FlagSet) {
 	fs.String("admin-api-key", "", "CloudStack admin API key (used only to resolve callers' keys)")
 	fs.String("admin-secret", "", "CloudStack admin secret key")
 	fs.Bool("verify-ssl", true, "verify CloudStack's TLS certificate")
+	fs.Duration("cloudstack-timeout", 0, "bound on one CloudStack API call (default 60s)")
 	fs.String("seed", "", "simulator seed file (default: the demo datacenter)")
 	fs.String("state", "", "simulator state file (state survives restarts)")
 	fs.Duration("job-latency", 0, "simulator async job latency")

@@ -329,12 +329,15 @@ func TestLimitFlags(t *testing.T) {
 	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
 	serveFlags(fs)
 	env := map[string]string{"CLOUDGATE_AUTH_KEY": "k-from-env", "CLOUDGATE_LIMITS_MAX_IN_FLIGHT": "7"}
-	c, err := Load(fs, []string{"--rate-limit", "2.5", "--rate-burst", "4", "--max-body-bytes", "1000"}, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	c, err := Load(fs, []string{"--rate-limit", "2.5", "--rate-burst", "4", "--max-body-bytes", "1000", "--cloudstack-timeout", "7s"}, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Limits.Rate != 2.5 || c.Limits.Burst != 4 || c.Limits.MaxBodyBytes != 1000 || c.Limits.MaxInFlight != 7 || c.Limits.MaxHeaderBytes != 64<<10 {
 		t.Fatalf("limits: %+v", c.Limits)
+	}
+	if c.CloudStack.Timeout != 7*time.Second {
+		t.Fatalf("--cloudstack-timeout: %v", c.CloudStack.Timeout)
 	}
 	if c.Auth.Key != "k-from-env" {
 		t.Fatalf("CLOUDGATE_AUTH_KEY not applied: %q", c.Auth.Key)
