@@ -660,10 +660,8 @@ func TestFaultSlowBackendBounded(t *testing.T) {
 
 // Retrying RunInstances with the same ClientToken (after a failed attempt,
 // after a client-side timeout, and concurrently) never creates a second VM.
-//
-// The last two cases are known translate bugs at the time of writing (see
-// knownBug); they are reported as skips with what was observed so the
-// suite stays green and turns into a pass once fixed.
+// Concurrent retries are serialized per token inside one gateway; across
+// replicas only the token tag guards (see translate.Service.Launch).
 func TestFaultRetriedRunInstancesNoDuplicates(t *testing.T) {
 	e := newFaultEnv(t, []string{"--expunge-delay", "100ms"})
 	in := func(tok string) *ec2.RunInstancesInput {
@@ -724,7 +722,7 @@ func TestFaultRetriedRunInstancesNoDuplicates(t *testing.T) {
 			time.Sleep(500 * time.Millisecond)
 		}
 		if msg, ok := launched(t, before, ids); !ok {
-			knownBug(t, "translate: a RunInstances abandoned by the client (request context cancelled while waiting for the deploy job) is rolled back/untokened but its VM survives; the retry with the same ClientToken launches another VM. "+msg)
+			t.Error("a RunInstances abandoned by the client must still complete, so its retry with the same ClientToken returns the same VM: " + msg)
 		}
 	})
 
@@ -750,19 +748,9 @@ func TestFaultRetriedRunInstancesNoDuplicates(t *testing.T) {
 		}
 		wg.Wait()
 		if msg, ok := launched(t, before, ids); !ok {
-			knownBug(t, "translate: concurrent RunInstances with one ClientToken each look the token up before deploying and all launch (no per-token serialization). "+msg)
+			t.Error("concurrent RunInstances with one ClientToken must launch once: " + msg)
 		}
 	})
-}
-
-// knownBug reports a divergence owned by another package as a skip (so
-// the suite stays green) unless CLOUDGATE_STRICT=1, where it fails.
-func knownBug(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("CLOUDGATE_STRICT") == "1" {
-		t.Fatal("KNOWN BUG: " + msg)
-	}
-	t.Skip("KNOWN BUG: " + msg)
 }
 
 // terminateAll terminates every instance of the demo user (cleanup).
