@@ -43,7 +43,7 @@ func newSimulatorCommand(stdout, stderr io.Writer, env func(string) (string, boo
 			return cmd.Usage()
 		}
 		listen := c.Simulator.Listen
-		if listen == defaults["simulator.listen"] {
+		if listen == defaults["simulator.listen"] && !fs.Changed("listen") {
 			listen = "127.0.0.1:8096"
 		}
 		logger := newLogger(stderr, c.LogLevel)
