@@ -438,6 +438,25 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 	if err != nil {
 		return nil, opErr(op, ResInstance, req.ID, err)
 	}
+	// CloudStack lists Destroyed (not yet expunged) VMs only when asked by
+	// id or state; the contract includes them, so ask for them too.
+	if req.ID == "" && (len(q.States) == 0 || stateIn(StateDestroyed, q.States)) {
+		dreq := req
+		dreq.State = StateDestroyed
+		destroyed, err := s.cs.ListVirtualMachines(ctx, dreq)
+		if err != nil {
+			return nil, opErr(op, ResInstance, "", err)
+		}
+		seen := make(map[string]bool, len(vms))
+		for _, vm := range vms {
+			seen[vm.ID] = true
+		}
+		for _, vm := range destroyed {
+			if !seen[vm.ID] {
+				vms = append(vms, vm)
+			}
+		}
+	}
 	out := make([]Instance, 0, len(vms))
 	for _, vm := range vms {
 		if !ids.match(vm.ID) || (q.Name != "" && vm.Name != q.Name) || !vm.Tags.Match(q.Tags) || !stateIn(vm.State, q.States) {

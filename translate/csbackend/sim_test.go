@@ -330,3 +330,39 @@ func TestDirectoryAndLogin(t *testing.T) {
 		t.Fatalf("wrong password: %v", err)
 	}
 }
+
+// Ensure destroyed, not yet expunged VMs are listed (as CloudStack lists
+// them only when asked by id or state).
+func TestServiceInstancesIncludeDestroyed(t *testing.T) {
+	svc, ctx, _ := newService(t)
+	imgs, err := svc.Images(ctx, translate.ImageQuery{Public: true, Name: "Debian 12"})
+	if err != nil || len(imgs) != 1 {
+		t.Fatalf("Images = %+v, %v", imgs, err)
+	}
+	vms, err := svc.Launch(ctx, translate.LaunchSpec{ZoneID: "zone1", OfferingID: "Small Instance", ImageID: imgs[0].ID, MinCount: 2, Wait: true})
+	if err != nil || len(vms) != 2 {
+		t.Fatalf("Launch = %+v, %v", vms, err)
+	}
+	job, err := svc.DestroyInstance(ctx, vms[0].ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.WaitJob(ctx, job.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	all, err := svc.Instances(ctx, translate.InstanceQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, vm := range all {
+		states[vm.ID] = vm.State
+	}
+	if states[vms[0].ID] != translate.StateDestroyed || states[vms[1].ID] != translate.StateRunning {
+		t.Fatalf("states = %v", states)
+	}
+	running, err := svc.Instances(ctx, translate.InstanceQuery{States: []string{translate.StateRunning}})
+	if err != nil || len(running) != 1 {
+		t.Fatalf("running = %+v, %v", running, err)
+	}
+}
