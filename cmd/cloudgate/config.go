@@ -22,7 +22,10 @@ type Config struct {
 	ExternalURL string   `mapstructure:"external_url"`
 	TLSNames    []string `mapstructure:"tls_names"`
 	Region      string   `mapstructure:"region"`
-	LogLevel    string   `mapstructure:"log_level"`
+	// InstanceTypeAliases are "ec2type=offering name" pairs, e.g.
+	// "t3.micro=Small Instance" (default: the demo datacenter's offerings).
+	InstanceTypeAliases []string `mapstructure:"instance_type_aliases"`
+	LogLevel            string   `mapstructure:"log_level"`
 
 	CloudStack CloudStackConfig `mapstructure:"cloudstack"`
 	Simulator  SimulatorConfig  `mapstructure:"simulator"`
@@ -74,6 +77,7 @@ var defaults = map[string]any{
 	"simulator.listen":        "127.0.0.1:0",
 	"simulator.expunge_delay": "60s",
 	"auth.demo_user":          "demo",
+	"instance_type_aliases":   []string{"t3.micro=Small Instance", "t3.small=Medium Instance", "m5.large=Large Instance"},
 	"limits.max_body_bytes":   int64(2 << 20),
 	"limits.max_header_bytes": 64 << 10,
 	"limits.rate":             0.0,
@@ -149,32 +153,33 @@ func envSet(key string, env func(string) (string, bool)) bool {
 
 // flagKeys maps flag names to config keys.
 var flagKeys = map[string]string{
-	"listen":             "listen",
-	"data-dir":           "data_dir",
-	"insecure-http":      "insecure_http",
-	"external-url":       "external_url",
-	"tls-name":           "tls_names",
-	"region":             "region",
-	"log-level":          "log_level",
-	"cloudstack-url":     "cloudstack.url",
-	"admin-api-key":      "cloudstack.admin_api_key",
-	"admin-secret":       "cloudstack.admin_secret",
-	"verify-ssl":         "cloudstack.verify_ssl",
-	"cloudstack-timeout": "cloudstack.timeout",
-	"seed":               "simulator.seed",
-	"state":              "simulator.state",
-	"job-latency":        "simulator.job_latency",
-	"expunge-delay":      "simulator.expunge_delay",
-	"simulator-listen":   "simulator.listen",
-	"registry":           "auth.registry",
-	"allow-sigv2":        "auth.allow_sigv2",
-	"demo-user":          "auth.demo_user",
-	"auth-key":           "auth.key",
-	"max-body-bytes":     "limits.max_body_bytes",
-	"max-header-bytes":   "limits.max_header_bytes",
-	"rate-limit":         "limits.rate",
-	"rate-burst":         "limits.burst",
-	"max-in-flight":      "limits.max_in_flight",
+	"listen":              "listen",
+	"data-dir":            "data_dir",
+	"insecure-http":       "insecure_http",
+	"external-url":        "external_url",
+	"tls-name":            "tls_names",
+	"region":              "region",
+	"log-level":           "log_level",
+	"cloudstack-url":      "cloudstack.url",
+	"admin-api-key":       "cloudstack.admin_api_key",
+	"admin-secret":        "cloudstack.admin_secret",
+	"verify-ssl":          "cloudstack.verify_ssl",
+	"cloudstack-timeout":  "cloudstack.timeout",
+	"seed":                "simulator.seed",
+	"state":               "simulator.state",
+	"job-latency":         "simulator.job_latency",
+	"expunge-delay":       "simulator.expunge_delay",
+	"simulator-listen":    "simulator.listen",
+	"registry":            "auth.registry",
+	"allow-sigv2":         "auth.allow_sigv2",
+	"demo-user":           "auth.demo_user",
+	"instance-type-alias": "instance_type_aliases",
+	"auth-key":            "auth.key",
+	"max-body-bytes":      "limits.max_body_bytes",
+	"max-header-bytes":    "limits.max_header_bytes",
+	"rate-limit":          "limits.rate",
+	"rate-burst":          "limits.burst",
+	"max-in-flight":       "limits.max_in_flight",
 }
 
 func allKeys() []string {
@@ -246,6 +251,7 @@ func serveFlags(fs *pflag.FlagSet) {
 	fs.String("registry", "", "users registry file (instead of resolving keys through CloudStack)")
 	fs.Bool("allow-sigv2", false, "accept EC2 Signature Version 2")
 	fs.String("demo-user", "", "simulator user the demo credential files are written for")
+	fs.StringSlice("instance-type-alias", nil, "EC2 instance type alias as TYPE=OFFERING (repeatable; default t3.micro, t3.small, m5.large → the demo offerings)")
 	fs.String("auth-key", "", "gateway secret shared by replicas (prefer CLOUDGATE_AUTH_KEY; default DATA_DIR/gateway.key)")
 	limitFlags(fs)
 }

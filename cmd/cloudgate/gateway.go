@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strings"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/cloudgate/cloudgate/certs"
 	"github.com/cloudgate/cloudgate/ec2compat"
@@ -45,11 +49,20 @@ func newGateway(ctx context.Context, c *Config, be *backend, svc *translate.Serv
 		Authenticate: id.tokens.AuthenticateBearer,
 		Logger:       logger.With("api", "gce"),
 	})
+	aliases, err := c.instanceTypeAliases()
+	if err != nil {
+		return nil, err
+	}
 	ec2compat.Register(r, svc, &ec2compat.Options{
-		Region:       c.Region,
-		Authenticate: id.sigv4.Authenticate,
-		Logger:       logger.With("api", "ec2"),
-		MaxBodyBytes: o.limits.MaxBodyBytes,
+		Region:              c.Region,
+		InstanceTypeAliases: aliases,
+		Authenticate:        id.sigv4.Authenticate,
+		Logger:              logger.With("api", "ec2"),
+		MaxBodyBytes:        o.limits.MaxBodyBytes,
+	})
+	// The route tables, for the conformance matrix.
+	r.GET("/_cloudgate/routes", func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"gce": gcecompat.Methods(), "ec2": ec2compat.Actions()})
 	})
 	gw.handler = r
 	if be.sim != nil {
@@ -69,4 +82,17 @@ func hostOf(rawURL string) string {
 		return ""
 	}
 	return u.Hostname()
+}
+
+// instanceTypeAliases parses the TYPE=OFFERING pairs.
+func (c *Config) instanceTypeAliases() (map[string]string, error) {
+	m := map[string]string{}
+	for _, pair := range c.InstanceTypeAliases {
+		typ, off, ok := strings.Cut(pair, "=")
+		if !ok || strings.TrimSpace(typ) == "" || strings.TrimSpace(off) == "" {
+			return nil, fmt.Errorf("instance type alias %q: want TYPE=OFFERING", pair)
+		}
+		m[strings.TrimSpace(typ)] = strings.TrimSpace(off)
+	}
+	return m, nil
 }

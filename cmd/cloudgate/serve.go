@@ -98,7 +98,12 @@ func runServe(ctx context.Context, c *Config, stdout, stderr io.Writer) error {
 	csOpts := be.csOptions(c)
 	csOpts.HTTPClient = o.csClient // metered, pooled; honours verify_ssl
 	cs := csbackend.New(be.url, csOpts)
-	svc := translate.New(cs, nil)
+	var svcOpts *translate.Options
+	if be.sim != nil {
+		// The embedded simulator finishes jobs at once: poll it briskly.
+		svcOpts = &translate.Options{JobPollInterval: 20 * time.Millisecond}
+	}
+	svc := translate.New(cs, svcOpts)
 
 	gw, err := newGateway(ctx, c, be, svc, base, logger, o)
 	if err != nil {
