@@ -30,6 +30,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -88,6 +89,9 @@ func main() {
 		<-sig
 		logf("interrupted: stopping the servers")
 		stopAll()
+		if r := partial.Load(); r != nil {
+			fmt.Print(r.render())
+		}
 		os.Exit(1)
 	}()
 	err := run(c)
@@ -96,6 +100,9 @@ func main() {
 		log.Fatal(err)
 	}
 }
+
+// partial is the report so far, printed when the run is interrupted.
+var partial atomic.Pointer[report]
 
 func (c *config) on(w string) bool { return c.workloads["all"] || c.workloads[w] }
 
@@ -141,6 +148,7 @@ func run(c *config) error {
 	defer floor.stop()
 
 	b := &bench{c: c, gw: gw, motoURL: motoURL, floorURL: floorURL, recDir: recDir, rep: &report{}}
+	partial.Store(b.rep)
 	b.rep.header(c, gw)
 	if err := b.setup(context.Background()); err != nil {
 		return err
