@@ -42,6 +42,20 @@ func (s *Server) ruleObj(g *securityGroup, r *sgRule) obj {
 }
 
 func (s *Server) sgObj(g *securityGroup) obj {
+	var vmIDs []any
+	for _, v := range s.st.VMs {
+		if contains(v.SecurityGroupIDs, g.ID) && v.State != "Expunging" {
+			vmIDs = append(vmIDs, v.ID)
+		}
+	}
+	o := s.sgNested(g)
+	o["virtualmachinecount"], o["virtualmachineids"] = len(vmIDs), append([]any{}, vmIDs...)
+	return o
+}
+
+// sgNested is a security group as nested in a VM: like CloudStack, without
+// the group's VM list (which would make VM listings quadratic).
+func (s *Server) sgNested(g *securityGroup) obj {
 	in, out := []obj{}, []obj{}
 	for _, r := range g.Rules {
 		if r.Egress {
@@ -50,14 +64,8 @@ func (s *Server) sgObj(g *securityGroup) obj {
 			in = append(in, s.ruleObj(g, r))
 		}
 	}
-	var vmIDs []any
-	for _, v := range s.st.VMs {
-		if contains(v.SecurityGroupIDs, g.ID) && v.State != "Expunging" {
-			vmIDs = append(vmIDs, v.ID)
-		}
-	}
 	o := obj{"id": g.ID, "name": g.Name, "description": g.Description, "ingressrule": in, "egressrule": out,
-		"tags": s.tagsOf("SecurityGroup", g.ID), "virtualmachinecount": len(vmIDs), "virtualmachineids": append([]any{}, vmIDs...)}
+		"tags": s.tagsOf("SecurityGroup", g.ID)}
 	return s.ownerFields(o, g.owned)
 }
 

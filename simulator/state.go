@@ -11,8 +11,14 @@ import (
 // state is the whole fake datacenter. Every field is persisted by the state file;
 // all access happens under Server.mu.
 type state struct {
-	RNG      []byte `json:"rng"`
-	rng      *rand.PCG
+	RNG []byte `json:"rng"`
+	rng *rand.PCG
+	// tagIdx indexes Tags by resource type and id; nil means stale (every
+	// change to the Tags slice resets it). Guarded by Server.mu.
+	tagIdx map[string][]*tag
+	// vmIdx indexes VMs by id; nil means stale (reset by every change to
+	// the VMs slice). Guarded by Server.mu.
+	vmIdx    map[string]*vm
 	Seq      int64  `json:"seq"`
 	Instance string `json:"instanceSuffix"`
 

@@ -67,13 +67,25 @@ func (s *Server) tagObj(t *tag) obj {
 	return s.ownerFields(o, t.owned)
 }
 
+// tagsFor returns a resource's tags through the lazily built index, so
+// listing N resources costs O(N + T) rather than O(N·T).
+func (s *Server) tagsFor(rtype, id string) []*tag {
+	if s.st.tagIdx == nil {
+		idx := make(map[string][]*tag, len(s.st.Tags))
+		for _, t := range s.st.Tags {
+			k := t.ResourceType + "\x00" + t.ResourceID
+			idx[k] = append(idx[k], t)
+		}
+		s.st.tagIdx = idx
+	}
+	return s.st.tagIdx[rtype+"\x00"+id]
+}
+
 // tagsOf returns the tags[] array of a resource (always an array, possibly empty).
 func (s *Server) tagsOf(rtype, id string) []obj {
 	out := []obj{}
-	for _, t := range s.st.Tags {
-		if t.ResourceType == rtype && t.ResourceID == id {
-			out = append(out, s.tagObj(t))
-		}
+	for _, t := range s.tagsFor(rtype, id) {
+		out = append(out, s.tagObj(t))
 	}
 	return out
 }
@@ -82,8 +94,8 @@ func (s *Server) tagsOf(rtype, id string) []obj {
 func (s *Server) matchTags(c *call, rtype, id string) bool {
 	for _, kv := range c.kv("tags") {
 		found := false
-		for _, t := range s.st.Tags {
-			if t.ResourceType == rtype && t.ResourceID == id && t.Key == kv[0] && (kv[1] == "" || t.Value == kv[1]) {
+		for _, t := range s.tagsFor(rtype, id) {
+			if t.Key == kv[0] && (kv[1] == "" || t.Value == kv[1]) {
 				found = true
 				break
 			}
@@ -102,7 +114,7 @@ func (s *Server) dropTags(rtype, id string) {
 			out = append(out, t)
 		}
 	}
-	s.st.Tags = out
+	s.st.Tags, s.st.tagIdx = out, nil
 }
 
 func tagParams(c *call) (string, []string, *apiError) {
@@ -154,7 +166,7 @@ func createTagsDone(s *Server, c *call) (any, *apiError) {
 			add = append(add, &tag{owned: o, ResourceType: rt, ResourceID: id, Key: kv[0], Value: kv[1], Customer: c.str("customer")})
 		}
 	}
-	s.st.Tags = append(s.st.Tags, add...)
+	s.st.Tags, s.st.tagIdx = append(s.st.Tags, add...), nil
 	return success(), nil
 }
 
@@ -190,7 +202,7 @@ func deleteTagsDone(s *Server, c *call) (any, *apiError) {
 			out = append(out, t)
 		}
 	}
-	s.st.Tags = out
+	s.st.Tags, s.st.tagIdx = out, nil
 	return success(), nil
 }
 

@@ -13,12 +13,13 @@ func (s *Server) vmByID(id string) *vm {
 	if id == "" {
 		return nil
 	}
-	for _, v := range s.st.VMs {
-		if v.ID == id {
-			return v
+	if s.st.vmIdx == nil {
+		s.st.vmIdx = make(map[string]*vm, len(s.st.VMs))
+		for _, v := range s.st.VMs {
+			s.st.vmIdx[v.ID] = v
 		}
 	}
-	return nil
+	return s.st.vmIdx[id]
 }
 
 // needVM resolves a VM parameter the caller may operate on.
@@ -79,7 +80,7 @@ func (s *Server) vmObj(c *call, v *vm) obj {
 	sgs := []obj{}
 	for _, id := range v.SecurityGroupIDs {
 		if g := s.sgByID(id); g != nil {
-			sgs = append(sgs, s.sgObj(g))
+			sgs = append(sgs, s.sgNested(g))
 		}
 	}
 	o["securitygroup"] = sgs
@@ -361,7 +362,7 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 	for i, n := range nets {
 		v.Nics = append(v.Nics, nic{ID: s.st.uuid(), NetworkID: n.ID, IP: s.allocIP(n), MAC: s.st.mac(), Default: i == 0, DeviceID: i})
 	}
-	s.st.VMs = append(s.st.VMs, v)
+	s.st.VMs, s.st.vmIdx = append(s.st.VMs, v), nil
 	s.st.Volumes = append(s.st.Volumes, &volume{owned: v.owned, ID: s.st.uuid(), Name: fmt.Sprintf("ROOT-%d", num), Type: "ROOT",
 		ZoneID: z.ID, VMID: v.ID, TemplateID: t.ID, Size: rootSize, DeviceID: 0, State: "Allocated", Created: c.now, Attached: c.now})
 	if dataOff != nil {
@@ -647,7 +648,7 @@ func (s *Server) expunge(c *call, v *vm) {
 			ip.StaticNatVMID = ""
 		}
 	}
-	s.st.VMs = removeByID(s.st.VMs, v.ID, func(x *vm) string { return x.ID })
+	s.st.VMs, s.st.vmIdx = removeByID(s.st.VMs, v.ID, func(x *vm) string { return x.ID }), nil
 	s.forget(v.ID)
 	s.dropTags("UserVm", v.ID)
 	s.event(c, "VM.EXPUNGE", "VirtualMachine", v.ID, v.Name, "Successfully completed expunging Vm. Vm Id: "+v.ID)
