@@ -106,45 +106,11 @@ func (s *server) diskTypesIn(ctx context.Context, project, zone string) ([]*wire
 }
 
 func (s *server) listDiskTypes(c *gin.Context) (any, error) {
-	lp, err := parseListParams(c)
-	if err != nil {
-		return nil, err
-	}
-	ctx, project := c.Request.Context(), c.Param("project")
-	zone, err := s.zoneByName(ctx, project, c.Param("zone"))
-	if err != nil {
-		return nil, err
-	}
-	items, err := s.diskTypesIn(ctx, project, gceName(zone.Name))
-	if err != nil {
-		return nil, err
-	}
-	pg, next := page(items, lp)
-	return s.list("compute#diskTypeList", s.zoneLink(project, gceName(zone.Name))+"/diskTypes", pg, next), nil
+	return zonalList(s, c, "compute#diskTypeList", "diskTypes", s.diskTypesIn)
 }
 
 func (s *server) aggregatedDiskTypes(c *gin.Context) (any, error) {
-	lp, err := parseListParams(c)
-	if err != nil {
-		return nil, err
-	}
-	ctx, project := c.Request.Context(), c.Param("project")
-	zones, err := s.svc.Zones(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var all []scoped[*wireDiskType]
-	for _, z := range zones {
-		items, err := s.diskTypesIn(ctx, project, gceName(z.Name))
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range items {
-			all = append(all, scoped[*wireDiskType]{scope: "zones/" + gceName(z.Name), item: it})
-		}
-	}
-	lp.scopes = s.scopes(c.Request.Context())
-	return aggregate("compute#diskTypeAggregatedList", s.projectLink(project)+"/aggregated/diskTypes", "diskTypes", all, lp), nil
+	return zonalAggregated(s, c, "compute#diskTypeAggregatedList", "diskTypes", s.diskTypesIn)
 }
 
 func (s *server) getDiskType(c *gin.Context) (any, error) {

@@ -119,45 +119,11 @@ func (s *server) machineTypesIn(ctx context.Context, project string, zone string
 }
 
 func (s *server) listMachineTypes(c *gin.Context) (any, error) {
-	lp, err := parseListParams(c)
-	if err != nil {
-		return nil, err
-	}
-	ctx, project := c.Request.Context(), c.Param("project")
-	zone, err := s.zoneByName(ctx, project, c.Param("zone"))
-	if err != nil {
-		return nil, err
-	}
-	items, err := s.machineTypesIn(ctx, project, gceName(zone.Name))
-	if err != nil {
-		return nil, err
-	}
-	pg, next := page(items, lp)
-	return s.list("compute#machineTypeList", s.zoneLink(project, gceName(zone.Name))+"/machineTypes", pg, next), nil
+	return zonalList(s, c, "compute#machineTypeList", "machineTypes", s.machineTypesIn)
 }
 
 func (s *server) aggregatedMachineTypes(c *gin.Context) (any, error) {
-	lp, err := parseListParams(c)
-	if err != nil {
-		return nil, err
-	}
-	ctx, project := c.Request.Context(), c.Param("project")
-	zones, err := s.svc.Zones(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var all []scoped[*wireMachineType]
-	for _, z := range zones {
-		items, err := s.machineTypesIn(ctx, project, gceName(z.Name))
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range items {
-			all = append(all, scoped[*wireMachineType]{scope: "zones/" + gceName(z.Name), item: it})
-		}
-	}
-	lp.scopes = s.scopes(c.Request.Context())
-	return aggregate("compute#machineTypeAggregatedList", s.projectLink(project)+"/aggregated/machineTypes", "machineTypes", all, lp), nil
+	return zonalAggregated(s, c, "compute#machineTypeAggregatedList", "machineTypes", s.machineTypesIn)
 }
 
 func (s *server) getMachineType(c *gin.Context) (any, error) {

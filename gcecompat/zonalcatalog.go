@@ -1,0 +1,54 @@
+package gcecompat
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+)
+
+// catalogIn lists one zone's catalog items (machine types, disk types).
+type catalogIn[T listItem] func(ctx context.Context, project, zone string) ([]T, error)
+
+// zonalList answers zones/:zone/<coll> for a per-zone catalog.
+func zonalList[T listItem](s *server, c *gin.Context, kind, coll string, in catalogIn[T]) (any, error) {
+	lp, err := parseListParams(c)
+	if err != nil {
+		return nil, err
+	}
+	ctx, project := c.Request.Context(), c.Param("project")
+	zone, err := s.zoneByName(ctx, project, c.Param("zone"))
+	if err != nil {
+		return nil, err
+	}
+	items, err := in(ctx, project, gceName(zone.Name))
+	if err != nil {
+		return nil, err
+	}
+	pg, next := page(items, lp)
+	return s.list(kind, s.zoneLink(project, gceName(zone.Name))+"/"+coll, pg, next), nil
+}
+
+// zonalAggregated answers aggregated/<coll> for a per-zone catalog.
+func zonalAggregated[T listItem](s *server, c *gin.Context, kind, coll string, in catalogIn[T]) (any, error) {
+	lp, err := parseListParams(c)
+	if err != nil {
+		return nil, err
+	}
+	ctx, project := c.Request.Context(), c.Param("project")
+	zones, err := s.svc.Zones(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var all []scoped[T]
+	for _, z := range zones {
+		items, err := in(ctx, project, gceName(z.Name))
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			all = append(all, scoped[T]{scope: "zones/" + gceName(z.Name), item: it})
+		}
+	}
+	lp.scopes = s.scopes(ctx)
+	return aggregate(kind, s.projectLink(project)+"/aggregated/"+coll, coll, all, lp), nil
+}
