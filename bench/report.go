@@ -183,6 +183,10 @@ func (r *report) targets() []string {
 			q := float64(m.p50) / float64(g.p50)
 			out = append(out, fmt.Sprintf("DescribeInstances(100) moto ÷ gateway = %.1f× (target ≥ 4×): %s", q, verdict(q >= 4)))
 		}
+		if d, ds := x.s["direct"], x.s["direct-same"]; g.n > 0 && d.n > 0 && ds.n > 0 {
+			out = append(out, fmt.Sprintf("DescribeInstances(100): direct listVirtualMachines ÷ floor = %.2f× (what CloudStack alone costs); gateway − direct-same = %+.1f ms (the gateway's own work)",
+				float64(d.p50)/float64(f.p50), float64(g.p50-ds.p50)/float64(time.Millisecond)))
+		}
 	}
 	if x, ok := r.find("EC2 DescribeAvailabilityZones", 0); ok {
 		g, f, d := x.s["gateway"], x.s["floor"], x.s["direct"]
