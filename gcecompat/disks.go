@@ -19,6 +19,18 @@ func diskName(v translate.Volume) string {
 	return v.Name
 }
 
+// deviceNameTag keeps the deviceName a data disk was attached with.
+const deviceNameTag = translate.ReservedTagPrefix + "gce-device-name"
+
+// deviceName is the name an attached disk has inside its instance: the
+// deviceName given to attachDisk, else the disk's name.
+func deviceName(v translate.Volume) string {
+	if d := v.Tags[deviceNameTag]; d != "" && v.Type != "ROOT" {
+		return d
+	}
+	return diskName(v)
+}
+
 var diskStatus = map[string]string{
 	"Allocated": "READY", "Ready": "READY", "Creating": "CREATING", "Uploaded": "READY",
 	"Resizing": "RESTORING", "Migrating": "RESTORING", "Snapshotting": "READY",

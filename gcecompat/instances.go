@@ -112,7 +112,7 @@ func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *s
 		name := diskName(vol)
 		w.Disks = append(w.Disks, wireAttachedDisk{
 			Kind: "compute#attachedDisk", Type: "PERSISTENT", Mode: "READ_WRITE",
-			Source: s.zonal(p, zone, "disks", name), DeviceName: name, Index: i,
+			Source: s.zonal(p, zone, "disks", name), DeviceName: deviceName(vol), Index: i,
 			Boot: vol.Type == "ROOT", AutoDelete: vol.Type == "ROOT", Interface: "SCSI",
 			DiskSizeGb: strconv.FormatInt(vol.SizeGB, 10),
 		})
@@ -614,6 +614,14 @@ func (s *server) attachDisk(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if req.DeviceName != "" && req.DeviceName != diskName(d.vol) {
+		if err := checkName("resource.deviceName", req.DeviceName); err != nil {
+			return nil, err
+		}
+		if err := s.svc.CreateTags(ctx, translate.ResVolume, []string{d.vol.ID}, translate.Tags{deviceNameTag: req.DeviceName}); err != nil {
+			return nil, err
+		}
+	}
 	job, err := s.svc.AttachVolume(ctx, d.vol.ID, in.ID, 0)
 	if err != nil {
 		return nil, err
@@ -633,10 +641,16 @@ func (s *server) detachDisk(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	for _, v := range vols {
-		if diskName(v) == dev && v.Type != "ROOT" {
+		if deviceName(v) == dev && v.Type != "ROOT" {
 			job, err := s.svc.DetachVolume(ctx, v.ID)
 			if err != nil {
 				return nil, err
+			}
+			if v.Tags[deviceNameTag] != "" {
+				// The device name belongs to this attachment only.
+				if err := s.svc.DeleteTags(ctx, translate.ResVolume, []string{v.ID}, translate.Tags{deviceNameTag: ""}); err != nil {
+					return nil, err
+				}
 			}
 			return s.done(c, newOp("detachDisk", zone, "instances", in.Name, in.ID, job))
 		}

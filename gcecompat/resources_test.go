@@ -129,6 +129,18 @@ func TestDisksAndSnapshots(t *testing.T) {
 	apiErr(t, err, 400, "resourceInUseByAnotherResource")
 	e.mustOK(e.gce.Instances.DetachDisk(e.project, "zone1", "vm1", "data1").Do())
 
+	// A deviceName given to attachDisk is what the instance shows and what
+	// detachDisk takes; it goes away with the attachment.
+	e.mustOK(e.gce.Instances.AttachDisk(e.project, "zone1", "vm1", &compute.AttachedDisk{Source: d.SelfLink, DeviceName: "scratch"}).Do())
+	if vm, _ = e.gce.Instances.Get(e.project, "zone1", "vm1").Do(); len(vm.Disks) != 2 || vm.Disks[1].DeviceName != "scratch" {
+		t.Fatalf("attached disks with deviceName = %+v", vm.Disks)
+	}
+	_, err = e.gce.Instances.DetachDisk(e.project, "zone1", "vm1", "data1").Do()
+	apiErr(t, err, 400, "invalid")
+	e.mustOK(e.gce.Instances.DetachDisk(e.project, "zone1", "vm1", "scratch").Do())
+	_, err = e.gce.Instances.AttachDisk(e.project, "zone1", "vm1", &compute.AttachedDisk{Source: d.SelfLink, DeviceName: "Bad_Name"}).Do()
+	apiErr(t, err, 400, "invalid")
+
 	e.mustOK(e.gce.Disks.CreateSnapshot(e.project, "zone1", "data1", &compute.Snapshot{Name: "snap1"}).Do())
 	snaps, err := e.gce.Snapshots.List(e.project).Do()
 	if err != nil || len(snaps.Items) != 1 || snaps.Items[0].Name != "snap1" || !strings.HasSuffix(snaps.Items[0].SourceDisk, "/disks/data1") {
