@@ -143,6 +143,7 @@ type DeployRequest struct {
 // ListVMsRequest selects VMs. Zero fields do not filter.
 type ListVMsRequest struct {
 	ID     string
+	IDs    []string // several ids (CloudStack's ids=); mutually exclusive with ID
 	Name   string
 	ZoneID string
 	State  string

@@ -431,9 +431,21 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 		}
 		req.ZoneID = z.ID
 	}
+	if req.ID == "" && len(ids) > 1 {
+		for id := range ids {
+			req.IDs = append(req.IDs, id)
+		}
+		sort.Strings(req.IDs)
+	}
 	vms, err := s.cs.ListVirtualMachines(ctx, req)
 	if isNotFound(err) && req.ID != "" {
 		return []Instance{}, nil
+	}
+	if isNotFound(err) && len(req.IDs) > 0 {
+		// One of the ids does not exist: CloudStack refuses the whole
+		// list, so list everything and filter.
+		req.IDs = nil
+		vms, err = s.cs.ListVirtualMachines(ctx, req)
 	}
 	if err != nil {
 		return nil, opErr(op, ResInstance, req.ID, err)

@@ -366,3 +366,25 @@ func TestServiceInstancesIncludeDestroyed(t *testing.T) {
 		t.Fatalf("running = %+v, %v", running, err)
 	}
 }
+
+// Ensure several ids are listed with CloudStack's ids= (and an unknown one
+// among them only drops out).
+func TestServiceInstancesByIDs(t *testing.T) {
+	svc, ctx, _ := newService(t)
+	imgs, err := svc.Images(ctx, translate.ImageQuery{Public: true, Name: "Debian 12"})
+	if err != nil || len(imgs) != 1 {
+		t.Fatalf("Images = %+v, %v", imgs, err)
+	}
+	vms, err := svc.Launch(ctx, translate.LaunchSpec{ZoneID: "zone1", OfferingID: "Small Instance", ImageID: imgs[0].ID, MinCount: 3, Wait: true})
+	if err != nil || len(vms) != 3 {
+		t.Fatalf("Launch = %+v, %v", vms, err)
+	}
+	got, err := svc.Instances(ctx, translate.InstanceQuery{IDs: []string{vms[0].ID, vms[2].ID}})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("by ids = %+v, %v", got, err)
+	}
+	got, err = svc.Instances(ctx, translate.InstanceQuery{IDs: []string{vms[1].ID, "5a4c9d6e-0000-4000-8000-00000000dead"}})
+	if err != nil || len(got) != 1 || got[0].ID != vms[1].ID {
+		t.Fatalf("with an unknown id = %+v, %v", got, err)
+	}
+}
