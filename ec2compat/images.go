@@ -90,11 +90,7 @@ type describeImagesResp struct {
 // "amazon"/"aws-marketplace"/"public" = public and featured ones, anything
 // else an owner account id (or name).
 func (s *server) describeImages(r *request) (response, error) {
-	fs, err := r.q.filters()
-	if err != nil {
-		return nil, err
-	}
-	pg, err := r.q.paging(5, 1000)
+	fs, pg, err := r.q.listArgs(5, 1000)
 	if err != nil {
 		return nil, err
 	}

@@ -53,3 +53,17 @@ func paginate[T any](items []T, key func(T) string, p page) ([]T, string) {
 	items = items[:p.max]
 	return items, base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + key(items[len(items)-1])))
 }
+
+// listArgs decodes what every Describe* action takes: Filter.N and
+// MaxResults/NextToken (bounded by minResults..maxResults).
+func (q query) listArgs(minResults, maxResults int) ([]filter, page, error) {
+	fs, err := q.filters()
+	if err != nil {
+		return nil, page{}, err
+	}
+	pg, err := q.paging(minResults, maxResults)
+	if err != nil {
+		return nil, page{}, err
+	}
+	return fs, pg, nil
+}

@@ -172,11 +172,7 @@ type describeSecurityGroupsResp struct {
 }
 
 func (s *server) describeSecurityGroups(r *request) (response, error) {
-	fs, err := r.q.filters()
-	if err != nil {
-		return nil, err
-	}
-	pg, err := r.q.paging(5, 1000)
+	fs, pg, err := r.q.listArgs(5, 1000)
 	if err != nil {
 		return nil, err
 	}
@@ -435,11 +431,7 @@ type describeRulesResp struct {
 }
 
 func (s *server) describeSecurityGroupRules(r *request) (response, error) {
-	fs, err := r.q.filters()
-	if err != nil {
-		return nil, err
-	}
-	pg, err := r.q.paging(5, 1000)
+	fs, pg, err := r.q.listArgs(5, 1000)
 	if err != nil {
 		return nil, err
 	}

@@ -112,11 +112,7 @@ type describeSnapshotsResp struct {
 // other than the caller match nothing else: CloudStack snapshots are
 // private).
 func (s *server) describeSnapshots(r *request) (response, error) {
-	fs, err := r.q.filters()
-	if err != nil {
-		return nil, err
-	}
-	pg, err := r.q.paging(5, 1000)
+	fs, pg, err := r.q.listArgs(5, 1000)
 	if err != nil {
 		return nil, err
 	}

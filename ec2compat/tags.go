@@ -125,11 +125,7 @@ type describeTagsResp struct {
 }
 
 func (s *server) describeTags(r *request) (response, error) {
-	fs, err := r.q.filters()
-	if err != nil {
-		return nil, err
-	}
-	pg, err := r.q.paging(5, 1000)
+	fs, pg, err := r.q.listArgs(5, 1000)
 	if err != nil {
 		return nil, err
 	}
