@@ -122,25 +122,7 @@ func (s *server) allDisks(ctx context.Context, project, zoneID string) ([]scoped
 }
 
 func (s *server) listDisks(c *gin.Context) (any, error) {
-	lp, err := parseListParams(c)
-	if err != nil {
-		return nil, err
-	}
-	ctx, project := c.Request.Context(), c.Param("project")
-	zone, err := s.zoneByName(ctx, project, c.Param("zone"))
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.allDisks(ctx, project, zone.ID)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]*wireDisk, 0, len(all))
-	for _, it := range all {
-		items = append(items, it.item)
-	}
-	pg, next := page(items, lp)
-	return s.list("compute#diskList", s.zoneLink(project, c.Param("zone"))+"/disks", pg, next), nil
+	return zonalCollection(s, c, "compute#diskList", "disks", unscoped(s.allDisks))
 }
 
 func (s *server) aggregatedDisks(c *gin.Context) (any, error) {

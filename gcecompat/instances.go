@@ -140,25 +140,7 @@ func (s *server) instanceByName(ctx context.Context, project, zoneName, name str
 }
 
 func (s *server) listInstances(c *gin.Context) (any, error) {
-	lp, err := parseListParams(c)
-	if err != nil {
-		return nil, err
-	}
-	ctx, project := c.Request.Context(), c.Param("project")
-	zone, err := s.zoneByName(ctx, project, c.Param("zone"))
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.allInstances(ctx, project, zone.ID)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]*wireInstance, 0, len(all))
-	for _, it := range all {
-		items = append(items, it.item)
-	}
-	pg, next := page(items, lp)
-	return s.list("compute#instanceList", s.zoneLink(project, gceName(zone.Name))+"/instances", pg, next), nil
+	return zonalCollection(s, c, "compute#instanceList", "instances", unscoped(s.allInstances))
 }
 
 func (s *server) allInstances(ctx context.Context, project, zoneID string) ([]scoped[*wireInstance], error) {

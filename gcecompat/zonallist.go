@@ -4,13 +4,41 @@ import (
 	"context"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/cloudgate/cloudgate/translate"
 )
 
 // catalogIn lists one zone's catalog items (machine types, disk types).
 type catalogIn[T listItem] func(ctx context.Context, project, zone string) ([]T, error)
 
+// zonalIn lists one zone's items of a collection.
+type zonalIn[T listItem] func(ctx context.Context, project string, zone *translate.Zone) ([]T, error)
+
+// unscoped adapts a lister of scoped items (instances, disks) to zonalIn.
+func unscoped[T listItem](all func(ctx context.Context, project, zoneID string) ([]scoped[T], error)) zonalIn[T] {
+	return func(ctx context.Context, project string, zone *translate.Zone) ([]T, error) {
+		sc, err := all(ctx, project, zone.ID)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]T, 0, len(sc))
+		for _, it := range sc {
+			items = append(items, it.item)
+		}
+		return items, nil
+	}
+}
+
 // zonalList answers zones/:zone/<coll> for a per-zone catalog.
 func zonalList[T listItem](s *server, c *gin.Context, kind, coll string, in catalogIn[T]) (any, error) {
+	return zonalCollection(s, c, kind, coll, func(ctx context.Context, project string, zone *translate.Zone) ([]T, error) {
+		return in(ctx, project, gceName(zone.Name))
+	})
+}
+
+// zonalCollection answers zones/:zone/<coll>: one zone's items, filtered and
+// paged.
+func zonalCollection[T listItem](s *server, c *gin.Context, kind, coll string, in zonalIn[T]) (any, error) {
 	lp, err := parseListParams(c)
 	if err != nil {
 		return nil, err
@@ -20,7 +48,7 @@ func zonalList[T listItem](s *server, c *gin.Context, kind, coll string, in cata
 	if err != nil {
 		return nil, err
 	}
-	items, err := in(ctx, project, gceName(zone.Name))
+	items, err := in(ctx, project, zone)
 	if err != nil {
 		return nil, err
 	}
