@@ -296,7 +296,7 @@ func (s *server) setDiskLabels(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	cur := d.vol.Tags.User()
-	if req.LabelFingerprint != "" && req.LabelFingerprint != mapFingerprint(cur) {
+	if !fingerprintMatches(req.LabelFingerprint, mapFingerprint(cur)) {
 		return nil, fingerprintMismatch("label")
 	}
 	if err := s.replaceTags(ctx, translate.ResVolume, d.vol.ID, cur, translate.Tags(req.Labels)); err != nil {

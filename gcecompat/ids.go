@@ -1,6 +1,7 @@
 package gcecompat
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -23,15 +24,38 @@ func numericID(key string) string {
 	return strconv.FormatUint(v, 10)
 }
 
-// fingerprint hashes its parts into a valid base64 string (8 bytes, like
-// GCE's fingerprints).
+// fingerprint hashes its parts into 8 bytes, encoded as Google encodes
+// its "byte" fields: URL-safe base64 with padding (e.g. "8ogqE5_I87w=").
 func fingerprint(parts ...string) string {
 	h := sha256.New()
 	for _, p := range parts {
 		h.Write([]byte(p))
 		h.Write([]byte{0})
 	}
-	return base64.StdEncoding.EncodeToString(h.Sum(nil)[:8])
+	return base64.URLEncoding.EncodeToString(h.Sum(nil)[:8])
+}
+
+// fingerprintMatches reports whether a fingerprint sent by a client is the
+// current one. Clients decode and re-encode fingerprints (gcloud's apitools
+// treats them as bytes and sends them back URL-safe; other clients echo
+// the standard alphabet), so the decoded bytes are compared, accepting
+// either alphabet with or without padding. An empty fingerprint means the
+// client did not send one and always matches.
+func fingerprintMatches(got, current string) bool {
+	if got == "" {
+		return true
+	}
+	a, errA := decodeFingerprint(got)
+	b, errB := decodeFingerprint(current)
+	if errA != nil || errB != nil {
+		return got == current
+	}
+	return bytes.Equal(a, b)
+}
+
+func decodeFingerprint(s string) ([]byte, error) {
+	s = strings.NewReplacer("+", "-", "/", "_").Replace(strings.TrimRight(s, "="))
+	return base64.RawURLEncoding.DecodeString(s)
 }
 
 // mapFingerprint fingerprints a string map independently of order.

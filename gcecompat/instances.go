@@ -2,6 +2,7 @@ package gcecompat
 
 import (
 	"context"
+	"encoding/base64"
 	"sort"
 	"strconv"
 	"strings"
@@ -394,7 +395,10 @@ func (s *server) importSSHKey(ctx context.Context, keys string) string {
 		if i := strings.IndexByte(line, ':'); i >= 0 && !strings.HasPrefix(line, "ssh-") {
 			line = line[i+1:]
 		}
-		name := "gce-ssh-" + strings.ToLower(strings.NewReplacer("+", "", "/", "", "=", "").Replace(fingerprint(line)))
+		// The name keeps the standard alphabet with +/= dropped, as before
+		// fingerprints became URL-safe, so existing key pairs are reused.
+		fp, _ := decodeFingerprint(fingerprint(line))
+		name := "gce-ssh-" + strings.ToLower(strings.NewReplacer("+", "", "/", "", "=", "").Replace(base64.StdEncoding.EncodeToString(fp)))
 		_, err := s.svc.ImportKeyPair(ctx, name, line)
 		if err == nil || translate.KindOf(err) == translate.AlreadyExists {
 			return name
@@ -489,7 +493,7 @@ func (s *server) setLabels(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	cur := in.Tags.User()
-	if req.LabelFingerprint != "" && req.LabelFingerprint != mapFingerprint(cur) {
+	if !fingerprintMatches(req.LabelFingerprint, mapFingerprint(cur)) {
 		return nil, fingerprintMismatch("label")
 	}
 	if err := s.replaceTags(ctx, translate.ResInstance, in.ID, cur, translate.Tags(req.Labels)); err != nil {
@@ -533,7 +537,7 @@ func (s *server) setMetadata(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if req.Fingerprint != "" && req.Fingerprint != metadataFingerprint(in.Tags) {
+	if !fingerprintMatches(req.Fingerprint, metadataFingerprint(in.Tags)) {
 		return nil, fingerprintMismatch("metadata")
 	}
 	md := req.asMap()
@@ -563,7 +567,7 @@ func (s *server) setTags(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if req.Fingerprint != "" && req.Fingerprint != tagsFingerprint(networkTags(in.Tags)) {
+	if !fingerprintMatches(req.Fingerprint, tagsFingerprint(networkTags(in.Tags))) {
 		return nil, fingerprintMismatch("tags")
 	}
 	cur, want := translate.Tags{}, translate.Tags{}

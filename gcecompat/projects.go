@@ -66,7 +66,7 @@ func (s *server) setCommonInstanceMetadata(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if req.Fingerprint != "" && req.Fingerprint != mapFingerprint(md) {
+	if !fingerprintMatches(req.Fingerprint, mapFingerprint(md)) {
 		return nil, fingerprintMismatch("metadata")
 	}
 	b, err := json.Marshal(req.asMap())

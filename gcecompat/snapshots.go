@@ -186,7 +186,7 @@ func (s *server) setSnapshotLabels(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	cur := sn.Tags.User()
-	if req.LabelFingerprint != "" && req.LabelFingerprint != mapFingerprint(cur) {
+	if !fingerprintMatches(req.LabelFingerprint, mapFingerprint(cur)) {
 		return nil, fingerprintMismatch("label")
 	}
 	if err := s.replaceTags(ctx, translate.ResSnapshot, sn.ID, cur, translate.Tags(req.Labels)); err != nil {
