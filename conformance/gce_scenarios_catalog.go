@@ -21,6 +21,11 @@ func gceZonesRegions() scenario {
 				t.Check(z.Name != "" && z.SelfLink != "", "zone without name or selfLink: %+v", z)
 				t.Check(z.Region != "", "zone %s without region", z.Name)
 				t.Check(z.Status == "UP" || z.Status == "DOWN", "zone %s status %q", z.Name, z.Status)
+				// gcloud derives a zone's region by cutting its name at the
+				// last '-' (instances create --address, region prompts).
+				i := strings.LastIndexByte(z.Name, '-')
+				t.Check(i > 0, "zone %s has no '-': gcloud cannot derive its region", z.Name)
+				Equal(t, "region gcloud derives from zone "+z.Name, z.Name[:i], lastSegment(z.Region))
 			}
 			z := zones.Items[0]
 			got, err := svc.Zones.Get(p, z.Name).Context(t.ctx).Do()

@@ -119,7 +119,7 @@ func (s *server) getDiskType(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.diskTypesIn(ctx, project, gceName(zone.Name))
+	items, err := s.diskTypesIn(ctx, project, s.gceZone(zone.Name))
 	if err != nil {
 		return nil, err
 	}
@@ -128,5 +128,5 @@ func (s *server) getDiskType(c *gin.Context) (any, error) {
 			return it, nil
 		}
 	}
-	return nil, notFound(translate.ResDiskOffering, "projects/"+project+"/zones/"+gceName(zone.Name)+"/diskTypes/"+c.Param("diskType"))
+	return nil, notFound(translate.ResDiskOffering, "projects/"+project+"/zones/"+s.gceZone(zone.Name)+"/diskTypes/"+c.Param("diskType"))
 }

@@ -16,9 +16,12 @@
 // public image projects (debian-cloud, ubuntu-os-cloud, … see
 // Options.ImageProjects) are readable by everyone and image lists of
 // unknown projects are empty. The gateway has one region
-// (Options.Region, default "local1") holding every CloudStack zone; zone
-// names are the CloudStack zone names lower-cased with other characters
-// replaced by '-'.
+// (Options.Region, default "local1") holding every CloudStack zone; a zone
+// is named after its region as gcloud expects (it finds a zone's region by
+// cutting the name at its last '-'): the region, '-', and the CloudStack
+// zone name lower-cased with other characters and dashes dropped
+// (CloudStack "zone1" is "local1-zone1"). The plain lower-cased CloudStack
+// name is still accepted in requests.
 //
 // # Identifiers
 //

@@ -53,7 +53,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatalf("demo principal: %v", err)
 	}
-	e := &env{t: t, sim: sim, svc: svc, demo: demo, project: demo.Project, zone: "zone1"}
+	e := &env{t: t, sim: sim, svc: svc, demo: demo, project: demo.Project, zone: "local1-zone1"}
 
 	e.ts, e.gce = e.gateway(svc)
 	return e

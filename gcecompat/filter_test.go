@@ -16,7 +16,7 @@ type fItem struct {
 }
 
 func TestFilter(t *testing.T) {
-	vm1 := fItem{Name: "vm1", Status: "RUNNING", Zone: "https://x/compute/v1/projects/p/zones/zone1", CPUs: 2, Labels: map[string]string{"env": "dev"}}
+	vm1 := fItem{Name: "vm1", Status: "RUNNING", Zone: "https://x/compute/v1/projects/p/zones/local1-zone1", CPUs: 2, Labels: map[string]string{"env": "dev"}}
 	vm1.Allowed = append(vm1.Allowed, struct {
 		Ports []string `json:"ports"`
 	}{Ports: []string{"22", "80"}})

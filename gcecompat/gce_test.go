@@ -14,24 +14,24 @@ func TestCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(zones.Items) != 2 || zones.Items[0].Name != "zone1" || zones.Items[0].SelfLink == "" || zones.Items[0].Id == 0 {
+	if len(zones.Items) != 2 || zones.Items[0].Name != "local1-zone1" || zones.Items[0].SelfLink == "" || zones.Items[0].Id == 0 {
 		t.Fatalf("zones = %+v", zones.Items)
 	}
 	zl, err := e.gce.Zones.List(e.project).Filter(`name eq ".*\bzone2\b.*"`).Do()
-	if err != nil || len(zl.Items) != 1 || zl.Items[0].Name != "zone2" {
+	if err != nil || len(zl.Items) != 1 || zl.Items[0].Name != "local1-zone2" {
 		t.Fatalf("filtered zones = %+v, %v", zl, err)
 	}
 	regions, err := e.gce.Regions.List(e.project).Do()
 	if err != nil || len(regions.Items) != 1 || len(regions.Items[0].Zones) != 2 {
 		t.Fatalf("regions = %+v, %v", regions, err)
 	}
-	if _, err := e.gce.Zones.Get(e.project, "zone1").Do(); err != nil {
+	if _, err := e.gce.Zones.Get(e.project, "local1-zone1").Do(); err != nil {
 		t.Fatal(err)
 	}
 	_, err = e.gce.Zones.Get(e.project, "nosuch").Do()
 	apiErr(t, err, 404, "notFound")
 
-	mts, err := e.gce.MachineTypes.List(e.project, "zone1").Do()
+	mts, err := e.gce.MachineTypes.List(e.project, "local1-zone1").Do()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,18 +39,18 @@ func TestCatalog(t *testing.T) {
 	for _, m := range mts.Items {
 		names[m.Name] = m
 	}
-	if m := names["small-instance"]; m == nil || m.GuestCpus != 1 || m.MemoryMb != 512 || m.Zone != "zone1" {
+	if m := names["small-instance"]; m == nil || m.GuestCpus != 1 || m.MemoryMb != 512 || m.Zone != "local1-zone1" {
 		t.Fatalf("machine types = %v", names)
 	}
-	mt, err := e.gce.MachineTypes.Get(e.project, "zone1", "custom-2-2048").Do()
+	mt, err := e.gce.MachineTypes.Get(e.project, "local1-zone1", "custom-2-2048").Do()
 	if err != nil || mt.GuestCpus != 2 || mt.MemoryMb != 2048 {
 		t.Fatalf("custom machine type = %+v, %v", mt, err)
 	}
 	agg, err := e.gce.MachineTypes.AggregatedList(e.project).Do()
-	if err != nil || len(agg.Items["zones/zone1"].MachineTypes) == 0 || len(agg.Items["zones/zone2"].MachineTypes) == 0 {
+	if err != nil || len(agg.Items["zones/local1-zone1"].MachineTypes) == 0 || len(agg.Items["zones/local1-zone2"].MachineTypes) == 0 {
 		t.Fatalf("aggregated machine types = %+v, %v", agg, err)
 	}
-	dts, err := e.gce.DiskTypes.List(e.project, "zone1").Do()
+	dts, err := e.gce.DiskTypes.List(e.project, "local1-zone1").Do()
 	if err != nil || len(dts.Items) < 3 {
 		t.Fatalf("disk types = %+v, %v", dts, err)
 	}
@@ -105,7 +105,7 @@ func TestCatalog(t *testing.T) {
 func TestPaging(t *testing.T) {
 	e := newEnv(t)
 	var got []string
-	call := e.gce.MachineTypes.List(e.project, "zone1").MaxResults(1)
+	call := e.gce.MachineTypes.List(e.project, "local1-zone1").MaxResults(1)
 	for {
 		l, err := call.Do()
 		if err != nil {
@@ -148,16 +148,16 @@ func (e *env) insertVM(name, machineType string, tags ...string) *compute.Operat
 func TestInstanceLifecycle(t *testing.T) {
 	e := newEnv(t)
 	op := e.insertVM("vm1", "small-instance", "web", "db")
-	if op.OperationType != "insert" || !strings.HasSuffix(op.TargetLink, "/zones/zone1/instances/vm1") || last(op.Zone) != "zone1" {
+	if op.OperationType != "insert" || !strings.HasSuffix(op.TargetLink, "/zones/local1-zone1/instances/vm1") || last(op.Zone) != "local1-zone1" {
 		t.Fatalf("insert op = %+v", op)
 	}
 	// The operation can be read again (by name only).
-	again, err := e.gce.ZoneOperations.Get(e.project, "zone1", op.Name).Do()
+	again, err := e.gce.ZoneOperations.Get(e.project, "local1-zone1", op.Name).Do()
 	if err != nil || again.Status != "DONE" || again.Name != op.Name {
 		t.Fatalf("operations.get = %+v, %v", again, err)
 	}
 
-	vm, err := e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	vm, err := e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,68 +189,68 @@ func TestInstanceLifecycle(t *testing.T) {
 	}
 
 	agg, err := e.gce.Instances.AggregatedList(e.project).IncludeAllScopes(true).Do()
-	if err != nil || len(agg.Items["zones/zone1"].Instances) != 1 {
+	if err != nil || len(agg.Items["zones/local1-zone1"].Instances) != 1 {
 		t.Fatalf("aggregated instances = %+v, %v", agg, err)
 	}
-	if w := agg.Items["zones/zone2"].Warning; w == nil || w.Code != "NO_RESULTS_ON_PAGE" {
-		t.Fatalf("empty scope zones/zone2 = %+v", agg.Items["zones/zone2"])
+	if w := agg.Items["zones/local1-zone2"].Warning; w == nil || w.Code != "NO_RESULTS_ON_PAGE" {
+		t.Fatalf("empty scope zones/local1-zone2 = %+v", agg.Items["zones/local1-zone2"])
 	}
 	agg, err = e.gce.Instances.AggregatedList(e.project).Filter(`name eq ^vm1$`).Do()
-	if err != nil || len(agg.Items["zones/zone1"].Instances) != 1 {
+	if err != nil || len(agg.Items["zones/local1-zone1"].Instances) != 1 {
 		t.Fatalf("aggregated instances by name = %+v, %v", agg, err)
 	}
-	l, err := e.gce.Instances.List(e.project, "zone1").Filter("labels.env eq prod").Do()
+	l, err := e.gce.Instances.List(e.project, "local1-zone1").Filter("labels.env eq prod").Do()
 	if err != nil || len(l.Items) != 0 {
 		t.Fatalf("filtered list = %+v, %v", l, err)
 	}
 
-	e.mustOK(e.gce.Instances.Stop(e.project, "zone1", "vm1").Do())
-	vm, _ = e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	e.mustOK(e.gce.Instances.Stop(e.project, "local1-zone1", "vm1").Do())
+	vm, _ = e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do()
 	if vm.Status != "TERMINATED" {
 		t.Fatalf("stopped status = %s", vm.Status)
 	}
-	e.mustOK(e.gce.Instances.SetMachineType(e.project, "zone1", "vm1", &compute.InstancesSetMachineTypeRequest{
-		MachineType: "zones/zone1/machineTypes/custom-2-2048"}).Do())
-	vm, _ = e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	e.mustOK(e.gce.Instances.SetMachineType(e.project, "local1-zone1", "vm1", &compute.InstancesSetMachineTypeRequest{
+		MachineType: "zones/local1-zone1/machineTypes/custom-2-2048"}).Do())
+	vm, _ = e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do()
 	if !strings.HasSuffix(vm.MachineType, "/machineTypes/custom-2-2048") {
 		t.Fatalf("machine type after set = %s", vm.MachineType)
 	}
-	e.mustOK(e.gce.Instances.Start(e.project, "zone1", "vm1").Do())
-	_, err = e.gce.Instances.SetMachineType(e.project, "zone1", "vm1", &compute.InstancesSetMachineTypeRequest{
-		MachineType: "zones/zone1/machineTypes/large-instance"}).Do()
+	e.mustOK(e.gce.Instances.Start(e.project, "local1-zone1", "vm1").Do())
+	_, err = e.gce.Instances.SetMachineType(e.project, "local1-zone1", "vm1", &compute.InstancesSetMachineTypeRequest{
+		MachineType: "zones/local1-zone1/machineTypes/large-instance"}).Do()
 	apiErr(t, err, 400, "")
 
-	vm, _ = e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	vm, _ = e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do()
 	stale := vm.LabelFingerprint
-	e.mustOK(e.gce.Instances.SetLabels(e.project, "zone1", "vm1", &compute.InstancesSetLabelsRequest{
+	e.mustOK(e.gce.Instances.SetLabels(e.project, "local1-zone1", "vm1", &compute.InstancesSetLabelsRequest{
 		Labels: map[string]string{"env": "prod", "team": "a"}, LabelFingerprint: stale}).Do())
-	_, err = e.gce.Instances.SetLabels(e.project, "zone1", "vm1", &compute.InstancesSetLabelsRequest{
+	_, err = e.gce.Instances.SetLabels(e.project, "local1-zone1", "vm1", &compute.InstancesSetLabelsRequest{
 		Labels: map[string]string{"env": "x"}, LabelFingerprint: stale}).Do()
 	apiErr(t, err, 412, "conditionNotMet")
-	vm, _ = e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	vm, _ = e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do()
 	if vm.Labels["env"] != "prod" || vm.Labels["team"] != "a" {
 		t.Fatalf("labels = %v", vm.Labels)
 	}
 	// setMetadata keeps the startup script in the user data.
 	k := "v"
-	e.mustOK(e.gce.Instances.SetMetadata(e.project, "zone1", "vm1", &compute.Metadata{
+	e.mustOK(e.gce.Instances.SetMetadata(e.project, "local1-zone1", "vm1", &compute.Metadata{
 		Fingerprint: vm.Metadata.Fingerprint, Items: append(vm.Metadata.Items, &compute.MetadataItems{Key: "k", Value: &k})}).Do())
-	vm, _ = e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	vm, _ = e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do()
 	if len(vm.Metadata.Items) != 2 {
 		t.Fatalf("metadata = %+v", vm.Metadata.Items)
 	}
-	_, err = e.gce.Instances.SetMetadata(e.project, "zone1", "vm1", &compute.Metadata{Fingerprint: "AAAAAAAAAAA="}).Do()
+	_, err = e.gce.Instances.SetMetadata(e.project, "local1-zone1", "vm1", &compute.Metadata{Fingerprint: "AAAAAAAAAAA="}).Do()
 	apiErr(t, err, 412, "conditionNotMet")
-	e.mustOK(e.gce.Instances.SetTags(e.project, "zone1", "vm1", &compute.Tags{Items: []string{"web"}, Fingerprint: vm.Tags.Fingerprint}).Do())
+	e.mustOK(e.gce.Instances.SetTags(e.project, "local1-zone1", "vm1", &compute.Tags{Items: []string{"web"}, Fingerprint: vm.Tags.Fingerprint}).Do())
 
-	out, err := e.gce.Instances.GetSerialPortOutput(e.project, "zone1", "vm1").Do()
+	out, err := e.gce.Instances.GetSerialPortOutput(e.project, "local1-zone1", "vm1").Do()
 	if err != nil || out.Contents == "" || out.Next == 0 {
 		t.Fatalf("serial port = %+v, %v", out, err)
 	}
-	e.mustOK(e.gce.Instances.Reset(e.project, "zone1", "vm1").Do())
+	e.mustOK(e.gce.Instances.Reset(e.project, "local1-zone1", "vm1").Do())
 
-	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "vm1").Do())
-	_, err = e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	e.mustOK(e.gce.Instances.Delete(e.project, "local1-zone1", "vm1").Do())
+	_, err = e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do()
 	apiErr(t, err, 404, "notFound")
 }
 
@@ -289,32 +289,32 @@ func TestInstanceErrors(t *testing.T) {
 	e := newEnv(t)
 	base := func(name, mt, image string) *compute.Instance {
 		return &compute.Instance{
-			Name: name, MachineType: "zones/zone1/machineTypes/" + mt,
+			Name: name, MachineType: "zones/local1-zone1/machineTypes/" + mt,
 			Disks: []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{SourceImage: image}}},
 		}
 	}
 	debian := "projects/debian-cloud/global/images/family/debian-12"
 	_, err := e.gce.Instances.Insert(e.project, "nosuch", base("vm-a", "small-instance", debian)).Do()
 	apiErr(t, err, 404, "notFound")
-	_, err = e.gce.Instances.Insert(e.project, "zone1", base("vm-a", "small-instance", "projects/debian-cloud/global/images/family/debian-99")).Do()
+	_, err = e.gce.Instances.Insert(e.project, "local1-zone1", base("vm-a", "small-instance", "projects/debian-cloud/global/images/family/debian-99")).Do()
 	apiErr(t, err, 404, "notFound")
-	_, err = e.gce.Instances.Insert(e.project, "zone1", base("vm-a", "nosuch-type", debian)).Do()
+	_, err = e.gce.Instances.Insert(e.project, "local1-zone1", base("vm-a", "nosuch-type", debian)).Do()
 	apiErr(t, err, 400, "invalid")
-	_, err = e.gce.Instances.Insert(e.project, "zone1", base("Bad_Name", "small-instance", debian)).Do()
+	_, err = e.gce.Instances.Insert(e.project, "local1-zone1", base("Bad_Name", "small-instance", debian)).Do()
 	apiErr(t, err, 400, "invalid")
-	_, err = e.gce.Instances.Get(e.project, "zone1", "nosuch").Do()
+	_, err = e.gce.Instances.Get(e.project, "local1-zone1", "nosuch").Do()
 	apiErr(t, err, 404, "notFound")
 	if n := liveVMs(t, e); n != 0 {
 		t.Fatalf("%d VMs left after rejected inserts", n)
 	}
 
-	e.mustOK(e.gce.Instances.Insert(e.project, "zone1", base("vm-b", "small-instance", debian)).Do())
-	_, err = e.gce.Instances.Insert(e.project, "zone1", base("vm-b", "small-instance", debian)).Do()
+	e.mustOK(e.gce.Instances.Insert(e.project, "local1-zone1", base("vm-b", "small-instance", debian)).Do())
+	_, err = e.gce.Instances.Insert(e.project, "local1-zone1", base("vm-b", "small-instance", debian)).Do()
 	apiErr(t, err, 409, "alreadyExists")
 
 	// More CPUs than any host has: the deploy job fails and the operation
 	// reports it; no VM is left behind.
-	op := e.wait(e.gce.Instances.Insert(e.project, "zone1", base("vm-huge", "custom-16-32768", debian)).Do())
+	op := e.wait(e.gce.Instances.Insert(e.project, "local1-zone1", base("vm-huge", "custom-16-32768", debian)).Do())
 	if op.Error == nil || len(op.Error.Errors) == 0 || op.Error.Errors[0].Code != "ZONE_RESOURCE_POOL_EXHAUSTED" || op.HttpErrorStatusCode != 503 {
 		t.Fatalf("capacity op = %+v (error %+v)", op, op.Error)
 	}
@@ -330,21 +330,21 @@ func TestInstanceErrors(t *testing.T) {
 			t.Fatalf("volume %s of the failed VM left behind", v.Name)
 		}
 	}
-	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "vm-b").Do())
+	e.mustOK(e.gce.Instances.Delete(e.project, "local1-zone1", "vm-b").Do())
 }
 
 func TestInsertRequestID(t *testing.T) {
 	e := newEnv(t)
 	mk := func() *compute.Instance {
-		return &compute.Instance{Name: "idem", MachineType: "zones/zone1/machineTypes/small-instance",
+		return &compute.Instance{Name: "idem", MachineType: "zones/local1-zone1/machineTypes/small-instance",
 			Disks: []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{
 				SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}}}
 	}
-	first, err := e.gce.Instances.Insert(e.project, "zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000001").Do()
+	first, err := e.gce.Instances.Insert(e.project, "local1-zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000001").Do()
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := e.gce.Instances.Insert(e.project, "zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000001").Do()
+	second, err := e.gce.Instances.Insert(e.project, "local1-zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000001").Do()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,11 +352,11 @@ func TestInsertRequestID(t *testing.T) {
 		t.Fatalf("retried insert answered %s, want %s", second.Name, first.Name)
 	}
 	e.mustOK(first, nil)
-	third, err := e.gce.Instances.Insert(e.project, "zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000001").Do()
+	third, err := e.gce.Instances.Insert(e.project, "local1-zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000001").Do()
 	if err != nil || third.Name != first.Name {
 		t.Fatalf("retry after completion = %v, %v", third, err)
 	}
-	_, err = e.gce.Instances.Insert(e.project, "zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000002").Do()
+	_, err = e.gce.Instances.Insert(e.project, "local1-zone1", mk()).RequestId("6f1c1c1e-0000-4000-8000-000000000002").Do()
 	apiErr(t, err, 409, "alreadyExists")
 	if n := liveVMs(t, e); n != 1 {
 		t.Fatalf("%d VMs, want 1", n)

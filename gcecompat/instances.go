@@ -67,7 +67,7 @@ func (s *server) loadView(ctx context.Context, project string, withVolumes bool)
 func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *string) *wireInstance {
 	zone := v.zones[in.ZoneID]
 	if zone == "" {
-		zone = gceName(in.ZoneName)
+		zone = s.gceZone(in.ZoneName)
 	}
 	p := v.project
 	status := instanceStatus[in.State]

@@ -18,12 +18,12 @@ import (
 func benchInstances(n int) ([]translate.Instance, *instanceView) {
 	created := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	out := make([]translate.Instance, n)
-	v := &instanceView{zones: map[string]string{"zone-1-id": "zone1"}, project: "demo", vols: map[string][]translate.Volume{},
+	v := &instanceView{zones: map[string]string{"zone-1-id": "local1-zone1"}, project: "demo", vols: map[string][]translate.Volume{},
 		offs: []translate.Offering{{ID: "off-small", Name: "Small Instance", CPUs: 1, MemoryMB: 512}}}
 	for i := range out {
 		id := fmt.Sprintf("5b0a2d3e-1c2b-4f5e-8a9b-%012d", i)
 		out[i] = translate.Instance{
-			ID: id, Name: fmt.Sprintf("web-%d", i), State: translate.StateRunning, ZoneID: "zone-1-id", ZoneName: "zone1",
+			ID: id, Name: fmt.Sprintf("web-%d", i), State: translate.StateRunning, ZoneID: "zone-1-id", ZoneName: "local1-zone1",
 			OfferingID: "off-small", OfferingName: "Small Instance", CPUs: 1, MemoryMB: 512,
 			ImageID: "tmpl-debian", ImageName: "Debian 12",
 			PrivateIP: fmt.Sprintf("10.100.%d.%d", i/200+1, i%200+2), NetworkID: fmt.Sprintf("net-%d", i/200), NetworkName: "subnet",
@@ -65,7 +65,7 @@ func BenchmarkGCEJSONEncodeInstanceList1000(b *testing.B) {
 	gin.SetMode(gin.ReleaseMode)
 	s := newServer(nil, &Options{BaseURL: "https://127.0.0.1:8443"})
 	insts, v := benchInstances(1000)
-	list := s.list("compute#instanceList", s.zoneLink("demo", "zone1")+"/instances", benchWire(s, insts, v), "")
+	list := s.list("compute#instanceList", s.zoneLink("demo", "local1-zone1")+"/instances", benchWire(s, insts, v), "")
 	w := &discard{h: http.Header{}}
 	c, _ := gin.CreateTestContext(w)
 	writeJSON(c, http.StatusOK, list)

@@ -132,9 +132,9 @@ func (s *server) getMachineType(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	mt, err := s.resolveMachineType(ctx, project, gceName(zone.Name), c.Param("machineType"))
+	mt, err := s.resolveMachineType(ctx, project, s.gceZone(zone.Name), c.Param("machineType"))
 	if err != nil {
 		return nil, err
 	}
-	return s.wireMachineType(project, gceName(zone.Name), mt.offering, mt.name, mt.cpus, mt.memoryMB), nil
+	return s.wireMachineType(project, s.gceZone(zone.Name), mt.offering, mt.name, mt.cpus, mt.memoryMB), nil
 }

@@ -370,7 +370,7 @@ func (s *server) allOperations(ctx context.Context, project string) ([]scoped[*w
 	zoneName := map[string]string{}
 	if zones, err := s.svc.Zones(ctx); err == nil {
 		for _, z := range zones {
-			zoneName[z.ID] = gceName(z.Name)
+			zoneName[z.ID] = s.gceZone(z.Name)
 		}
 	}
 	type target struct{ name, zone string }

@@ -8,7 +8,7 @@ import (
 
 func TestOpNameRoundTrip(t *testing.T) {
 	cases := []opRef{
-		{Type: "insert", Zone: "zone1", Coll: "instances", Target: "vm1", Key: "5f0c3a2e-1b2c-4d5e-8f90-0123456789ab",
+		{Type: "insert", Zone: "local1-zone1", Coll: "instances", Target: "vm1", Key: "5f0c3a2e-1b2c-4d5e-8f90-0123456789ab",
 			Jobs: []string{"0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"}, Insert: 1795433637142},
 		{Type: "delete", Coll: "firewalls", Target: "allow-ssh", Insert: 1},
 		{Type: "insert", Region: true, Coll: "addresses", Target: "ip1", Key: "not-a-uuid", Jobs: []string{"12", "Job-X"}},

@@ -108,61 +108,61 @@ func TestFirewalls(t *testing.T) {
 func TestDisksAndSnapshots(t *testing.T) {
 	e := newEnv(t)
 	e.insertVM("vm1", "small-instance")
-	e.mustOK(e.gce.Disks.Insert(e.project, "zone1", &compute.Disk{Name: "data1", SizeGb: 20, Type: "zones/zone1/diskTypes/pd-ssd"}).Do())
-	d, err := e.gce.Disks.Get(e.project, "zone1", "data1").Do()
+	e.mustOK(e.gce.Disks.Insert(e.project, "local1-zone1", &compute.Disk{Name: "data1", SizeGb: 20, Type: "zones/local1-zone1/diskTypes/pd-ssd"}).Do())
+	d, err := e.gce.Disks.Get(e.project, "local1-zone1", "data1").Do()
 	if err != nil || d.SizeGb != 20 || d.Status != "READY" || d.Id == 0 {
 		t.Fatalf("disk = %+v, %v", d, err)
 	}
-	_, err = e.gce.Disks.Insert(e.project, "zone1", &compute.Disk{Name: "data1", SizeGb: 20}).Do()
+	_, err = e.gce.Disks.Insert(e.project, "local1-zone1", &compute.Disk{Name: "data1", SizeGb: 20}).Do()
 	apiErr(t, err, 409, "alreadyExists")
 
-	e.mustOK(e.gce.Instances.AttachDisk(e.project, "zone1", "vm1", &compute.AttachedDisk{Source: d.SelfLink}).Do())
-	vm, _ := e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
+	e.mustOK(e.gce.Instances.AttachDisk(e.project, "local1-zone1", "vm1", &compute.AttachedDisk{Source: d.SelfLink}).Do())
+	vm, _ := e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do()
 	if len(vm.Disks) != 2 || vm.Disks[1].DeviceName != "data1" || !vm.Disks[0].Boot {
 		t.Fatalf("attached disks = %+v", vm.Disks)
 	}
-	d, _ = e.gce.Disks.Get(e.project, "zone1", "data1").Do()
+	d, _ = e.gce.Disks.Get(e.project, "local1-zone1", "data1").Do()
 	if len(d.Users) != 1 || !strings.HasSuffix(d.Users[0], "/instances/vm1") {
 		t.Fatalf("disk users = %v", d.Users)
 	}
-	_, err = e.gce.Disks.Delete(e.project, "zone1", "data1").Do()
+	_, err = e.gce.Disks.Delete(e.project, "local1-zone1", "data1").Do()
 	apiErr(t, err, 400, "resourceInUseByAnotherResource")
-	e.mustOK(e.gce.Instances.DetachDisk(e.project, "zone1", "vm1", "data1").Do())
+	e.mustOK(e.gce.Instances.DetachDisk(e.project, "local1-zone1", "vm1", "data1").Do())
 
 	// A deviceName given to attachDisk is what the instance shows and what
 	// detachDisk takes; it goes away with the attachment.
-	e.mustOK(e.gce.Instances.AttachDisk(e.project, "zone1", "vm1", &compute.AttachedDisk{Source: d.SelfLink, DeviceName: "scratch"}).Do())
-	if vm, _ = e.gce.Instances.Get(e.project, "zone1", "vm1").Do(); len(vm.Disks) != 2 || vm.Disks[1].DeviceName != "scratch" {
+	e.mustOK(e.gce.Instances.AttachDisk(e.project, "local1-zone1", "vm1", &compute.AttachedDisk{Source: d.SelfLink, DeviceName: "scratch"}).Do())
+	if vm, _ = e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do(); len(vm.Disks) != 2 || vm.Disks[1].DeviceName != "scratch" {
 		t.Fatalf("attached disks with deviceName = %+v", vm.Disks)
 	}
-	_, err = e.gce.Instances.DetachDisk(e.project, "zone1", "vm1", "data1").Do()
+	_, err = e.gce.Instances.DetachDisk(e.project, "local1-zone1", "vm1", "data1").Do()
 	apiErr(t, err, 400, "invalid")
-	e.mustOK(e.gce.Instances.DetachDisk(e.project, "zone1", "vm1", "scratch").Do())
-	_, err = e.gce.Instances.AttachDisk(e.project, "zone1", "vm1", &compute.AttachedDisk{Source: d.SelfLink, DeviceName: "Bad_Name"}).Do()
+	e.mustOK(e.gce.Instances.DetachDisk(e.project, "local1-zone1", "vm1", "scratch").Do())
+	_, err = e.gce.Instances.AttachDisk(e.project, "local1-zone1", "vm1", &compute.AttachedDisk{Source: d.SelfLink, DeviceName: "Bad_Name"}).Do()
 	apiErr(t, err, 400, "invalid")
 
-	e.mustOK(e.gce.Disks.CreateSnapshot(e.project, "zone1", "data1", &compute.Snapshot{Name: "snap1"}).Do())
+	e.mustOK(e.gce.Disks.CreateSnapshot(e.project, "local1-zone1", "data1", &compute.Snapshot{Name: "snap1"}).Do())
 	snaps, err := e.gce.Snapshots.List(e.project).Do()
 	if err != nil || len(snaps.Items) != 1 || snaps.Items[0].Name != "snap1" || !strings.HasSuffix(snaps.Items[0].SourceDisk, "/disks/data1") {
 		t.Fatalf("snapshots = %+v, %v", snaps, err)
 	}
-	e.mustOK(e.gce.Disks.Resize(e.project, "zone1", "data1", &compute.DisksResizeRequest{SizeGb: 30}).Do())
-	if d, _ = e.gce.Disks.Get(e.project, "zone1", "data1").Do(); d.SizeGb != 30 {
+	e.mustOK(e.gce.Disks.Resize(e.project, "local1-zone1", "data1", &compute.DisksResizeRequest{SizeGb: 30}).Do())
+	if d, _ = e.gce.Disks.Get(e.project, "local1-zone1", "data1").Do(); d.SizeGb != 30 {
 		t.Fatalf("resized disk = %d GB", d.SizeGb)
 	}
 
 	agg, err := e.gce.Disks.AggregatedList(e.project).Do()
-	if err != nil || len(agg.Items["zones/zone1"].Disks) != 2 { // boot disk + data1
+	if err != nil || len(agg.Items["zones/local1-zone1"].Disks) != 2 { // boot disk + data1
 		t.Fatalf("aggregated disks = %+v, %v", agg.Items, err)
 	}
 
-	d, _ = e.gce.Disks.Get(e.project, "zone1", "data1").Do()
-	e.mustOK(e.gce.Disks.SetLabels(e.project, "zone1", "data1", &compute.ZoneSetLabelsRequest{
+	d, _ = e.gce.Disks.Get(e.project, "local1-zone1", "data1").Do()
+	e.mustOK(e.gce.Disks.SetLabels(e.project, "local1-zone1", "data1", &compute.ZoneSetLabelsRequest{
 		Labels: map[string]string{"tier": "data"}, LabelFingerprint: d.LabelFingerprint}).Do())
-	_, err = e.gce.Disks.SetLabels(e.project, "zone1", "data1", &compute.ZoneSetLabelsRequest{
+	_, err = e.gce.Disks.SetLabels(e.project, "local1-zone1", "data1", &compute.ZoneSetLabelsRequest{
 		Labels: map[string]string{"tier": "x"}, LabelFingerprint: d.LabelFingerprint}).Do()
 	apiErr(t, err, 412, "conditionNotMet")
-	if d, _ = e.gce.Disks.Get(e.project, "zone1", "data1").Do(); d.Labels["tier"] != "data" {
+	if d, _ = e.gce.Disks.Get(e.project, "local1-zone1", "data1").Do(); d.Labels["tier"] != "data" {
 		t.Fatalf("disk labels = %v", d.Labels)
 	}
 	sn, _ := e.gce.Snapshots.Get(e.project, "snap1").Do()
@@ -172,10 +172,10 @@ func TestDisksAndSnapshots(t *testing.T) {
 		t.Fatalf("snapshot labels = %v", sn.Labels)
 	}
 	e.mustOK(e.gce.Snapshots.Delete(e.project, "snap1").Do())
-	e.mustOK(e.gce.Disks.Delete(e.project, "zone1", "data1").Do())
-	_, err = e.gce.Disks.Get(e.project, "zone1", "data1").Do()
+	e.mustOK(e.gce.Disks.Delete(e.project, "local1-zone1", "data1").Do())
+	_, err = e.gce.Disks.Get(e.project, "local1-zone1", "data1").Do()
 	apiErr(t, err, 404, "notFound")
-	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "vm1").Do())
+	e.mustOK(e.gce.Instances.Delete(e.project, "local1-zone1", "vm1").Do())
 }
 
 func TestAddresses(t *testing.T) {
@@ -204,19 +204,19 @@ func TestAddresses(t *testing.T) {
 func TestOperationsList(t *testing.T) {
 	e := newEnv(t)
 	ins := e.insertVM("vm1", "small-instance")
-	e.mustOK(e.gce.Instances.Stop(e.project, "zone1", "vm1").Do())
-	agg, err := e.gce.ZoneOperations.List(e.project, "zone1").Do()
+	e.mustOK(e.gce.Instances.Stop(e.project, "local1-zone1", "vm1").Do())
+	agg, err := e.gce.ZoneOperations.List(e.project, "local1-zone1").Do()
 	if err != nil {
 		t.Fatal(err)
 	}
 	types := map[string]bool{}
 	for _, op := range agg.Items {
 		types[op.OperationType] = true
-		if op.Status != "DONE" || !strings.Contains(op.TargetLink, "/zones/zone1/instances/vm1") {
+		if op.Status != "DONE" || !strings.Contains(op.TargetLink, "/zones/local1-zone1/instances/vm1") {
 			t.Errorf("listed op = %+v", op)
 		}
 		// every listed operation can be waited on
-		if _, err := e.gce.ZoneOperations.Wait(e.project, "zone1", op.Name).Do(); err != nil {
+		if _, err := e.gce.ZoneOperations.Wait(e.project, "local1-zone1", op.Name).Do(); err != nil {
 			t.Errorf("wait %s: %v", op.Name, err)
 		}
 	}
@@ -235,20 +235,20 @@ func TestOperationsList(t *testing.T) {
 	if err != nil || len(gl.Items) != 1 || gl.Items[0].Name != fwOp.Name {
 		t.Fatalf("globalOperations.list = %+v, %v (want %s)", gl, err, fwOp.Name)
 	}
-	all, err := e.gce.ZoneOperations.List(e.project, "zone1").Filter(`operationType eq stop`).Do()
+	all, err := e.gce.ZoneOperations.List(e.project, "local1-zone1").Filter(`operationType eq stop`).Do()
 	if err != nil || len(all.Items) != 1 {
 		t.Fatalf("filtered operations = %+v, %v", all, err)
 	}
 	aggr, err := e.gce.GlobalOperations.AggregatedList(e.project).Do()
-	if err != nil || len(aggr.Items["zones/zone1"].Operations) < 2 {
+	if err != nil || len(aggr.Items["zones/local1-zone1"].Operations) < 2 {
 		t.Fatalf("aggregated operations = %+v, %v", aggr, err)
 	}
-	if err := e.gce.ZoneOperations.Delete(e.project, "zone1", ins.Name).Do(); err != nil {
+	if err := e.gce.ZoneOperations.Delete(e.project, "local1-zone1", ins.Name).Do(); err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.gce.ZoneOperations.Get(e.project, "zone2", ins.Name).Do()
+	_, err = e.gce.ZoneOperations.Get(e.project, "local1-zone2", ins.Name).Do()
 	apiErr(t, err, 404, "notFound")
-	_, err = e.gce.ZoneOperations.Wait(e.project, "zone1", "operation-bogus").Do()
+	_, err = e.gce.ZoneOperations.Wait(e.project, "local1-zone1", "operation-bogus").Do()
 	apiErr(t, err, 404, "notFound")
 }
 
@@ -265,11 +265,11 @@ func TestBatch(t *testing.T) {
 		"GET /compute/v1/projects/nosuch-cloud/global/images?alt=json HTTP/1.1\n\n\n" +
 		"--BOUNDARY\n" +
 		"Content-Type: application/http\nContent-ID: <abc+2>\n\n" +
-		"POST /compute/v1/projects/" + e.project + "/zones/zone1/disks?alt=json HTTP/1.1\nContent-Type: application/json\ncontent-length: " + strconv.Itoa(len(diskJSON)) + "\n\n" +
+		"POST /compute/v1/projects/" + e.project + "/zones/local1-zone1/disks?alt=json HTTP/1.1\nContent-Type: application/json\ncontent-length: " + strconv.Itoa(len(diskJSON)) + "\n\n" +
 		diskJSON + "\n" +
 		"--BOUNDARY\n" +
 		"Content-Type: application/http\nContent-ID: <abc+3>\n\n" +
-		"GET /compute/v1/projects/" + e.project + "/zones/zone1/instances/nosuch?alt=json HTTP/1.1\n\n\n" +
+		"GET /compute/v1/projects/" + e.project + "/zones/local1-zone1/instances/nosuch?alt=json HTTP/1.1\n\n\n" +
 		"--BOUNDARY--\n"
 	req, _ := http.NewRequest("POST", e.ts.URL+"/batch/compute/v1", strings.NewReader(body))
 	req.Header.Set("Content-Type", `multipart/mixed; boundary="BOUNDARY"`)
@@ -341,7 +341,7 @@ func TestUnauthenticated(t *testing.T) {
 	}
 	_, err = e.gce.InstanceTemplates.List(e.project).Do()
 	apiErr(t, err, 501, "notImplemented")
-	_, err = e.gce.InstanceGroups.Get(e.project, "zone1", "g1").Do()
+	_, err = e.gce.InstanceGroups.Get(e.project, "local1-zone1", "g1").Do()
 	apiErr(t, err, 501, "notImplemented")
 }
 
@@ -352,13 +352,13 @@ func TestInsertWithReservedAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.mustOK(e.gce.Instances.Insert(e.project, "zone1", &compute.Instance{
-		Name: "natvm", MachineType: "zones/zone1/machineTypes/small-instance",
+	e.mustOK(e.gce.Instances.Insert(e.project, "local1-zone1", &compute.Instance{
+		Name: "natvm", MachineType: "zones/local1-zone1/machineTypes/small-instance",
 		Disks: []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{
 			SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
 		NetworkInterfaces: []*compute.NetworkInterface{{AccessConfigs: []*compute.AccessConfig{{Type: "ONE_TO_ONE_NAT", NatIP: a.Address}}}},
 	}).Do())
-	vm, err := e.gce.Instances.Get(e.project, "zone1", "natvm").Do()
+	vm, err := e.gce.Instances.Get(e.project, "local1-zone1", "natvm").Do()
 	if err != nil || vm.NetworkInterfaces[0].AccessConfigs[0].NatIP != a.Address {
 		t.Fatalf("natIP = %+v, %v", vm.NetworkInterfaces[0].AccessConfigs[0], err)
 	}
@@ -366,14 +366,14 @@ func TestInsertWithReservedAddress(t *testing.T) {
 	if a.Status != "IN_USE" || len(a.Users) != 1 || last(a.Users[0]) != "natvm" {
 		t.Fatalf("address = %+v", a)
 	}
-	_, err = e.gce.Instances.Insert(e.project, "zone1", &compute.Instance{
-		Name: "natvm2", MachineType: "zones/zone1/machineTypes/small-instance",
+	_, err = e.gce.Instances.Insert(e.project, "local1-zone1", &compute.Instance{
+		Name: "natvm2", MachineType: "zones/local1-zone1/machineTypes/small-instance",
 		Disks: []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{
 			SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
 		NetworkInterfaces: []*compute.NetworkInterface{{AccessConfigs: []*compute.AccessConfig{{NatIP: "203.0.113.9"}}}},
 	}).Do()
 	apiErr(t, err, 400, "invalid")
-	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "natvm").Do())
+	e.mustOK(e.gce.Instances.Delete(e.project, "local1-zone1", "natvm").Do())
 	e.mustOK(e.gce.Addresses.Delete(e.project, "local1", "nat1").Do())
 }
 
@@ -383,15 +383,15 @@ func TestInsertWithReservedAddress(t *testing.T) {
 func TestReplicas(t *testing.T) {
 	e := newEnv(t)
 	_, other := e.gateway(e.svc)
-	op, err := e.gce.Instances.Insert(e.project, "zone1", &compute.Instance{
-		Name: "vm1", MachineType: "zones/zone1/machineTypes/small-instance",
+	op, err := e.gce.Instances.Insert(e.project, "local1-zone1", &compute.Instance{
+		Name: "vm1", MachineType: "zones/local1-zone1/machineTypes/small-instance",
 		Disks: []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{
 			SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
 	}).Do()
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := other.ZoneOperations.Wait(e.project, "zone1", op.Name).Do()
+	w, err := other.ZoneOperations.Wait(e.project, "local1-zone1", op.Name).Do()
 	if err != nil || w.Status != "DONE" || w.Name != op.Name || w.TargetLink == "" {
 		t.Fatalf("wait on the other replica = %+v, %v", w, err)
 	}
@@ -403,12 +403,12 @@ func TestReplicas(t *testing.T) {
 	if g, err := other.GlobalOperations.Get(e.project, fwOp.Name).Do(); err != nil || g.Status != "DONE" {
 		t.Fatalf("firewall operation on the other replica = %+v, %v", g, err)
 	}
-	vm, _ := e.gce.Instances.Get(e.project, "zone1", "vm1").Do()
-	vm2, err := other.Instances.Get(e.project, "zone1", "vm1").Do()
+	vm, _ := e.gce.Instances.Get(e.project, "local1-zone1", "vm1").Do()
+	vm2, err := other.Instances.Get(e.project, "local1-zone1", "vm1").Do()
 	if err != nil || vm2.Id != vm.Id || vm2.LabelFingerprint != vm.LabelFingerprint || vm2.Metadata.Fingerprint != vm.Metadata.Fingerprint {
 		t.Fatalf("instance differs between replicas: %+v vs %+v (%v)", vm, vm2, err)
 	}
-	e.mustOK(other.Instances.SetLabels(e.project, "zone1", "vm1", &compute.InstancesSetLabelsRequest{
+	e.mustOK(other.Instances.SetLabels(e.project, "local1-zone1", "vm1", &compute.InstancesSetLabelsRequest{
 		Labels: map[string]string{"a": "b"}, LabelFingerprint: vm.LabelFingerprint}).Do())
-	e.mustOK(e.gce.Instances.Delete(e.project, "zone1", "vm1").Do())
+	e.mustOK(e.gce.Instances.Delete(e.project, "local1-zone1", "vm1").Do())
 }

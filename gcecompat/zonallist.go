@@ -32,7 +32,7 @@ func unscoped[T listItem](all func(ctx context.Context, project, zoneID string) 
 // zonalList answers zones/:zone/<coll> for a per-zone catalog.
 func zonalList[T listItem](s *server, c *gin.Context, kind, coll string, in catalogIn[T]) (any, error) {
 	return zonalCollection(s, c, kind, coll, func(ctx context.Context, project string, zone *translate.Zone) ([]T, error) {
-		return in(ctx, project, gceName(zone.Name))
+		return in(ctx, project, s.gceZone(zone.Name))
 	})
 }
 
@@ -53,7 +53,7 @@ func zonalCollection[T listItem](s *server, c *gin.Context, kind, coll string, i
 		return nil, err
 	}
 	pg, next := page(items, lp)
-	return s.list(kind, s.zoneLink(project, gceName(zone.Name))+"/"+coll, pg, next), nil
+	return s.list(kind, s.zoneLink(project, s.gceZone(zone.Name))+"/"+coll, pg, next), nil
 }
 
 // zonalAggregated answers aggregated/<coll> for a per-zone catalog.
@@ -69,12 +69,12 @@ func zonalAggregated[T listItem](s *server, c *gin.Context, kind, coll string, i
 	}
 	var all []scoped[T]
 	for _, z := range zones {
-		items, err := in(ctx, project, gceName(z.Name))
+		items, err := in(ctx, project, s.gceZone(z.Name))
 		if err != nil {
 			return nil, err
 		}
 		for _, it := range items {
-			all = append(all, scoped[T]{scope: "zones/" + gceName(z.Name), item: it})
+			all = append(all, scoped[T]{scope: "zones/" + s.gceZone(z.Name), item: it})
 		}
 	}
 	lp.scopes = s.scopes(ctx)

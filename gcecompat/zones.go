@@ -2,13 +2,29 @@ package gcecompat
 
 import (
 	"context"
+	"strings"
 
 	"github.com/cloudgate/cloudgate/translate"
 	"github.com/gin-gonic/gin"
 )
 
-// Every CloudStack zone is a GCE zone named gceName(zone name); all of them
-// belong to the gateway's one region (Options.Region).
+// Every CloudStack zone is a GCE zone of the gateway's one region
+// (Options.Region), named by gceZone: the region's name, '-', and the
+// CloudStack zone name without dashes ("zone1" -> "local1-zone1"). gcloud
+// derives a zone's region by cutting the zone name at its last '-' (e.g.
+// for `instances create --address`), so the zone name must be the region's
+// name plus one dash-free suffix. The mapping is a pure function of the
+// CloudStack name, so every replica agrees; zoneByName also accepts the
+// plain gceName of the CloudStack zone (the names before this scheme).
+
+// gceZone names a CloudStack zone in GCE.
+func (s *server) gceZone(csName string) string {
+	n := gceName(csName)
+	if rest, ok := strings.CutPrefix(n, s.region+"-"); ok && rest != "" && !strings.Contains(rest, "-") {
+		return n // already "<region>-<suffix>"
+	}
+	return s.region + "-" + strings.ReplaceAll(n, "-", "")
+}
 
 func (z *wireZone) sortName() string   { return z.Name }
 func (z *wireZone) sortTime() string   { return z.CreationTimestamp }
@@ -20,6 +36,11 @@ func (s *server) zoneByName(ctx context.Context, project, name string) (*transla
 	zones, err := s.svc.Zones(ctx)
 	if err != nil {
 		return nil, err
+	}
+	for i := range zones {
+		if s.gceZone(zones[i].Name) == name {
+			return &zones[i], nil
+		}
 	}
 	for i := range zones {
 		if gceName(zones[i].Name) == name {
@@ -37,13 +58,13 @@ func (s *server) zoneNames(ctx context.Context) (map[string]string, []translate.
 	}
 	m := make(map[string]string, len(zones))
 	for _, z := range zones {
-		m[z.ID] = gceName(z.Name)
+		m[z.ID] = s.gceZone(z.Name)
 	}
 	return m, zones, nil
 }
 
 func (s *server) wireZone(project string, z translate.Zone) *wireZone {
-	name := gceName(z.Name)
+	name := s.gceZone(z.Name)
 	status := "UP"
 	if !z.Enabled {
 		status = "DOWN"
@@ -96,7 +117,7 @@ func (s *server) wireRegion(ctx context.Context, project string) (*wireRegion, e
 		Description: s.region, Status: "UP", Zones: []string{}, SelfLink: s.regionLink(project),
 	}
 	for _, z := range zones {
-		r.Zones = append(r.Zones, s.zoneLink(project, gceName(z.Name)))
+		r.Zones = append(r.Zones, s.zoneLink(project, s.gceZone(z.Name)))
 	}
 	return r, nil
 }
@@ -139,7 +160,7 @@ func (s *server) scopes(ctx context.Context) []string {
 	}
 	out := []string{"regions/" + s.region}
 	for _, z := range zones {
-		out = append(out, "zones/"+gceName(z.Name))
+		out = append(out, "zones/"+s.gceZone(z.Name))
 	}
 	return out
 }
