@@ -54,8 +54,10 @@
 // firewalls) are not listed.
 //
 // instances.insert honours requestId: the id is kept in a reserved tag
-// (and passed to translate as the client token) together with the deploy
-// job, so a retry answers the same operation instead of 409.
+// (and passed to translate as the client token, which puts it in the
+// deploy call itself) together with the deploy job, so a retry answers
+// the same operation instead of 409, also on another replica after the
+// first one died before tagging the VM.
 //
 // # Instances
 //

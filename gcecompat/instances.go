@@ -240,14 +240,19 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	requestID := c.Query("requestId")
-	if in, _, err := s.instanceByName(ctx, project, zoneName, req.Name); err == nil {
-		if requestID != "" && in.Tags[tagRequestID] == requestID {
-			// A retry of an insert that was accepted: the same operation.
-			return s.done(c, newOp("insert", zoneName, "instances", in.Name, in.ID, &translate.Job{ID: in.Tags[tagOpJob]}))
-		}
+	in, _, err := s.instanceByName(ctx, project, zoneName, req.Name)
+	switch {
+	case err == nil && requestID != "" && in.Tags[tagRequestID] == requestID:
+		// A retry of an insert that was accepted: the same operation.
+		return s.done(c, newOp("insert", zoneName, "instances", in.Name, in.ID, &translate.Job{ID: insertJob(in)}))
+	case err == nil && requestID != "" && s.svc.LaunchedWith(ctx, in, requestID):
+		// A retry of an insert whose replica died before tagging the VM
+		// (the requestId reached CloudStack in the deploy call): Launch
+		// finds that VM instead of deploying and finishes the launch.
+	case err == nil:
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResInstance, req.Name,
 			"The resource 'projects/%s/zones/%s/instances/%s' already exists", project, zoneName, req.Name)
-	} else if !isNotFound(err) {
+	case !isNotFound(err):
 		return nil, err
 	}
 	if req.MachineType == "" {
@@ -381,6 +386,18 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		}
 	}
 	return s.done(c, o)
+}
+
+// insertJob is the deploy job of an instance's insert operation: the one
+// recorded in its tag, or the job CloudStack still runs on it.
+func insertJob(in *translate.Instance) string {
+	if j := in.Tags[tagOpJob]; j != "" {
+		return j
+	}
+	if in.JobPending {
+		return in.JobID
+	}
+	return ""
 }
 
 // importSSHKey registers the first key of a GCE ssh-keys value

@@ -148,6 +148,9 @@ type ListVMsRequest struct {
 	ZoneID string
 	State  string
 	Tags   Tags
+	// Keyword is CloudStack's keyword (a substring of the displayname or
+	// hostname, among others).
+	Keyword string
 }
 
 // ChangeServiceRequest is changeServiceForVirtualMachine.

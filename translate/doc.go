@@ -49,6 +49,11 @@
 //   - Tags with the ReservedTagPrefix are the gateway's own: Launch stores
 //     its client token in ClientTokenTag; ListTags hides them; Tags fields
 //     on resources include them (use Tags.User to drop them).
+//   - A client token reaches CloudStack in the deploy call itself: a mark
+//     derived from it is each VM's displayname, and the hostname of VMs
+//     the caller does not name, so a retry on any replica after any crash
+//     finds the first attempt's VMs and finishes their tags
+//     (clienttoken.go).
 //   - Launch validates zone, offering, image, root disk offering and key
 //     pair before creating anything, deploys MaxCount VMs, tags them, and
 //     rolls back (destroy with expunge) when fewer than MinCount deploy or

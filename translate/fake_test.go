@@ -69,7 +69,7 @@ func newWorld() (*world, *mock.CloudStack) {
 		if name == "" {
 			name = "VM-" + id
 		}
-		vm := &translate.Instance{ID: id, Name: name, State: translate.StateRunning, ZoneID: req.ZoneID, OfferingID: req.ServiceOfferingID,
+		vm := &translate.Instance{ID: id, Name: name, DisplayName: req.DisplayName, State: translate.StateRunning, ZoneID: req.ZoneID, OfferingID: req.ServiceOfferingID,
 			ImageID: req.TemplateID, CPUs: req.CPUs, MemoryMB: req.MemoryMB, Created: time.Unix(int64(1000-w.n), 0), Tags: translate.Tags{}}
 		j := &translate.Job{ID: job, Status: translate.JobSucceeded, Command: "deployVirtualMachine", Resource: translate.ResInstance, ResourceID: id}
 		if e := w.deployFail[w.deploys]; e != nil {

@@ -112,6 +112,9 @@ type InstanceQuery struct {
 	ZoneID string
 	States []string
 	Tags   Tags
+	// Keyword matches a substring of the name (hostname) or displayname,
+	// as CloudStack's keyword does.
+	Keyword string
 	// IncludeExpunged is not possible; Destroyed (not yet expunged) VMs are
 	// always included, so callers can show them as terminated.
 }
@@ -120,9 +123,10 @@ type InstanceQuery struct {
 // rollback. It returns InvalidArgument/NotFound for bad zones, offerings or
 // images before creating anything.
 //
-// Tags (and the client token, as the reserved tag ClientTokenTag) are
-// written with createTags once CloudStack accepted the deploy calls; if
-// tagging fails every VM created is destroyed and expunged again.
+// The client token is in every deploy call (see clienttoken.go). Tags are
+// written with createTags once CloudStack accepted the deploy calls, the
+// token tag (ClientTokenTag) last; if tagging fails every VM created is
+// destroyed and expunged again.
 func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, error) {
 	const op = "Launch"
 	p, err := principal(ctx)
@@ -143,23 +147,22 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		return nil, invalid(op, ResInstance, "", "MinCount %d is larger than MaxCount %d", minC, maxC)
 	}
 
-	// Idempotency: a previous call with the same token wins. Concurrent
-	// calls with the token wait for each other (in this process).
+	// Idempotency: a previous call with the same token wins, even one
+	// made on another replica or by a gateway that died half-way (see
+	// clienttoken.go). Concurrent calls with the token wait for each other
+	// in this process; across processes CloudStack's hostname check does.
+	mark, gen := "", 0
 	if spec.ClientToken != "" {
 		defer s.tokens.lock(p.AccountID + "\x00" + p.APIKey + "\x00" + spec.ClientToken)()
-		prev, err := s.Instances(ctx, InstanceQuery{Tags: Tags{ClientTokenTag: spec.ClientToken}})
+		mark = launchMark(p.AccountID, spec.ClientToken)
+		prev, g, err := s.previousLaunch(ctx, mark, spec.ClientToken)
 		if err != nil {
 			return nil, opErr(op, ResInstance, "", err)
 		}
-		var live []Instance
-		for _, vm := range prev {
-			if vm.State != StateError && vm.State != StateExpunging {
-				live = append(live, vm)
-			}
+		if len(prev) > 0 {
+			return s.completeLaunch(ctx, prev, spec)
 		}
-		if len(live) > 0 {
-			return live, nil
-		}
+		gen = g
 	}
 
 	// Validate everything before creating anything.
@@ -211,8 +214,14 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 	for k, v := range spec.Tags {
 		tags[k] = v
 	}
+	// The token tag is written last: a VM without it belongs to a launch
+	// that did not finish (completeLaunch finishes it).
+	tokenTag := Tags{}
 	if spec.ClientToken != "" {
-		tags[ClientTokenTag] = spec.ClientToken
+		tokenTag[ClientTokenTag] = spec.ClientToken
+		if len(spec.VolumeTags) == 0 {
+			tags[ClientTokenTag], tokenTag = spec.ClientToken, nil
+		}
 	}
 
 	// From here on the launch completes (or rolls back) even if the caller
@@ -225,6 +234,7 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 	type created struct{ id, job string }
 	var vms []created
 	var deployErr error
+	regens := 0
 	for i := 0; i < maxC; i++ {
 		req := DeployRequest{
 			ZoneID:             zone.ID,
@@ -243,10 +253,31 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		if len(spec.Names) > 0 {
 			req.Name, req.DisplayName = spec.Names[i], spec.Names[i]
 		}
+		if mark != "" {
+			req.DisplayName = markedName(mark, i, gen)
+			if len(spec.Names) == 0 {
+				req.Name = req.DisplayName
+			}
+		}
 		if len(spec.UserData) > 0 {
 			req.UserDataBase64 = base64.StdEncoding.EncodeToString(spec.UserData)
 		}
 		r, err := s.cs.DeployVirtualMachine(ctx, req)
+		if err != nil && mark != "" && len(vms) == 0 && KindOf(err) == AlreadyExists && regens < 3 {
+			// The name is taken: by another attempt with this token that
+			// got there first, or by a rolled-back attempt's VM that
+			// CloudStack has not expunged yet.
+			prev, g, lerr := s.previousLaunch(ctx, mark, spec.ClientToken)
+			if lerr == nil && len(prev) > 0 {
+				return s.completeLaunch(ctx, prev, spec)
+			}
+			if len(spec.Names) == 0 {
+				regens++
+				gen = max(g, gen+1)
+				i--
+				continue
+			}
+		}
 		if err != nil {
 			deployErr = opErr(op, ResInstance, req.Name, err)
 			break
@@ -265,7 +296,7 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		return nil, deployErr
 	}
 	if len(tags) > 0 {
-		if err := s.setTags(ctx, op, ResInstance, ids(), tags); err != nil {
+		if err := s.ensureTags(ctx, op, ResInstance, ids(), tags); err != nil {
 			s.rollback(ctx, ids(), spec.ClientToken != "")
 			return nil, err
 		}
@@ -310,12 +341,18 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 				}
 			}
 			if len(vids) > 0 {
-				err = s.setTags(ctx, op, ResVolume, vids, spec.VolumeTags)
+				err = s.ensureTags(ctx, op, ResVolume, vids, spec.VolumeTags)
 			}
 		}
 		if err != nil {
 			s.rollback(ctx, ids(), spec.ClientToken != "")
 			return nil, opErr(op, ResVolume, "", err)
+		}
+	}
+	if len(tokenTag) > 0 {
+		if err := s.ensureTags(ctx, op, ResInstance, ids(), tokenTag); err != nil {
+			s.rollback(ctx, ids(), true)
+			return nil, err
 		}
 	}
 
@@ -329,6 +366,65 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		}
 	}
 	return out, nil
+}
+
+// completeLaunch answers a retry with the VMs of the earlier launch with
+// the same token, finishing what that launch did not (a gateway that died
+// after the deploy never wrote the tags): the caller's tags, the root
+// volumes' tags and, last, the token tag. Tags already there are kept, so
+// an attempt still running concurrently and this one agree.
+func (s *Service) completeLaunch(ctx context.Context, prev []Instance, spec LaunchSpec) ([]Instance, error) {
+	const op = "Launch"
+	var todo, all, vols []string
+	for _, vm := range prev {
+		all = append(all, vm.ID)
+		if vm.Tags[ClientTokenTag] != spec.ClientToken {
+			todo = append(todo, vm.ID)
+			if vm.RootVolumeID != "" {
+				vols = append(vols, vm.RootVolumeID)
+			}
+		}
+	}
+	if len(todo) == 0 {
+		return prev, nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*s.opts.JobTimeout)
+	defer cancel()
+	if len(spec.Tags) > 0 {
+		if err := s.replaceTags(ctx, op, ResInstance, todo, spec.Tags, false); err != nil {
+			return nil, err
+		}
+	}
+	if len(spec.VolumeTags) > 0 && len(vols) > 0 {
+		if err := s.replaceTags(ctx, op, ResVolume, vols, spec.VolumeTags, false); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.replaceTags(ctx, op, ResInstance, todo, Tags{ClientTokenTag: spec.ClientToken}, false); err != nil {
+		return nil, err
+	}
+	return s.Instances(ctx, InstanceQuery{IDs: all})
+}
+
+// ensureTags is setTags that also succeeds when the tags are already
+// there, written by a concurrent attempt with the same client token.
+func (s *Service) ensureTags(ctx context.Context, op string, res Resource, ids []string, tags Tags) error {
+	err := s.setTags(ctx, op, res, ids, tags)
+	if err == nil || len(ids) == 0 {
+		return err
+	}
+	old, lerr := s.tagsOf(ctx, res, ids)
+	if lerr != nil {
+		return err
+	}
+	for _, id := range ids {
+		for k, v := range tags {
+			if ov, ok := old[id][k]; !ok || ov != v {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // customSize checks cpus/memory against a custom offering's bounds and
@@ -417,7 +513,7 @@ func (s *Service) destroyExpunge(ctx context.Context, id string) (AsyncResult, e
 func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, error) {
 	const op = "Instances"
 	ids := newIDFilter(q.IDs)
-	req := ListVMsRequest{ID: ids.single(), Name: q.Name, ZoneID: q.ZoneID}
+	req := ListVMsRequest{ID: ids.single(), Name: q.Name, ZoneID: q.ZoneID, Keyword: q.Keyword}
 	for k, v := range q.Tags {
 		if req.Tags == nil {
 			req.Tags = Tags{}
@@ -471,7 +567,8 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 	}
 	out := make([]Instance, 0, len(vms))
 	for _, vm := range vms {
-		if !ids.match(vm.ID) || (q.Name != "" && vm.Name != q.Name) || !vm.Tags.Match(q.Tags) || !stateIn(vm.State, q.States) {
+		if !ids.match(vm.ID) || (q.Name != "" && vm.Name != q.Name) || !vm.Tags.Match(q.Tags) || !stateIn(vm.State, q.States) ||
+			(q.Keyword != "" && !strings.Contains(vm.Name, q.Keyword) && !strings.Contains(vm.DisplayName, q.Keyword)) {
 			continue
 		}
 		out = append(out, vm)

@@ -90,7 +90,7 @@ func (b *Backend) DeployVirtualMachine(ctx context.Context, req translate.Deploy
 
 // ListVirtualMachines implements translate.CloudStack.
 func (b *Backend) ListVirtualMachines(ctx context.Context, req translate.ListVMsRequest) ([]translate.Instance, error) {
-	p := params{}.set("id", req.ID).set("ids", strings.Join(req.IDs, ",")).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).setTags(req.Tags)
+	p := params{}.set("id", req.ID).set("ids", strings.Join(req.IDs, ",")).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).set("keyword", req.Keyword).setTags(req.Tags)
 	items, err := b.list(ctx, "listVirtualMachines", translate.ResInstance, p)
 	if err != nil {
 		return nil, err
