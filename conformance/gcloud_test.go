@@ -43,16 +43,16 @@ func TestGcloud(t *testing.T) {
 func gcloudCatalog(g *gcloudCLI) {
 	t := g.t
 	zones := g.names("compute", "zones", "list")
-	if !zones["local1-zone1"] || !zones["local1-zone2"] {
+	if !zones["cloudstack-1-zone1"] || !zones["cloudstack-1-zone2"] {
 		t.Fatalf("zones = %v", zones)
 	}
-	if z := g.names("compute", "zones", "list", "--filter=name=local1-zone2"); len(z) != 1 || !z["local1-zone2"] {
-		t.Fatalf("zones --filter=name=local1-zone2 = %v", z)
+	if z := g.names("compute", "zones", "list", "--filter=name=cloudstack-1-zone2"); len(z) != 1 || !z["cloudstack-1-zone2"] {
+		t.Fatalf("zones --filter=name=cloudstack-1-zone2 = %v", z)
 	}
 	if r := g.names("compute", "regions", "list"); len(r) != 1 {
 		t.Fatalf("regions = %v", r)
 	}
-	if mt := g.names("compute", "machine-types", "list", "--zones", "local1-zone1"); !mt["small-instance"] || !mt["medium-instance"] {
+	if mt := g.names("compute", "machine-types", "list", "--zones", "cloudstack-1-zone1"); !mt["small-instance"] || !mt["medium-instance"] {
 		t.Fatalf("machine types = %v", mt)
 	}
 	var images []map[string]any
@@ -80,7 +80,7 @@ func gcloudInstances(g *gcloudCLI) {
 	if err := os.WriteFile(script, []byte("#!/bin/sh\necho hello from cloudgate\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	g.ok("compute", "instances", "create", "vm1", "--zone", "local1-zone1", "--machine-type", "small-instance",
+	g.ok("compute", "instances", "create", "vm1", "--zone", "cloudstack-1-zone1", "--machine-type", "small-instance",
 		"--image-family", "debian-12", "--image-project", "debian-cloud", "--tags", "web,db",
 		"--labels", "env=dev", "--metadata-from-file", "startup-script="+script)
 	var insts []map[string]any
@@ -88,36 +88,36 @@ func gcloudInstances(g *gcloudCLI) {
 	if len(insts) != 1 || insts[0]["name"] != "vm1" || insts[0]["status"] != "RUNNING" {
 		t.Fatalf("instances list = %v", insts)
 	}
-	vm := g.describe("compute", "instances", "describe", "vm1", "--zone", "local1-zone1")
+	vm := g.describe("compute", "instances", "describe", "vm1", "--zone", "cloudstack-1-zone1")
 	if lbl, _ := vm["labels"].(map[string]any); lbl["env"] != "dev" {
 		t.Fatalf("labels = %v", vm["labels"])
 	}
 	if !strings.Contains(gcloudJSONString(vm["tags"]), `"web"`) || !strings.Contains(gcloudJSONString(vm["metadata"]), "hello from cloudgate") {
 		t.Fatalf("tags/metadata = %v / %v", vm["tags"], vm["metadata"])
 	}
-	g.ok("compute", "instances", "stop", "vm1", "--zone", "local1-zone1")
+	g.ok("compute", "instances", "stop", "vm1", "--zone", "cloudstack-1-zone1")
 	// set-machine-type needs a stopped instance, so its success shows the stop.
-	g.ok("compute", "instances", "set-machine-type", "vm1", "--zone", "local1-zone1", "--machine-type", "medium-instance")
-	g.ok("compute", "instances", "start", "vm1", "--zone", "local1-zone1")
-	g.ok("compute", "instances", "add-labels", "vm1", "--zone", "local1-zone1", "--labels", "team=blue")
-	vm = g.describe("compute", "instances", "describe", "vm1", "--zone", "local1-zone1")
+	g.ok("compute", "instances", "set-machine-type", "vm1", "--zone", "cloudstack-1-zone1", "--machine-type", "medium-instance")
+	g.ok("compute", "instances", "start", "vm1", "--zone", "cloudstack-1-zone1")
+	g.ok("compute", "instances", "add-labels", "vm1", "--zone", "cloudstack-1-zone1", "--labels", "team=blue")
+	vm = g.describe("compute", "instances", "describe", "vm1", "--zone", "cloudstack-1-zone1")
 	if vm["status"] != "RUNNING" || !strings.HasSuffix(vm["machineType"].(string), "/medium-instance") {
 		t.Fatalf("after set-machine-type + start: %v %v", vm["status"], vm["machineType"])
 	}
 	if lbl, _ := vm["labels"].(map[string]any); lbl["env"] != "dev" || lbl["team"] != "blue" {
 		t.Fatalf("labels after add-labels = %v", vm["labels"])
 	}
-	if out := g.ok("compute", "instances", "get-serial-port-output", "vm1", "--zone", "local1-zone1"); strings.TrimSpace(out) == "" {
+	if out := g.ok("compute", "instances", "get-serial-port-output", "vm1", "--zone", "cloudstack-1-zone1"); strings.TrimSpace(out) == "" {
 		t.Fatal("empty serial port output")
 	}
 
 	// Disks and snapshots.
-	g.ok("compute", "disks", "create", "data1", "--zone", "local1-zone1", "--size", "10GB")
-	g.ok("compute", "instances", "attach-disk", "vm1", "--zone", "local1-zone1", "--disk", "data1")
+	g.ok("compute", "disks", "create", "data1", "--zone", "cloudstack-1-zone1", "--size", "10GB")
+	g.ok("compute", "instances", "attach-disk", "vm1", "--zone", "cloudstack-1-zone1", "--disk", "data1")
 	// detach-disk finds the disk among the instance's disks, so its success
 	// shows the attachment.
-	g.ok("compute", "instances", "detach-disk", "vm1", "--zone", "local1-zone1", "--disk", "data1")
-	g.ok("compute", "disks", "snapshot", "data1", "--zone", "local1-zone1", "--snapshot-names", "snap1")
+	g.ok("compute", "instances", "detach-disk", "vm1", "--zone", "cloudstack-1-zone1", "--disk", "data1")
+	g.ok("compute", "disks", "snapshot", "data1", "--zone", "cloudstack-1-zone1", "--snapshot-names", "snap1")
 	if s := g.names("compute", "snapshots", "list"); !s["snap1"] {
 		t.Fatalf("snapshots = %v", s)
 	}
@@ -125,7 +125,7 @@ func gcloudInstances(g *gcloudCLI) {
 		t.Fatalf("disks = %v", d)
 	}
 	g.ok("compute", "snapshots", "delete", "snap1", "--quiet")
-	g.ok("compute", "disks", "delete", "data1", "--zone", "local1-zone1", "--quiet")
+	g.ok("compute", "disks", "delete", "data1", "--zone", "cloudstack-1-zone1", "--quiet")
 
 	// Operations.
 	var ops []map[string]any
@@ -139,17 +139,17 @@ func gcloudInstances(g *gcloudCLI) {
 	}
 
 	// Errors are Google-style and gcloud prints them.
-	_, stderr := g.fail("compute", "instances", "describe", "nosuch", "--zone", "local1-zone1")
+	_, stderr := g.fail("compute", "instances", "describe", "nosuch", "--zone", "cloudstack-1-zone1")
 	if !strings.Contains(stderr, "was not found") {
 		t.Fatalf("describe nosuch: %s", stderr)
 	}
-	_, stderr = g.fail("compute", "instances", "create", "vm1", "--zone", "local1-zone1", "--machine-type", "small-instance",
+	_, stderr = g.fail("compute", "instances", "create", "vm1", "--zone", "cloudstack-1-zone1", "--machine-type", "small-instance",
 		"--image-family", "debian-12", "--image-project", "debian-cloud")
 	if !strings.Contains(stderr, "already exists") {
 		t.Fatalf("duplicate create: %s", stderr)
 	}
 
-	g.ok("compute", "instances", "delete", "vm1", "--zone", "local1-zone1", "--quiet")
+	g.ok("compute", "instances", "delete", "vm1", "--zone", "cloudstack-1-zone1", "--quiet")
 	if n := g.names("compute", "instances", "list"); len(n) != 0 {
 		t.Fatalf("instances after delete = %v", n)
 	}
