@@ -131,9 +131,21 @@ func (s *server) insertAddress(c *gin.Context) (any, error) {
 		Description string `json:"description"`
 		Address     string `json:"address"`
 		AddressType string `json:"addressType"`
+		NetworkTier string `json:"networkTier"`
+		Region      string `json:"region"`
+		IPVersion   string `json:"ipVersion"`
+		Purpose     string `json:"purpose"`
 	}
 	if err := bindJSON(c, &req); err != nil {
 		return nil, err
+	}
+	switch {
+	case req.NetworkTier != "" && req.NetworkTier != "PREMIUM":
+		return nil, unsupportedValue("resource.networkTier", req.NetworkTier, "Only the PREMIUM network tier is supported.")
+	case req.IPVersion != "" && req.IPVersion != "IPV4":
+		return nil, unsupportedValue("resource.ipVersion", req.IPVersion, "Only IPV4 addresses are supported.")
+	case req.Purpose != "":
+		return nil, unsupportedValue("resource.purpose", req.Purpose, "Address purposes are not supported by this gateway.")
 	}
 	if err := checkName("resource.name", req.Name); err != nil {
 		return nil, err

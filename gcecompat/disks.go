@@ -16,6 +16,9 @@ func diskName(v translate.Volume) string {
 	if v.Type == "ROOT" && v.InstanceName != "" {
 		return v.InstanceName
 	}
+	if n := v.Tags[tagName]; n != "" && v.Type == "ROOT" {
+		return n // a kept boot disk (autoDelete=false) keeps its instance's name
+	}
 	return v.Name
 }
 
@@ -41,8 +44,9 @@ func (d *wireDisk) sortName() string { return d.Name }
 func (d *wireDisk) sortTime() string { return d.CreationTimestamp }
 
 type disk struct {
-	vol  translate.Volume
-	zone string
+	vol    translate.Volume
+	zone   string
+	device string // the deviceName asked for at instances.insert
 }
 
 // diskByName finds a disk in a zone. NotFound if none.

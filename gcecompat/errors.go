@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -22,6 +23,22 @@ type errInfo struct {
 	status int
 	reason string
 	opCode string
+}
+
+// rpcStatus is the "status" of Google's JSON error body (the
+// google.rpc.Code name of the HTTP status, as Google's front end sends it).
+var rpcStatus = map[int]string{
+	http.StatusBadRequest:          "INVALID_ARGUMENT",
+	http.StatusUnauthorized:        "UNAUTHENTICATED",
+	http.StatusForbidden:           "PERMISSION_DENIED",
+	http.StatusNotFound:            "NOT_FOUND",
+	http.StatusConflict:            "ALREADY_EXISTS",
+	http.StatusPreconditionFailed:  "FAILED_PRECONDITION",
+	http.StatusTooManyRequests:     "RESOURCE_EXHAUSTED",
+	http.StatusInternalServerError: "INTERNAL",
+	http.StatusNotImplemented:      "UNIMPLEMENTED",
+	http.StatusServiceUnavailable:  "UNAVAILABLE",
+	http.StatusGatewayTimeout:      "DEADLINE_EXCEEDED",
 }
 
 // errorTable is the one table from error kind to GCE error format.
@@ -76,6 +93,7 @@ type wireErrorBody struct {
 	Code    int             `json:"code"`
 	Message string          `json:"message"`
 	Errors  []wireErrorItem `json:"errors"`
+	Status  string          `json:"status,omitempty"`
 }
 
 // writeError is the only writer of error responses.
@@ -91,6 +109,7 @@ func (s *server) writeError(c *gin.Context, err error) {
 	body := map[string]wireErrorBody{"error": {
 		Code: info.status, Message: msg,
 		Errors: []wireErrorItem{{Domain: "global", Reason: info.reason, Message: msg}},
+		Status: rpcStatus[info.status],
 	}}
 	writeJSON(c, info.status, body)
 	c.Abort()
@@ -131,6 +150,13 @@ func unimplementedf(format string, args ...any) error {
 
 func fingerprintMismatch(what string) error {
 	return &translate.Error{Kind: conditionNotMet, Message: "Supplied fingerprint does not match current " + what + " fingerprint."}
+}
+
+// NotFound answers a request for a path the gateway does not serve with
+// Google's JSON 404 (the engine's NoRoute handler uses it for /compute/…,
+// /batch and /discovery paths, so clients never parse a plain-text 404).
+func NotFound(c *gin.Context) {
+	(&server{log: slog.Default()}).writeError(c, errNoRoute(c.Request))
 }
 
 func errNoRoute(r *http.Request) error {

@@ -100,11 +100,18 @@ type firewallReq struct {
 	Disabled          *bool              `json:"disabled"`
 	SourceSA          []string           `json:"sourceServiceAccounts"`
 	TargetSA          []string           `json:"targetServiceAccounts"`
+	LogConfig         *struct {
+		Enable   bool   `json:"enable"`
+		Metadata string `json:"metadata"`
+	} `json:"logConfig"`
 }
 
 // apply merges a request into a definition (all fields for update, only
 // present ones for patch).
 func (r *firewallReq) apply(d *fwDef, patch bool) error {
+	if r.LogConfig != nil && r.LogConfig.Enable {
+		return unsupportedValue("resource.logConfig.enable", true, "Firewall logging is not supported by this gateway.")
+	}
 	if len(r.SourceSA) > 0 || len(r.TargetSA) > 0 {
 		return unimplementedf("Service-account firewall sources and targets are not supported.")
 	}

@@ -2,8 +2,6 @@ package gcecompat
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -331,16 +329,4 @@ func (s *server) deleteImage(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	return s.done(c, newOp("delete", "", "images", im.wire.Name, im.img.ID, job))
-}
-
-// bindJSON decodes a request body; a malformed body is InvalidArgument.
-func bindJSON(c *gin.Context, v any) error {
-	if c.Request.Body == nil || c.Request.ContentLength == 0 {
-		return nil
-	}
-	dec := jsonDecoder(c.Request.Body)
-	if err := dec.Decode(v); err != nil && err != io.EOF {
-		return invalid("Invalid JSON payload received. %s", strings.TrimPrefix(fmt.Sprint(err), "json: "))
-	}
-	return nil
 }

@@ -3,9 +3,11 @@ package gcecompat
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cloudgate/cloudgate/translate"
 	"github.com/gin-gonic/gin"
@@ -82,7 +84,10 @@ func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *s
 	nic := wireNetworkInterface{
 		Kind: "compute#networkInterface", Name: "nic0", Network: s.global(p, "networks", "default"),
 		NetworkIP: in.PrivateIP, Fingerprint: fingerprint("nic", in.NetworkID, in.PrivateIP), StackType: "IPV4_ONLY",
-		AccessConfigs: []wireAccessConfig{{Kind: "compute#accessConfig", Type: "ONE_TO_ONE_NAT", Name: "External NAT", NatIP: in.PublicIP, NetworkTier: "PREMIUM"}},
+	}
+	if name := in.Tags[tagAccessCfg]; name != "" {
+		// Shown only when the instance was created with one.
+		nic.AccessConfigs = []wireAccessConfig{{Kind: "compute#accessConfig", Type: "ONE_TO_ONE_NAT", Name: name, NatIP: in.PublicIP, NetworkTier: "PREMIUM"}}
 	}
 	if in.NetworkName != "" {
 		nic.Subnetwork = s.regional(p, "subnetworks", gceName(in.NetworkName))
@@ -100,7 +105,7 @@ func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *s
 		Scheduling:        wireScheduling{AutomaticRestart: &auto, OnHostMaintenance: "MIGRATE", ProvisioningModel: "STANDARD"},
 		CPUPlatform:       "CloudStack",
 		Labels:            labels, LabelFingerprint: mapFingerprint(labels),
-		Hostname: in.Hostname, SelfLink: s.zonal(p, zone, "instances", in.Name),
+		Hostname: in.Tags[tagHostname], SelfLink: s.zonal(p, zone, "instances", in.Name),
 	}
 	vols := v.vols[in.ID]
 	sort.Slice(vols, func(i, j int) bool {
@@ -114,7 +119,7 @@ func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *s
 		w.Disks = append(w.Disks, wireAttachedDisk{
 			Kind: "compute#attachedDisk", Type: "PERSISTENT", Mode: "READ_WRITE",
 			Source: s.zonal(p, zone, "disks", name), DeviceName: deviceName(vol), Index: i,
-			Boot: vol.Type == "ROOT", AutoDelete: vol.Type == "ROOT", Interface: "SCSI",
+			Boot: vol.Type == "ROOT", AutoDelete: vol.Type == "ROOT" && in.Tags[tagKeepBoot] == "", Interface: "SCSI",
 			DiskSizeGb: strconv.FormatInt(vol.SizeGB, 10),
 		})
 	}
@@ -203,35 +208,15 @@ func (s *server) getInstance(c *gin.Context) (any, error) {
 	return s.wireInstance(v, in, script), nil
 }
 
-type instanceInsert struct {
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	MachineType string `json:"machineType"`
-	Disks       []struct {
-		Boot             bool   `json:"boot"`
-		Source           string `json:"source"`
-		InitializeParams *struct {
-			SourceImage string      `json:"sourceImage"`
-			DiskSizeGb  int64String `json:"diskSizeGb"`
-			DiskType    string      `json:"diskType"`
-		} `json:"initializeParams"`
-	} `json:"disks"`
-	NetworkInterfaces []struct {
-		Network       string             `json:"network"`
-		Subnetwork    string             `json:"subnetwork"`
-		AccessConfigs []wireAccessConfig `json:"accessConfigs"`
-	} `json:"networkInterfaces"`
-	Metadata *reqMetadata      `json:"metadata"`
-	Tags     *wireTags         `json:"tags"`
-	Labels   map[string]string `json:"labels"`
-}
-
 func (s *server) insertInstance(c *gin.Context) (any, error) {
 	var req instanceInsert
 	if err := bindJSON(c, &req); err != nil {
 		return nil, err
 	}
 	if err := checkName("resource.name", req.Name); err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
 		return nil, err
 	}
 	ctx, project, zoneName := c.Request.Context(), c.Param("project"), c.Param("zone")
@@ -274,9 +259,6 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	if len(req.Disks) == 0 {
 		return nil, invalid("Invalid value for field 'resource.disks': ''. Boot disk must be specified.")
 	}
-	if len(req.Disks) > 1 {
-		return nil, unimplementedf("Only one (boot) disk can be given at insert; attach further disks with attachDisk.")
-	}
 	boot := req.Disks[0]
 	if boot.InitializeParams == nil || boot.InitializeParams.SourceImage == "" {
 		return nil, unimplementedf("The boot disk must be created from an image (initializeParams.sourceImage).")
@@ -286,6 +268,41 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	spec.ImageID = img.img.ID
+	if boot.AutoDelete == nil || !*boot.AutoDelete {
+		// GCE's default is false: the disk is kept when the instance is
+		// deleted (deleteInstance detaches it first).
+		spec.Tags[tagKeepBoot] = "true"
+	}
+	// Data disks (by source) are attached once the VM exists.
+	var data []*disk
+	for i, d := range req.Disks[1:] {
+		f := fmt.Sprintf("resource.disks[%d]", i+1)
+		if d.AutoDelete != nil && *d.AutoDelete {
+			return nil, unsupportedValue(f+".autoDelete", true, "Data disks are kept when their instance is deleted.")
+		}
+		if p := segmentAfter(d.Source, "projects"); p != "" && p != project || segmentAfter(d.Source, "zones") != "" && segmentAfter(d.Source, "zones") != zoneName {
+			return nil, unsupportedValue(f+".source", d.Source, "The disk must be in the instance's project and zone.")
+		}
+		dd, err := s.diskByName(ctx, project, zoneName, lastSegment(d.Source))
+		if isNotFound(err) {
+			return nil, unsupportedValue(f+".source", d.Source, "The referenced disk was not found.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if dd.vol.InstanceID != "" {
+			return nil, translate.Errorf(translate.InUse, translate.ResVolume, dd.vol.ID,
+				"The disk resource 'projects/%s/zones/%s/disks/%s' is already being used by 'projects/%s/zones/%s/instances/%s'",
+				project, zoneName, diskName(dd.vol), project, zoneName, dd.vol.InstanceName)
+		}
+		if d.DeviceName != "" {
+			if err := checkName(f+".deviceName", d.DeviceName); err != nil {
+				return nil, err
+			}
+			dd.device = d.DeviceName
+		}
+		data = append(data, dd)
+	}
 	spec.RootDiskGB = int64(boot.InitializeParams.DiskSizeGb)
 	if dt := boot.InitializeParams.DiskType; dt != "" {
 		off, _, err := s.resolveDiskType(ctx, project, zoneName, dt)
@@ -311,6 +328,18 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	}
 	if req.Description != "" {
 		spec.Tags[tagDesc] = req.Description
+	}
+	if req.Hostname != "" {
+		spec.Tags[tagHostname] = req.Hostname
+	}
+	for _, nic := range req.NetworkInterfaces {
+		for _, ac := range nic.AccessConfigs {
+			name := ac.Name
+			if name == "" {
+				name = "External NAT" // GCE's default name
+			}
+			spec.Tags[tagAccessCfg] = name
+		}
 	}
 	// Network tags select security groups (see firewalls.go).
 	var ntags []string
@@ -354,7 +383,7 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 			}
 		}
 	}
-	spec.Wait = natAddr != nil
+	spec.Wait = natAddr != nil || len(data) > 0
 	if requestID != "" {
 		spec.ClientToken = requestID
 		spec.Tags[tagRequestID] = requestID
@@ -367,6 +396,23 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		for _, in := range insts {
 			if err := s.svc.AssociateAddress(ctx, natAddr.ID, in.ID); err != nil {
 				return nil, err
+			}
+		}
+	}
+	var attachJobs []string
+	for _, in := range insts {
+		for _, dd := range data {
+			if dd.device != "" && dd.device != diskName(dd.vol) {
+				if err := s.svc.CreateTags(ctx, translate.ResVolume, []string{dd.vol.ID}, translate.Tags{deviceNameTag: dd.device}); err != nil {
+					return nil, err
+				}
+			}
+			job, err := s.svc.AttachVolume(ctx, dd.vol.ID, in.ID, 0)
+			if err != nil {
+				return nil, err
+			}
+			if job != nil && job.ID != "" {
+				attachJobs = append(attachJobs, job.ID)
 			}
 		}
 	}
@@ -385,6 +431,7 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 			}
 		}
 	}
+	o.Jobs = append(o.Jobs, attachJobs...)
 	return s.done(c, o)
 }
 
@@ -443,8 +490,69 @@ func (s *server) instanceAction(typ string, do func(ctx context.Context, id stri
 
 func (s *server) deleteInstance(c *gin.Context) (any, error) {
 	return s.instanceAction("delete", func(ctx context.Context, id string) (*translate.Job, error) {
+		if err := s.keepBootDisk(ctx, id); err != nil {
+			return nil, err
+		}
 		return s.svc.DestroyInstance(ctx, id, true)
 	})(c)
+}
+
+// keepBootDisk detaches the boot disk of an instance created with boot
+// autoDelete=false, so that destroying the VM leaves it. CloudStack
+// detaches a ROOT volume only from a stopped VM (VolumeApiServiceImpl
+// validateRootVolumeDetachAttach), so the VM is stopped first. The disk
+// is then a detached disk named after the instance.
+func (s *server) keepBootDisk(ctx context.Context, id string) error {
+	in, err := s.svc.Instance(ctx, id)
+	if err != nil {
+		return err
+	}
+	if in.Tags[tagKeepBoot] == "" {
+		return nil
+	}
+	vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: id, Type: "ROOT"})
+	if err != nil || len(vols) == 0 {
+		return err
+	}
+	root := vols[0]
+	if in.State != translate.StateStopped {
+		job, err := s.svc.StopInstance(ctx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := s.waitJob(ctx, job); err != nil {
+			return err
+		}
+	}
+	// The disk keeps the instance's name once detached.
+	if root.Tags[tagName] == "" {
+		if err := s.svc.CreateTags(ctx, translate.ResVolume, []string{root.ID}, translate.Tags{tagName: diskName(root)}); err != nil {
+			return err
+		}
+	}
+	job, err := s.svc.DetachVolume(ctx, root.ID)
+	if err != nil {
+		return err
+	}
+	return s.waitJob(ctx, job)
+}
+
+// waitJob waits for a job to finish and returns its error.
+func (s *server) waitJob(ctx context.Context, job *translate.Job) error {
+	if job == nil || job.ID == "" || job.Done() {
+		if job != nil && job.Err != nil {
+			return job.Err
+		}
+		return nil
+	}
+	j, err := s.svc.WaitJob(ctx, job.ID, 5*time.Minute)
+	if err != nil {
+		return err
+	}
+	if j.Err != nil {
+		return j.Err
+	}
+	return nil
 }
 
 func (s *server) startInstance(c *gin.Context) (any, error) {
@@ -601,12 +709,23 @@ func (s *server) setTags(c *gin.Context) (any, error) {
 }
 
 func (s *server) attachDisk(c *gin.Context) (any, error) {
-	var req struct {
-		Source     string `json:"source"`
-		DeviceName string `json:"deviceName"`
-	}
+	var req insertDisk
 	if err := bindJSON(c, &req); err != nil {
 		return nil, err
+	}
+	switch {
+	case req.Mode != "" && req.Mode != "READ_WRITE":
+		return nil, unsupportedValue("resource.mode", req.Mode, "Only READ_WRITE disks are supported by this gateway.")
+	case req.AutoDelete != nil && *req.AutoDelete:
+		return nil, unsupportedValue("resource.autoDelete", true, "Attached data disks are kept when their instance is deleted.")
+	case req.Boot:
+		return nil, unsupportedValue("resource.boot", true, "Boot disks cannot be attached.")
+	case req.Type != "" && req.Type != "PERSISTENT":
+		return nil, unsupportedValue("resource.type", req.Type, "Only PERSISTENT disks are supported by this gateway.")
+	case req.InitializeParams != nil:
+		return nil, unsupportedValue("resource.initializeParams", "{…}", "Create the disk with disks.insert, then attach it.")
+	case req.Interface != "" && req.Interface != "SCSI":
+		return nil, unsupportedValue("resource.interface", req.Interface, "The disk interface cannot be chosen on CloudStack.")
 	}
 	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
 	in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))

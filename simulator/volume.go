@@ -309,11 +309,16 @@ func detachVolume(s *Server, c *call) (any, *apiError) {
 	} else {
 		return nil, invalidParam("Please provide either a volume id, or a tuple(device id, instance id)")
 	}
-	if v.Type == "ROOT" {
-		return nil, invalidParam("Please specify a data volume; root volume %s can't be detached", v.ID)
-	}
 	if v.VMID == "" {
 		return nil, invalidParam("Please specify a volume that is attached to a VM.")
+	}
+	if v.Type == "ROOT" {
+		// VolumeApiServiceImpl.validateRootVolumeDetachAttach: a ROOT volume
+		// may be detached (XenServer, VMware, KVM, Simulator) only from a
+		// Stopped VM.
+		if vmv := s.vmByID(v.VMID); vmv == nil || vmv.State != "Stopped" {
+			return nil, invalidParam("Root volume detach can happen only when vm is in states: Stopped or Destroyed")
+		}
 	}
 	if vmv := s.vmByID(v.VMID); vmv != nil && vmv.State != "Running" && vmv.State != "Stopped" && vmv.State != "Destroyed" {
 		return nil, invalidParam("Please specify a VM that is either running or stopped.")

@@ -60,6 +60,14 @@ func newGateway(ctx context.Context, c *Config, be *backend, svc *translate.Serv
 		Logger:              logger.With("api", "ec2"),
 		MaxBodyBytes:        o.limits.MaxBodyBytes,
 	})
+	// Unmatched GCE paths answer Google's JSON 404, not gin's plain text.
+	r.NoRoute(func(c *gin.Context) {
+		if p := c.Request.URL.Path; strings.HasPrefix(p, "/compute/") || strings.HasPrefix(p, "/batch/") || strings.HasPrefix(p, "/discovery/") {
+			gcecompat.NotFound(c)
+			return
+		}
+		c.String(http.StatusNotFound, "404 page not found")
+	})
 	// The route tables, for the conformance matrix.
 	r.GET("/_cloudgate/routes", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"gce": gcecompat.Methods(), "ec2": ec2compat.Actions()})

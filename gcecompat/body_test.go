@@ -1,0 +1,153 @@
+package gcecompat_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	compute "google.golang.org/api/compute/v1"
+	"google.golang.org/api/googleapi"
+)
+
+// post sends a raw JSON body and parses the answer with the Go client's
+// own error parser (googleapi.CheckResponse).
+func (e *env) post(path, body string) (map[string]any, error) {
+	e.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/compute/v1/projects/"+e.project+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := e.ts.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := googleapi.CheckResponse(resp); err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(b, &m); err != nil {
+		e.t.Fatalf("answer %s: %v", b, err)
+	}
+	return m, nil
+}
+
+// TestStrictBodies: unknown fields and trailing JSON are 400 invalid naming
+// the problem, and nothing is created; echoed output-only fields pass.
+func TestStrictBodies(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ path, body, want string }{
+		{"/zones/zone1/disks", `{"name":"d1","sizeGb":"1","sourceDiskx":"zones/zone1/disks/x"}`, `Unknown name "sourceDiskx"`},
+		{"/zones/zone1/disks", `{"name":"a"}{"name":"b"}`, "Unexpected token after the request body"},
+		{"/zones/zone1/disks", `{"name":"a"} x`, "Unexpected token after the request body"},
+		{"/zones/zone1/disks", `["a"]`, "must be a JSON object"},
+		{"/zones/zone1/instances", `{"name":"vm9","machineType":"zones/zone1/machineTypes/small-instance","disks":[{"boot":true,"initializeParams":{"sourceImage":"projects/debian-cloud/global/images/family/debian-12","nosuch":1}}]}`, `Unknown name "disks[0].initializeParams.nosuch"`},
+		{"/zones/zone1/instances", `{"name":"vm9","machineType":"zones/zone1/machineTypes/small-instance","canIpForward":true,"disks":[{"boot":true,"initializeParams":{"sourceImage":"projects/debian-cloud/global/images/family/debian-12"}}]}`, "'resource.canIpForward'"},
+		{"/zones/zone1/instances", `{"name":"vm9","machineType":"zones/zone1/machineTypes/small-instance","scheduling":{"preemptible":true},"disks":[{"boot":true,"initializeParams":{"sourceImage":"projects/debian-cloud/global/images/family/debian-12"}}]}`, "'resource.scheduling.preemptible'"},
+		{"/global/firewalls", `{"name":"fw9","allowed":[{"IPProtocol":"tcp","ports":["22"]}],"logConfig":{"enable":true}}`, "'resource.logConfig.enable'"},
+	} {
+		_, err := e.post(tc.path, tc.body)
+		var ge *googleapi.Error
+		if !asGoogleErr(err, &ge) || ge.Code != 400 || len(ge.Errors) == 0 || ge.Errors[0].Reason != "invalid" || !strings.Contains(ge.Message, tc.want) {
+			t.Errorf("POST %s %s = %v, want 400 invalid with %q", tc.path, tc.body, err, tc.want)
+		}
+	}
+	if d, err := e.gce.Disks.List(e.project, "zone1").Do(); err != nil || len(d.Items) != 0 {
+		t.Fatalf("disks after refused inserts = %+v, %v", d, err)
+	}
+	if l, err := e.gce.Instances.List(e.project, "zone1").Do(); err != nil || len(l.Items) != 0 {
+		t.Fatalf("instances after refused inserts = %+v, %v", l, err)
+	}
+	// A GET echoed back (Libcloud's update helpers do this) is accepted.
+	e.mustOK(e.gce.Firewalls.Insert(e.project, &compute.Firewall{Name: "fw1", Allowed: []*compute.FirewallAllowed{{IPProtocol: "tcp", Ports: []string{"22"}}}}).Do())
+	fw, err := e.gce.Firewalls.Get(e.project, "fw1").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Allowed[0].Ports = []string{"22", "80"}
+	b, _ := fw.MarshalJSON()
+	req, _ := http.NewRequest(http.MethodPut, e.ts.URL+"/compute/v1/projects/"+e.project+"/global/firewalls/fw1", strings.NewReader(string(b)))
+	resp, err := e.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := googleapi.CheckResponse(resp); err != nil {
+		t.Fatalf("PUT of an echoed firewall %s: %v", b, err)
+	}
+	if fw, err = e.gce.Firewalls.Get(e.project, "fw1").Do(); err != nil || len(fw.Allowed) != 1 || strings.Join(fw.Allowed[0].Ports, ",") != "22,80" {
+		t.Fatalf("firewall after PUT = %+v, %v", fw, err)
+	}
+}
+
+func asGoogleErr(err error, ge **googleapi.Error) bool {
+	g, ok := err.(*googleapi.Error)
+	*ge = g
+	return ok
+}
+
+// TestNoRouteAndUnauthenticatedShape: Google's JSON error bodies.
+func TestErrorBodies(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest("GET", e.ts.URL+"/compute/v1/projects/"+e.project+"/zones", nil)
+	req.Header.Set("X-Test-Anonymous", "1")
+	resp, err := e.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Error struct {
+			Code   int    `json:"code"`
+			Status string `json:"status"`
+		} `json:"error"`
+	}
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != 401 || body.Error.Code != 401 || body.Error.Status != "UNAUTHENTICATED" {
+		t.Fatalf("401 body = %d %+v", resp.StatusCode, body)
+	}
+}
+
+// TestKeepBootDiskAndAttachAtInsert: boot autoDelete=false keeps the boot
+// disk when the instance goes; a data disk given by source at insert is
+// attached; hostname and access configs read back as sent.
+func TestKeepBootDiskAndAttachAtInsert(t *testing.T) {
+	e := newEnv(t)
+	zl := e.ts.URL + "/compute/v1/projects/" + e.project + "/zones/" + e.zone
+	e.mustOK(e.gce.Disks.Insert(e.project, e.zone, &compute.Disk{Name: "data1", SizeGb: 2}).Do())
+	e.mustOK(e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{
+		Name: "keep1", MachineType: zl + "/machineTypes/small-instance", Hostname: "keep1.example.internal",
+		Disks: []*compute.AttachedDisk{
+			{Boot: true, AutoDelete: false, InitializeParams: &compute.AttachedDiskInitializeParams{SourceImage: "projects/debian-cloud/global/images/family/debian-12"}},
+			{Source: zl + "/disks/data1", DeviceName: "data-dev", Mode: "READ_WRITE"},
+		},
+		NetworkInterfaces: []*compute.NetworkInterface{{Network: "global/networks/default"}},
+	}).Do())
+	in, err := e.gce.Instances.Get(e.project, e.zone, "keep1").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Hostname != "keep1.example.internal" || len(in.NetworkInterfaces[0].AccessConfigs) != 0 {
+		t.Errorf("hostname %q, access configs %+v", in.Hostname, in.NetworkInterfaces[0].AccessConfigs)
+	}
+	if len(in.Disks) != 2 || in.Disks[0].AutoDelete || !in.Disks[0].Boot || last(in.Disks[1].Source) != "data1" || in.Disks[1].DeviceName != "data-dev" || in.Disks[1].AutoDelete {
+		t.Fatalf("disks = %+v %+v", in.Disks[0], in.Disks[len(in.Disks)-1])
+	}
+	e.mustOK(e.gce.Instances.Delete(e.project, e.zone, "keep1").Do())
+	for _, name := range []string{"keep1", "data1"} {
+		d, err := e.gce.Disks.Get(e.project, e.zone, name).Do()
+		if err != nil || len(d.Users) != 0 {
+			t.Fatalf("disk %s after the instance was deleted = %+v, %v", name, d, err)
+		}
+	}
+	// A data disk that does not exist is refused before anything is created.
+	_, err = e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{
+		Name: "keep2", MachineType: zl + "/machineTypes/small-instance",
+		Disks: []*compute.AttachedDisk{
+			{Boot: true, AutoDelete: true, InitializeParams: &compute.AttachedDiskInitializeParams{SourceImage: "projects/debian-cloud/global/images/family/debian-12"}},
+			{Source: zl + "/disks/nosuch"},
+		},
+	}).Do()
+	apiErr(t, err, 400, "invalid")
+}
