@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// BindFlags registers the `cloudgate conformance` flags on fs, writing
+// BindFlags registers the `cloudgate-conformance` flags on fs, writing
 // into c. Mapping:
 //
 //	--gce-endpoint URL     GCEEndpoint (compute v1 base, ending in "/")

@@ -19,7 +19,7 @@ import (
 )
 
 // Config says which endpoints Run drives and how. Each field lists the
-// `cloudgate conformance` flag that sets it (see BindFlags).
+// `cloudgate-conformance` flag that sets it (see BindFlags).
 type Config struct {
 	// GCEEndpoint is the compute v1 base URL, ending in "/", e.g.
 	// "https://127.0.0.1:8443/compute/v1/" (--gce-endpoint). Empty skips

@@ -15,7 +15,7 @@ import (
 // AWS_CA_BUNDLE), demo/gcloud-setup.sh (api_endpoint_overrides/compute),
 // demo/gce-key.json and ca.pem. Missing pieces are left empty (a missing
 // key file leaves GCEEndpoint empty, which skips GCE). The
-// `cloudgate conformance --data-dir D` command can start from it and let
+// `cloudgate-conformance --data-dir D` command can start from it and let
 // flags override fields.
 func DemoConfig(dataDir string) (Config, error) {
 	var c Config

@@ -47,3 +47,32 @@ func TestDependencyDirection(t *testing.T) {
 		}
 	}
 }
+
+// The serving binary carries no client SDK: the EC2 and GCE clients are what
+// the conformance suite drives the gateway with (cmd/cloudgate-conformance),
+// and linking them made the first `go run ./cmd/cloudgate serve` minutes
+// longer and the binary several times larger (issue 15, item 4).
+func TestServingBinaryLinksNoClientSDK(t *testing.T) {
+	forbidden := []string{
+		"github.com/aws/aws-sdk-go-v2",
+		"github.com/aws/smithy-go",
+		"google.golang.org/api",
+		"cloud.google.com/go",
+		"github.com/cloudgate/cloudgate/conformance",
+	}
+	out, err := exec.Command("go", "list", "-deps", "github.com/cloudgate/cloudgate/cmd/cloudgate").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 50 {
+		t.Fatalf("go list -deps printed %d packages; expected the serving binary's full closure", len(deps))
+	}
+	for _, dep := range deps {
+		for _, f := range forbidden {
+			if dep == f || strings.HasPrefix(dep, f+"/") {
+				t.Errorf("cmd/cloudgate links %s; client SDKs belong in cmd/cloudgate-conformance", dep)
+			}
+		}
+	}
+}

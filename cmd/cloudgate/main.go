@@ -41,7 +41,6 @@ func newRootCommand(stdout, stderr io.Writer, env func(string) (string, bool)) *
 		newSimulatorCommand(stdout, stderr, env),
 		newKeysCommand(stdout, env),
 		newCertsCommand(stdout, env),
-		newConformanceCommand(stdout, stderr, env),
 		&cobra.Command{
 			Use:   "version",
 			Short: "Print the version",

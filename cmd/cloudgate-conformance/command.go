@@ -14,16 +14,21 @@ import (
 )
 
 // newConformanceCommand runs the black-box conformance suite against any
-// GCE and/or EC2 endpoint and writes the compatibility matrix.
+// GCE and/or EC2 endpoint and writes the compatibility matrix. env is the
+// environment lookup (os.LookupEnv in production) so tests run hermetically.
 func newConformanceCommand(stdout, stderr io.Writer, env func(string) (string, bool)) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "conformance",
+		Use:   "cloudgate-conformance",
 		Short: "Run the GCE/EC2 conformance suite against endpoints and write the compatibility matrix",
 		Long: "With --data-dir (a `cloudgate serve` data dir) the endpoints and demo credentials are read\n" +
 			"from its demo files; explicit flags override them. AWS credentials default to\n" +
 			"AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION.",
 		DisableFlagParsing: true,
+		SilenceUsage:       true,
+		SilenceErrors:      true,
 	}
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		// The data dir seeds the defaults, so read it before binding the
 		// other flags.
@@ -47,7 +52,7 @@ func newConformanceCommand(stdout, stderr io.Writer, env func(string) (string, b
 		out := fs.String("out", ".", "directory for compatibility.{md,json,junit.xml}")
 		baseline := fs.String("baseline", "", "a previous compatibility.json: fail only on regressions against it")
 		quiet := fs.Bool("quiet", false, "no progress lines")
-		help := fs.BoolP("help", "h", false, "help for conformance")
+		help := fs.BoolP("help", "h", false, "help for cloudgate-conformance")
 		cfg.BindFlags(fs)
 		if err := fs.Parse(args); err != nil {
 			return err
