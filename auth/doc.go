@@ -58,8 +58,19 @@
 // CloudStack needs no extra objects. The kid is about 390 characters long.
 // gcloud 528 accepts it; it is tested against the real gcloud.
 //
+// Keys made since the gateway accepts JWTs without kid carry a random
+// serial in client_email (demo@kXXXXXXXXXX.demo.root.cloudgate), and their
+// RSA key pair is derived from the gateway Key and that email
+// (derivedkey.go), so that the assertions of Libcloud, Salt Cloud and other
+// signers that send no kid verify on any replica with nothing stored.
+//
+// The token endpoint answers on /token and on the paths of Google's token
+// URLs (/o/oauth2/token, /oauth2/v4/token, /oauth2/v3/token: TokenPaths),
+// so a client pointed at the gateway's host keeps its built-in path.
 // Accepted assertions (grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer)
 // have aud https://oauth2.googleapis.com/token (what gcloud always sends),
+// another of Google's token URLs (https://accounts.google.com/o/oauth2/token
+// from Libcloud and oauth2client, https://www.googleapis.com/oauth2/v4/token),
 // the configured TokenURL, the URL the request came to, or one of
 // TokenServer.Audiences. exp must be in the future, iat not in the future,
 // and the lifetime at most one hour, each with 5 minutes of skew allowed.

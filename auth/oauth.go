@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +29,24 @@ const (
 	// service-account assertions, whatever the key's token_uri.
 	GoogleTokenURL = "https://oauth2.googleapis.com/token"
 )
+
+// googleTokenAudiences are the token URLs Google's own libraries put in
+// assertions: google-auth (GoogleTokenURL), Libcloud and oauth2client
+// (accounts.google.com/o/oauth2/token), older google-api clients
+// (www.googleapis.com/oauth2/v4/token and /oauth2/v3/token).
+var googleTokenAudiences = []string{
+	GoogleTokenURL,
+	"https://accounts.google.com/o/oauth2/token",
+	"https://www.googleapis.com/oauth2/v4/token",
+	"https://www.googleapis.com/oauth2/v3/token",
+	"https://oauth2.googleapis.com/oauth2/v4/token",
+}
+
+// TokenPaths are the paths the token endpoint answers on: the gateway's
+// /token and the paths of Google's token URLs, so that a client pointed at
+// the gateway's host with its built-in path (Libcloud posts to
+// /o/oauth2/token) needs no patching.
+var TokenPaths = []string{"/token", "/o/oauth2/token", "/oauth2/v4/token", "/oauth2/v3/token"}
 
 // LoginFunc checks a CloudStack user name and password (the lead wires it to
 // the CloudStack login API) and returns the user's principal. The principal
@@ -117,7 +137,9 @@ func (ts *TokenServer) logf(format string, args ...any) {
 // POST /revoke, GET /.well-known/openid-configuration and GET
 // /.well-known/jwks.json (the ID-token verification key).
 func (ts *TokenServer) Register(r gin.IRouter) {
-	r.POST("/token", gin.WrapF(ts.ServeToken))
+	for _, path := range TokenPaths {
+		r.POST(path, gin.WrapF(ts.ServeToken))
+	}
 	r.GET("/authorize", gin.WrapF(ts.ServeAuthorize))
 	r.POST("/authorize", gin.WrapF(ts.ServeAuthorize))
 	r.POST("/revoke", gin.WrapF(ts.ServeRevoke))
@@ -272,7 +294,7 @@ func (ts *TokenServer) audienceOK(r *http.Request, aud audience) bool {
 	for _, a := range aud {
 		a = strings.TrimSuffix(a, "/")
 		switch {
-		case a == GoogleTokenURL, a == strings.TrimSuffix(ts.tokenURL(r), "/"):
+		case slices.Contains(googleTokenAudiences, a), a == strings.TrimSuffix(ts.tokenURL(r), "/"):
 			return true
 		case r != nil && (a == strings.TrimSuffix(requestURL(r), "/") || a == strings.Replace(strings.TrimSuffix(requestURL(r), "/"), "http://", "https://", 1)):
 			return true
@@ -336,12 +358,24 @@ func (ts *TokenServer) verifyServiceAccountJWT(r *http.Request, tok string, asse
 	if email == "" {
 		email = j.claims.Sub
 	}
-	pub, err := ts.Key.serviceAccountPublicKey(email, j.header.Kid)
-	if err != nil {
-		return nil, nil, "", unauthenticated(opSA, "Invalid JWT Signature.")
-	}
-	if err := j.verifyRS256(pub); err != nil {
-		return nil, nil, "", unauthenticated(opSA, "Invalid JWT Signature.")
+	kid := j.header.Kid
+	var kidless *translate.Principal
+	if kid == "" {
+		// Libcloud and other hand-written signers send no kid: try the
+		// account's published keys (keystore.go).
+		p, pub, err := ts.kidlessKey(r.Context(), j, email)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		kidless, kid = p, ts.Key.serviceAccountKID(email, pub)
+	} else {
+		pub, err := ts.Key.serviceAccountPublicKey(email, kid)
+		if err != nil {
+			return nil, nil, "", unauthenticated(opSA, "Invalid JWT Signature.")
+		}
+		if err := j.verifyRS256(pub); err != nil {
+			return nil, nil, "", unauthenticated(opSA, "Invalid JWT Signature.")
+		}
 	}
 	now := ts.now()
 	skew := dur(ts.MaxSkew, 5*time.Minute)
@@ -361,23 +395,56 @@ func (ts *TokenServer) verifyServiceAccountJWT(r *http.Request, tok string, asse
 	if !assertion && len(j.claims.Aud) > 0 && !ts.bearerAudienceOK(r, j.claims.Aud) {
 		return nil, nil, "", unauthenticated(opSA, "Invalid JWT: audience is not this gateway")
 	}
-	revID := serviceAccountRevocationID(j.header.Kid)
+	revID := serviceAccountRevocationID(kid)
 	if ts.revocations().Revoked(revID) {
 		return nil, nil, "", unauthenticated(opSA, "Invalid JWT Signature: the key has been revoked.")
 	}
+	if kidless != nil {
+		return kidless, j, revID, nil
+	}
+	p, err := ts.serviceAccountPrincipal(r.Context(), email)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return p, j, revID, nil
+}
+
+// serviceAccountPrincipal resolves a service account's CloudStack user.
+func (ts *TokenServer) serviceAccountPrincipal(ctx context.Context, email string) (*translate.Principal, error) {
 	user, project, domain, err := parseServiceAccountEmail(email)
 	if err != nil {
-		return nil, nil, "", unauthenticated(opSA, "Invalid JWT: unknown service account")
+		return nil, unauthenticated(opSA, "Invalid JWT: unknown service account")
 	}
-	p, err := ts.Directory.ByUserName(r.Context(), domain, user)
+	p, err := ts.Directory.ByUserName(ctx, domain, user)
 	if err != nil {
-		return nil, nil, "", lookupError(opSA, err, "Invalid grant: account not found")
+		return nil, lookupError(opSA, err, "Invalid grant: account not found")
 	}
 	p = normalize(p)
 	if p.Project != project || !sameDomain(p.Domain, domain) {
-		return nil, nil, "", unauthenticated(opSA, "Invalid grant: the service account no longer matches its CloudStack user")
+		return nil, unauthenticated(opSA, "Invalid grant: the service account no longer matches its CloudStack user")
 	}
-	return p, j, revID, nil
+	return p, nil
+}
+
+// kidlessKey checks a JWT without kid against the key derived for its
+// client_email (derivedkey.go) and resolves the principal.
+func (ts *TokenServer) kidlessKey(ctx context.Context, j *parsedJWT, email string) (*translate.Principal, *rsa.PublicKey, error) {
+	if !keySerialRE.MatchString(strings.SplitN(strings.SplitN(email, "@", 2)[len(strings.SplitN(email, "@", 2))-1], ".", 2)[0]) {
+		return nil, nil, unauthenticated(opSA, "Invalid JWT Signature: the JWT has no kid and the key of %s cannot be used without one (create a new key with `cloudgate keys create`).", email)
+	}
+	// The user must exist before any key is derived (derivation costs CPU).
+	p, err := ts.serviceAccountPrincipal(ctx, email)
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, err := ts.Key.derivedPublicKey(email)
+	if err != nil {
+		return nil, nil, unauthenticated(opSA, "Invalid JWT Signature.")
+	}
+	if err := j.verifyRS256(pub); err != nil {
+		return nil, nil, unauthenticated(opSA, "Invalid JWT Signature.")
+	}
+	return p, pub, nil
 }
 
 func (ts *TokenServer) grantJWTBearer(r *http.Request) (*tokenResponse, error) {

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -83,6 +82,9 @@ func parseServiceAccountEmail(email string) (user, project, domain string, err e
 	local, host, ok := strings.Cut(email, "@")
 	host, ok2 := strings.CutSuffix(host, saEmailSuffix)
 	parts := strings.Split(host, ".")
+	if len(parts) == 3 && keySerialRE.MatchString(parts[0]) {
+		parts = parts[1:] // a key serial (derivedkey.go)
+	}
 	if !ok || !ok2 || len(parts) != 2 {
 		return "", "", "", errors.New("not a cloudgate service account")
 	}
@@ -173,7 +175,11 @@ func NewServiceAccountKey(p *translate.Principal, tokenURI string, k *Key) ([]by
 	if tokenURI == "" {
 		return nil, errors.New("auth: empty token URI (gcloud would go to oauth2.googleapis.com)")
 	}
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	email, err := keyEmail(p)
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	priv, err := k.derivedKey(email)
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
@@ -181,7 +187,6 @@ func NewServiceAccountKey(p *translate.Principal, tokenURI string, k *Key) ([]by
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
-	email := ServiceAccountEmail(p)
 	sum := sha256.Sum256([]byte(email))
 	clientID := new(big.Int).SetBytes(sum[:9]).String() // numeric, like Google's
 	authURI := strings.TrimSuffix(tokenURI, "/token") + "/authorize"

@@ -15,11 +15,14 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/cloudgate/cloudgate/auth"
 )
 
 // ops is the gateway's operational layer, applied to every request before
@@ -110,7 +113,7 @@ func apiOf(path string) string {
 		return apiEC2
 	case strings.HasPrefix(path, "/compute/") || strings.HasPrefix(path, "/batch"):
 		return apiGCE
-	case path == "/token" || path == "/authorize" || path == "/revoke" || strings.HasPrefix(path, "/.well-known/"):
+	case slices.Contains(auth.TokenPaths, path) || path == "/authorize" || path == "/revoke" || strings.HasPrefix(path, "/.well-known/"):
 		return apiOAuth
 	}
 	return apiOps
