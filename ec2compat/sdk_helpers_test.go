@@ -33,6 +33,7 @@ type testEnv struct {
 	demo     *translate.Principal
 	ec2      *ec2.Client
 	requests atomic.Int64
+	cs       *csCounter // CloudStack calls and listed items
 }
 
 // Access keys the test authenticator maps to errors.
@@ -53,7 +54,10 @@ func mustEnv(t testing.TB) *testEnv {
 	}
 	t.Cleanup(func() { sim.Close() })
 	adminKey, adminSecret, _ := sim.UserKeys("admin")
-	opts := &csbackend.Options{HTTPClient: sim.HTTPClient(), AdminAPIKey: adminKey, AdminSecret: adminSecret}
+	hc := *sim.HTTPClient()
+	counter := newCSCounter(hc.Transport)
+	hc.Transport = counter
+	opts := &csbackend.Options{HTTPClient: &hc, AdminAPIKey: adminKey, AdminSecret: adminSecret}
 	svc := translate.New(csbackend.New(sim.URL(), opts), &translate.Options{JobPollInterval: 5 * time.Millisecond})
 	demoKey, _, ok := sim.UserKeys("demo")
 	if !ok {
@@ -63,7 +67,7 @@ func mustEnv(t testing.TB) *testEnv {
 	if err != nil {
 		t.Fatalf("resolve demo principal: %v", err)
 	}
-	e := &testEnv{sim: sim, svc: svc, demo: demo}
+	e := &testEnv{sim: sim, svc: svc, demo: demo, cs: counter}
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
 	ec2compat.Register(r, svc, &ec2compat.Options{

@@ -331,13 +331,12 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 	}
 
 	if len(spec.VolumeTags) > 0 {
-		roots, err := s.cs.ListVolumes(ctx, ListVolumesRequest{Type: "ROOT"})
+		byVM, err := s.rootVolumesOf(ctx, ids())
 		if err == nil {
-			want := newIDFilter(ids())
 			var vids []string
-			for _, v := range roots {
-				if want.match(v.InstanceID) {
-					vids = append(vids, v.ID)
+			for _, id := range ids() {
+				if v := byVM[id]; v != "" {
+					vids = append(vids, v)
 				}
 			}
 			if len(vids) > 0 {
@@ -464,7 +463,7 @@ func (s *Service) rollback(ctx context.Context, ids []string, dropToken bool) {
 	}
 	// Skip VMs already gone (Job expunges failed deploys itself).
 	state := map[string]string{}
-	if vms, err := s.cs.ListVirtualMachines(ctx, ListVMsRequest{}); err == nil {
+	if vms, err := s.cs.ListVirtualMachines(ctx, ListVMsRequest{IDs: ids}); err == nil {
 		for _, vm := range vms {
 			state[vm.ID] = vm.State
 		}
@@ -573,19 +572,16 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 		}
 		out = append(out, vm)
 	}
+	// listVirtualMachines does not name the ROOT volume. A query that
+	// selects instances (ids, name, keyword, tags) asks for each one's ROOT volume,
+	// so its cost follows the answer, not the size of the cloud; a listing
+	// reads the ROOT volumes of its zone once.
 	if len(out) > 0 {
-		// listVirtualMachines does not name the ROOT volume.
-		if roots, err := s.cs.ListVolumes(ctx, ListVolumesRequest{Type: "ROOT", ID: ""}); err == nil {
-			byVM := map[string]string{}
-			for _, v := range roots {
-				if v.InstanceID != "" {
-					byVM[v.InstanceID] = v.ID
-				}
-			}
-			for i := range out {
-				if out[i].RootVolumeID == "" {
-					out[i].RootVolumeID = byVM[out[i].ID]
-				}
+		scoped := len(q.IDs) > 0 || q.Name != "" || q.Keyword != "" || len(q.Tags) > 0
+		byVM := s.rootVolumes(ctx, out, scoped, req.ZoneID)
+		for i := range out {
+			if out[i].RootVolumeID == "" {
+				out[i].RootVolumeID = byVM[out[i].ID]
 			}
 		}
 	}

@@ -1,0 +1,163 @@
+package ec2compat_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+)
+
+// csCounter is an http.RoundTripper between csbackend and the simulator
+// that counts CloudStack calls per command and the items list commands
+// return (their "count"), so tests can guard the complexity of a client
+// operation in CloudStack work rather than time.
+type csCounter struct {
+	next  http.RoundTripper
+	mu    sync.Mutex
+	calls map[string]int
+	items map[string]int
+}
+
+func newCSCounter(next http.RoundTripper) *csCounter {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return &csCounter{next: next, calls: map[string]int{}, items: map[string]int{}}
+}
+
+func (c *csCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	cmd := r.URL.Query().Get("command")
+	if r.Body != nil && cmd == "" {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		if q, err := url.ParseQuery(string(b)); err == nil {
+			cmd = q.Get("command")
+		}
+	}
+	resp, err := c.next.RoundTrip(r)
+	if err != nil {
+		return resp, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	if err != nil {
+		return resp, nil
+	}
+	n := 0
+	var env map[string]struct {
+		Count int `json:"count"`
+	}
+	if strings.HasPrefix(cmd, "list") && json.Unmarshal(b, &env) == nil {
+		for _, v := range env {
+			n += v.Count
+		}
+	}
+	c.mu.Lock()
+	c.calls[cmd]++
+	c.items[cmd] += n
+	c.mu.Unlock()
+	return resp, nil
+}
+
+// take returns and resets the counts.
+func (c *csCounter) take() (calls, items map[string]int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	calls, items = c.calls, c.items
+	c.calls, c.items = map[string]int{}, map[string]int{}
+	return calls, items
+}
+
+func summary(m map[string]int) string {
+	var ks []string
+	for k, v := range m {
+		if v != 0 {
+			ks = append(ks, k+"="+strconv.Itoa(v))
+		}
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, " ")
+}
+
+// Single-instance operations must cost the same CloudStack work whatever
+// the size of the cloud (issue 15, item 1): the same number of calls per
+// list command and the same number of listed items with 3 and with 15
+// other instances present. Polling (queryAsyncJobResult) varies with
+// timing and is not compared.
+func TestSingleInstanceOperationsDoNotGrowWithTheCloud(t *testing.T) {
+	e := mustEnv(t)
+	ctx := ctxT(t)
+	ami := debianImage(t, e)
+	grow := func(n int32, token string) {
+		t.Helper()
+		if _, err := e.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(ami), InstanceType: "t3.micro",
+			MinCount: aws.Int32(n), MaxCount: aws.Int32(n), ClientToken: aws.String(token)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One launch, get, stop, start and terminate of a fresh instance.
+	lifecycle := func(token string) {
+		t.Helper()
+		out, err := e.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(ami), InstanceType: "t3.micro",
+			MinCount: aws.Int32(1), MaxCount: aws.Int32(1), ClientToken: aws.String(token)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := []string{aws.ToString(out.Instances[0].InstanceId)}
+		if d, err := e.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: id}); err != nil || len(d.Reservations) != 1 {
+			t.Fatalf("describe %v: %v %v", id, d, err)
+		}
+		if _, err := e.ec2.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: id}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.ec2.StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: id}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.ec2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	measure := func(token string) (map[string]int, map[string]int) {
+		e.cs.take()
+		lifecycle(token)
+		calls, items := e.cs.take()
+		delete(calls, "queryAsyncJobResult")
+		return calls, items
+	}
+
+	grow(3, "scale-seed")
+	lifecycle("scale-warm") // fills the catalog caches
+	smallCalls, smallItems := measure("scale-small")
+	grow(12, "scale-grow")
+	bigCalls, bigItems := measure("scale-big")
+
+	t.Logf("with 3 other instances:  calls %s; items %s", summary(smallCalls), summary(smallItems))
+	t.Logf("with 15 other instances: calls %s; items %s", summary(bigCalls), summary(bigItems))
+	for cmd, n := range bigItems {
+		if n > smallItems[cmd] {
+			t.Errorf("%s listed %d items with 15 other instances, %d with 3: single-instance operations must not list the cloud", cmd, n, smallItems[cmd])
+		}
+	}
+	for cmd, n := range bigCalls {
+		if n > smallCalls[cmd] {
+			t.Errorf("%s called %d times with 15 other instances, %d with 3", cmd, n, smallCalls[cmd])
+		}
+	}
+	if smallCalls["listVirtualMachines"] == 0 || smallCalls["deployVirtualMachine"] != 1 || smallCalls["destroyVirtualMachine"] != 1 {
+		t.Errorf("the counter did not see the lifecycle's CloudStack calls: %s", summary(smallCalls))
+	}
+}
