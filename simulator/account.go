@@ -86,24 +86,30 @@ func (s *Server) ownerFields(o obj, ow owned) obj {
 
 // pageOf applies page/pagesize and wraps items; count is the total.
 func (c *call) pageOf(key string, items []obj) listResult {
-	total := len(items)
+	lo, hi := c.pageBounds(len(items))
+	return listResult{Key: key, Items: items[lo:hi], Total: len(items)}
+}
+
+// pageBounds returns the slice [lo:hi) of total matching items that the
+// call's page/pagesize select (all of them without both), so a list can
+// render only its page.
+func (c *call) pageBounds(total int) (lo, hi int) {
 	page, hasPage, _ := c.integer("page")
 	size, hasSize, _ := c.integer("pagesize")
-	if hasPage && hasSize && size > 0 {
-		if page < 1 {
-			page = 1
-		}
-		start := int((page - 1) * size)
-		end := start + int(size)
-		if start > total {
-			start = total
-		}
-		if end > total {
-			end = total
-		}
-		items = items[start:end]
+	if !hasPage || !hasSize || size <= 0 {
+		return 0, total
 	}
-	return listResult{Key: key, Items: items, Total: total}
+	if page < 1 {
+		page = 1
+	}
+	start, end := int((page-1)*size), int(page*size)
+	if start > total {
+		start = total
+	}
+	if end > total {
+		end = total
+	}
+	return start, end
 }
 
 // matchKeyword implements keyword= (case-insensitive substring of any given field).

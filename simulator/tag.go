@@ -114,7 +114,10 @@ func (s *Server) dropTags(rtype, id string) {
 			out = append(out, t)
 		}
 	}
-	s.st.Tags, s.st.tagIdx = out, nil
+	s.st.Tags = out
+	if s.st.tagIdx != nil {
+		delete(s.st.tagIdx, rtype+"\x00"+id)
+	}
 }
 
 func tagParams(c *call) (string, []string, *apiError) {
@@ -158,7 +161,9 @@ func createTagsDone(s *Server, c *call) (any, *apiError) {
 			if kv[0] == "" {
 				return nil, invalidParam("Tag key cannot be empty")
 			}
-			for _, t := range append(append([]*tag{}, s.st.Tags...), add...) {
+			// The resource's own tags (through the index) and this call's:
+			// O(tags of the resource), not O(all tags).
+			for _, t := range append(append([]*tag{}, s.tagsFor(rt, id)...), add...) {
 				if t.ResourceType == rt && t.ResourceID == id && t.Key == kv[0] {
 					return nil, invalidParam("tag %s already on %s with id %s", kv[0], rt, id)
 				}
@@ -166,7 +171,13 @@ func createTagsDone(s *Server, c *call) (any, *apiError) {
 			add = append(add, &tag{owned: o, ResourceType: rt, ResourceID: id, Key: kv[0], Value: kv[1], Customer: c.str("customer")})
 		}
 	}
-	s.st.Tags, s.st.tagIdx = append(s.st.Tags, add...), nil
+	s.st.Tags = append(s.st.Tags, add...)
+	if s.st.tagIdx != nil {
+		for _, t := range add {
+			k := t.ResourceType + "\x00" + t.ResourceID
+			s.st.tagIdx[k] = append(s.st.tagIdx[k], t)
+		}
+	}
 	return success(), nil
 }
 
@@ -187,6 +198,7 @@ func deleteTagsDone(s *Server, c *call) (any, *apiError) {
 		return nil, invalidParam("Invalid resource type %s", rtRaw)
 	}
 	sel := c.kv("tags")
+	gone := map[*tag]bool{}
 	out := s.st.Tags[:0]
 	for _, t := range s.st.Tags {
 		del := t.ResourceType == rt && contains(ids, t.ResourceID) && s.canAccess(c, t.owned)
@@ -200,9 +212,28 @@ func deleteTagsDone(s *Server, c *call) (any, *apiError) {
 		}
 		if !del {
 			out = append(out, t)
+		} else {
+			gone[t] = true
 		}
 	}
-	s.st.Tags, s.st.tagIdx = out, nil
+	s.st.Tags = out
+	if s.st.tagIdx != nil {
+		// Re-index only the resources this call touched.
+		for _, id := range ids {
+			k := rt + "\x00" + id
+			var keep []*tag
+			for _, t := range s.st.tagIdx[k] {
+				if !gone[t] {
+					keep = append(keep, t)
+				}
+			}
+			if len(keep) == 0 {
+				delete(s.st.tagIdx, k)
+			} else {
+				s.st.tagIdx[k] = keep
+			}
+		}
+	}
 	return success(), nil
 }
 

@@ -124,15 +124,18 @@ func (s *Server) templateByIDAny(id string) *template {
 
 func listVirtualMachines(s *Server, c *call) (any, *apiError) {
 	ids := c.list("ids")
-	var items []obj
-	for _, v := range s.st.VMs {
+	// By id (or ids) the candidates come from the index: a get-by-id costs
+	// O(1) in the number of VMs. The order stays that of s.st.VMs (creation).
+	cands := s.st.VMs
+	if id := c.str("id"); id != "" || len(ids) > 0 {
+		cands = s.vmsByIDs(id, ids)
+	}
+	var match []*vm
+	for _, v := range cands {
 		if !s.visible(c, v.owned) {
 			continue
 		}
 		if id := c.str("id"); id != "" && id != v.ID {
-			continue
-		}
-		if len(ids) > 0 && !contains(ids, v.ID) {
 			continue
 		}
 		// name is a substring match in CloudStack (cloudstack-go's Get*ID helpers pick the exact one).
@@ -176,9 +179,38 @@ func listVirtualMachines(s *Server, c *call) (any, *apiError) {
 		if !c.matchKeyword(v.Name, v.DisplayName, v.State) || !s.matchTags(c, "UserVm", v.ID) {
 			continue
 		}
+		match = append(match, v)
+	}
+	// Render only the requested page: a page costs what its items cost.
+	lo, hi := c.pageBounds(len(match))
+	items := make([]obj, 0, hi-lo)
+	for _, v := range match[lo:hi] {
 		items = append(items, s.vmObj(c, v))
 	}
-	return c.pageOf("virtualmachine", items), nil
+	return listResult{Key: "virtualmachine", Items: items, Total: len(match)}, nil
+}
+
+// vmsByIDs returns the VMs named by id and ids, in creation order: the
+// single-id case through the index (O(1)); several ids with one pass over
+// the VMs with a set (no rendering), which keeps CloudStack's order.
+func (s *Server) vmsByIDs(id string, ids []string) []*vm {
+	if len(ids) == 0 {
+		if v := s.vmByID(id); v != nil {
+			return []*vm{v}
+		}
+		return nil
+	}
+	want := make(map[string]bool, len(ids))
+	for _, x := range ids {
+		want[x] = true
+	}
+	var out []*vm
+	for _, v := range s.st.VMs {
+		if want[v.ID] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 var hostnameRe = regexp.MustCompile(`^[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)
@@ -362,7 +394,10 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 	for i, n := range nets {
 		v.Nics = append(v.Nics, nic{ID: s.st.uuid(), NetworkID: n.ID, IP: s.allocIP(n), MAC: s.st.mac(), Default: i == 0, DeviceID: i})
 	}
-	s.st.VMs, s.st.vmIdx = append(s.st.VMs, v), nil
+	s.st.VMs = append(s.st.VMs, v)
+	if s.st.vmIdx != nil {
+		s.st.vmIdx[v.ID] = v
+	}
 	s.st.Volumes = append(s.st.Volumes, &volume{owned: v.owned, ID: s.st.uuid(), Name: fmt.Sprintf("ROOT-%d", num), Type: "ROOT",
 		ZoneID: z.ID, VMID: v.ID, TemplateID: t.ID, Size: rootSize, DeviceID: 0, State: "Allocated", Created: c.now, Attached: c.now})
 	if dataOff != nil {
@@ -648,7 +683,10 @@ func (s *Server) expunge(c *call, v *vm) {
 			ip.StaticNatVMID = ""
 		}
 	}
-	s.st.VMs, s.st.vmIdx = removeByID(s.st.VMs, v.ID, func(x *vm) string { return x.ID }), nil
+	s.st.VMs = removeByID(s.st.VMs, v.ID, func(x *vm) string { return x.ID })
+	if s.st.vmIdx != nil {
+		delete(s.st.vmIdx, v.ID)
+	}
 	s.forget(v.ID)
 	s.dropTags("UserVm", v.ID)
 	s.event(c, "VM.EXPUNGE", "VirtualMachine", v.ID, v.Name, "Successfully completed expunging Vm. Vm Id: "+v.ID)

@@ -68,7 +68,7 @@ func (s *Server) volumeObj(v *volume) obj {
 
 func listVolumes(s *Server, c *call) (any, *apiError) {
 	ids := c.list("ids")
-	var items []obj
+	var match []*volume
 	for _, v := range s.st.Volumes {
 		if !s.visible(c, v.owned) {
 			continue
@@ -97,9 +97,15 @@ func listVolumes(s *Server, c *call) (any, *apiError) {
 		if !c.matchKeyword(v.Name) || !s.matchTags(c, "Volume", v.ID) {
 			continue
 		}
+		match = append(match, v)
+	}
+	// Render only the requested page.
+	lo, hi := c.pageBounds(len(match))
+	items := make([]obj, 0, hi-lo)
+	for _, v := range match[lo:hi] {
 		items = append(items, s.volumeObj(v))
 	}
-	return c.pageOf("volume", items), nil
+	return listResult{Key: "volume", Items: items, Total: len(match)}, nil
 }
 
 func createVolume(s *Server, c *call) (any, *apiError) {
