@@ -94,6 +94,25 @@
 // accepts name and creationTimestamp [desc]. Aggregated lists group items
 // by scope and leave empty scopes out.
 //
+// # Request bodies
+//
+// Bodies are decoded strictly (body.go): an unknown field is 400 invalid
+// "Unknown name …" naming it, trailing data after the JSON value is 400,
+// and fields whose value CloudStack cannot honour (canIpForward,
+// preemptible, accelerators, READ_ONLY disks, …; instancespec.go) are 400
+// naming the field. Output-only fields that clients echo back from a GET
+// (kind anywhere; id, creationTimestamp, selfLink at the top level) are
+// accepted and ignored.
+//
+// # Discovery
+//
+// Google's discovery document, filtered to the methods of routes.go
+// (discovery.json, written by gen_discovery.go from the copy shipped in the
+// google.golang.org/api module), is served with rootUrl = the gateway at
+// /discovery/v1/apis/compute/v1/rest, /$discovery/rest?version=v1 and
+// /compute/v1/$discovery/rest, without credentials, so googleapiclient
+// and other discovery-driven clients call the gateway.
+//
 // # Not supported
 //
 // Creating networks, disks from images, global addresses, instance

@@ -74,6 +74,7 @@ func Register(r gin.IRouter, svc *translate.Service, opts *Options) {
 	inner.NoRoute(func(c *gin.Context) { s.writeError(c, errNoRoute(c.Request)) })
 	s.batchTo = inner
 	s.routes(r)
+	s.registerDiscovery(r)
 	r.POST("/batch/compute/v1", s.batch)
 	r.POST("/batch", s.batch)
 }
