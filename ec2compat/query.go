@@ -156,6 +156,9 @@ func tagList(q query, prefix string) ([]translate.Tag, error) {
 		}
 		out = append(out, translate.Tag{Key: k, Value: t.str("Value")})
 	}
+	if err := checkTagSizes(out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -177,6 +180,9 @@ func (q query) tagSpecs() (map[string]translate.Tags, error) {
 		}
 		for _, t := range tags {
 			out[rt][t.Key] = t.Value
+		}
+		if err := checkTagCount(out[rt]); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

@@ -133,7 +133,10 @@ func (s *server) handle(c *gin.Context, req *request) (response, error) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, apiErr("InvalidParameterValue", "The request body is too large.")
+			// What EC2 answers (HTTP 400) when a request body is over its
+			// limit, as seen by Karpenter's CreateFleet calls
+			// (aws/karpenter-provider-aws#5776).
+			return nil, apiErr("InvalidInput", "The request failed because the payload for the body of the request is too large.")
 		}
 		return nil, apiErr("InvalidParameterValue", "The request body could not be read.")
 	}

@@ -59,6 +59,35 @@ func (s *server) createTags(r *request) (response, error) {
 	for _, t := range list {
 		tags[t.Key] = t.Value
 	}
+	if err := checkTagCount(tags); err != nil {
+		return nil, err
+	}
+	// Every resource must stay within 50 tags with the new keys; check all
+	// before changing any.
+	for _, res := range sortedResources(targets) {
+		have, err := s.svc.ListTags(r.ctx, translate.TagQuery{Resource: res, ResourceIDs: targets[res]})
+		if err != nil {
+			return nil, err
+		}
+		keys := map[string]map[string]bool{}
+		for _, t := range have {
+			if keys[t.ResourceID] == nil {
+				keys[t.ResourceID] = map[string]bool{}
+			}
+			keys[t.ResourceID][t.Key] = true
+		}
+		for _, id := range targets[res] {
+			n := len(keys[id])
+			for k := range tags {
+				if !keys[id][k] {
+					n++
+				}
+			}
+			if n > maxTagsPerResource {
+				return nil, tagLimit()
+			}
+		}
+	}
 	for _, res := range sortedResources(targets) {
 		if err := s.svc.CreateTags(r.ctx, res, targets[res], tags); err != nil {
 			return nil, err

@@ -174,6 +174,9 @@ func (s *server) insertDisk(c *gin.Context) (any, error) {
 	if err := checkName("resource.name", req.Name); err != nil {
 		return nil, err
 	}
+	if err := checkLabels("resource.labels", req.Labels); err != nil {
+		return nil, err
+	}
 	ctx, project, zoneName := c.Request.Context(), c.Param("project"), c.Param("zone")
 	zone, err := s.zoneByName(ctx, project, zoneName)
 	if err != nil {
@@ -271,6 +274,9 @@ func (s *server) createSnapshot(c *gin.Context) (any, error) {
 	if err := bindJSON(c, &req); err != nil {
 		return nil, err
 	}
+	if err := checkLabels("resource.labels", req.Labels); err != nil {
+		return nil, err
+	}
 	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
 	d, err := s.diskByName(ctx, project, zone, c.Param("disk"))
 	if err != nil {
@@ -292,6 +298,9 @@ func (s *server) setDiskLabels(c *gin.Context) (any, error) {
 		LabelFingerprint string            `json:"labelFingerprint"`
 	}
 	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	if err := checkLabels("labels", req.Labels); err != nil {
 		return nil, err
 	}
 	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")

@@ -285,6 +285,9 @@ func (s *server) insertImage(c *gin.Context) (any, error) {
 	if err := bindJSON(c, &req); err != nil {
 		return nil, err
 	}
+	if err := checkLabels("resource.labels", req.Labels); err != nil {
+		return nil, err
+	}
 	if err := checkName("resource.name", req.Name); err != nil {
 		return nil, err
 	}

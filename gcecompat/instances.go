@@ -216,6 +216,9 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	if err := checkName("resource.name", req.Name); err != nil {
 		return nil, err
 	}
+	if err := checkLabels("resource.labels", req.Labels); err != nil {
+		return nil, err
+	}
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
@@ -610,6 +613,9 @@ func (s *server) setLabels(c *gin.Context) (any, error) {
 		LabelFingerprint string            `json:"labelFingerprint"`
 	}
 	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	if err := checkLabels("labels", req.Labels); err != nil {
 		return nil, err
 	}
 	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")

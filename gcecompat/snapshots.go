@@ -143,6 +143,9 @@ func (s *server) insertSnapshot(c *gin.Context) (any, error) {
 	if err := bindJSON(c, &req); err != nil {
 		return nil, err
 	}
+	if err := checkLabels("resource.labels", req.Labels); err != nil {
+		return nil, err
+	}
 	ctx, project := c.Request.Context(), c.Param("project")
 	zone := segmentAfter(req.SourceDisk, "zones")
 	if zone == "" {
@@ -178,6 +181,9 @@ func (s *server) setSnapshotLabels(c *gin.Context) (any, error) {
 		LabelFingerprint string            `json:"labelFingerprint"`
 	}
 	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	if err := checkLabels("labels", req.Labels); err != nil {
 		return nil, err
 	}
 	ctx, project := c.Request.Context(), c.Param("project")

@@ -46,7 +46,7 @@ func newGateway(ctx context.Context, c *Config, be *backend, svc *translate.Serv
 	gcecompat.Register(r, svc, &gcecompat.Options{
 		BaseURL:      base,
 		Region:       c.Region,
-		Authenticate: id.tokens.AuthenticateBearer,
+		Authenticate: authenticated(id.tokens.AuthenticateBearer),
 		Logger:       logger.With("api", "gce"),
 	})
 	aliases, err := c.instanceTypeAliases()
@@ -56,7 +56,7 @@ func newGateway(ctx context.Context, c *Config, be *backend, svc *translate.Serv
 	ec2compat.Register(r, svc, &ec2compat.Options{
 		Region:              c.Region,
 		InstanceTypeAliases: aliases,
-		Authenticate:        id.sigv4.Authenticate,
+		Authenticate:        authenticated(id.sigv4.Authenticate),
 		Logger:              logger.With("api", "ec2"),
 		MaxBodyBytes:        o.limits.MaxBodyBytes,
 	})

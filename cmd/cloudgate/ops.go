@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cloudgate/cloudgate/ec2compat"
+	"github.com/cloudgate/cloudgate/translate"
 	"github.com/gin-gonic/gin"
 
 	"github.com/cloudgate/cloudgate/auth"
@@ -63,6 +65,34 @@ func newOps(c *Config, logger *slog.Logger) *ops {
 
 // requestIDKey is the context key of the request id.
 type requestIDKey struct{}
+
+// authMarkKey is the context key of the request's *atomic.Bool that
+// authenticated sets once the caller is identified.
+type authMarkKey struct{}
+
+// authenticated wraps an API's authenticator so that the metrics know
+// which requests came from an identified caller.
+func authenticated(f func(*http.Request) (*translate.Principal, error)) func(*http.Request) (*translate.Principal, error) {
+	return func(r *http.Request) (*translate.Principal, error) {
+		p, err := f(r)
+		if err == nil && p != nil {
+			if m, ok := r.Context().Value(authMarkKey{}).(*atomic.Bool); ok {
+				m.Store(true)
+			}
+		}
+		return p, err
+	}
+}
+
+// knownEC2Action is the set of EC2 actions the gateway serves (metric
+// labels).
+var knownEC2Action = func() map[string]bool {
+	m := map[string]bool{}
+	for _, a := range ec2compat.Actions() {
+		m[a] = true
+	}
+	return m
+}()
 
 // RequestIDHeader carries the request id in and out, on both APIs.
 const RequestIDHeader = "X-Request-Id"
@@ -138,7 +168,8 @@ func (o *ops) middleware() gin.HandlerFunc {
 		// Handlers find the (validated) id in the response header, which is
 		// set before routing, and in the request context.
 		c.Header(RequestIDHeader, id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		authed := new(atomic.Bool) // set by authenticated (a caller was identified)
+		r = r.WithContext(context.WithValue(context.WithValue(r.Context(), requestIDKey{}, id), authMarkKey{}, authed))
 		c.Request = r
 		c.Set("requestId", id)
 
@@ -195,9 +226,18 @@ func (o *ops) middleware() gin.HandlerFunc {
 				op = r.Method + " unmatched"
 			}
 		}
+		// Only known operations of identified callers get their own
+		// label: unsigned junk must not use up the label budget.
+		metricOp := op
+		switch {
+		case (api == apiEC2 || api == apiGCE) && !authed.Load():
+			metricOp = "unauthenticated"
+		case api == apiEC2 && !knownEC2Action[op]:
+			metricOp = "unknown"
+		}
 		status := c.Writer.Status()
 		d := time.Since(start)
-		o.m.observe(api, op, status, d)
+		o.m.observe(api, metricOp, status, d)
 		if api == apiOps && status < 400 {
 			return // probes and scrapes are metered, not logged
 		}

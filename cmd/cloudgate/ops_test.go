@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudgate/cloudgate/translate"
 	"github.com/gin-gonic/gin"
 	"github.com/spf13/pflag"
 )
@@ -44,7 +45,15 @@ func testEngine(t *testing.T, lim LimitsConfig, csURL string) (*gin.Engine, *ops
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	o := newOps(&Config{Limits: lim}, logger)
 	r := newEngine(&backend{url: csURL}, logger, o)
+	// The stand-ins identify every caller but those marked anonymous.
+	authn := authenticated(func(r *http.Request) (*translate.Principal, error) {
+		if r.Header.Get("X-Test-Anonymous") != "" {
+			return nil, nil
+		}
+		return &translate.Principal{UserName: "u"}, nil
+	})
 	echo := func(c *gin.Context) {
+		authn(c.Request)
 		b, err := io.ReadAll(c.Request.Body)
 		if err != nil {
 			c.String(http.StatusBadRequest, "read error: %v", err)
@@ -142,7 +151,7 @@ func TestMetricsAndBodyIntact(t *testing.T) {
 		`cloudgate_requests_total{api="ec2",code="200",operation="DescribeRegions"} 1`,
 		`cloudgate_requests_total{api="gce",code="200",operation="GET /compute/v1/projects/:project/zones"} 1`,
 		`cloudgate_requests_total{api="ops",code="404",operation="GET unmatched"} 1`,
-		`cloudgate_requests_total{api="ec2",code="200",operation="other"} 1`,
+		`cloudgate_requests_total{api="ec2",code="200",operation="unknown"} 1`,
 		`cloudgate_request_duration_seconds_bucket{api="ec2",operation="RunInstances",le="+Inf"} 1`,
 		`cloudgate_requests_in_flight 1`,
 		`go_goroutines`,
@@ -310,7 +319,7 @@ func TestCloudStackTransportMetrics(t *testing.T) {
 
 func TestReadyz(t *testing.T) {
 	cs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(401) }))
-	r, o, _ := testEngine(t, LimitsConfig{}, cs.URL)
+	r, o, logs := testEngine(t, LimitsConfig{}, cs.URL)
 	if w := do(r, httptest.NewRequest(http.MethodGet, "/readyz", nil)); w.Code != 200 {
 		t.Fatalf("readyz with CloudStack up: %d %s", w.Code, w.Body.String())
 	}
@@ -320,8 +329,17 @@ func TestReadyz(t *testing.T) {
 	}
 	o.draining.Store(false)
 	cs.Close()
-	if w := do(r, httptest.NewRequest(http.MethodGet, "/readyz", nil)); w.Code != 503 {
+	w := do(r, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	if w.Code != 503 {
 		t.Fatalf("readyz with CloudStack down: %d", w.Code)
+	}
+	// Whoever reaches the probe learns nothing about CloudStack (issue 14:
+	// the body named its URL); the detail goes to the log.
+	if w.Body.String() != "not ready\n" {
+		t.Errorf("readyz body %q, want only %q", w.Body.String(), "not ready\n")
+	}
+	if host := strings.TrimPrefix(cs.URL, "http://"); !strings.Contains(logs.String(), host) {
+		t.Errorf("the log lacks the detail (%s):\n%s", host, logs.String())
 	}
 }
 
@@ -478,4 +496,34 @@ func testEngineQuiet(t *testing.T) (*gin.Engine, *ops, *lockedBuffer) {
 		quietEngine.r = r
 	})
 	return quietEngine.r, nil, nil
+}
+
+// Unsigned requests with made-up actions (issue 14: 400 Action=BogusN)
+// share one label, so later real operations keep theirs.
+func TestMetricsLabelOnlyAuthenticatedKnownOps(t *testing.T) {
+	r, _, _ := testEngine(t, LimitsConfig{}, "")
+	for i := range 400 {
+		req := ec2Req("Action=Bogus" + strconv.Itoa(i))
+		req.Header.Set("X-Test-Anonymous", "1")
+		do(r, req)
+		greq := httptest.NewRequest(http.MethodGet, "/compute/v1/projects/p"+strconv.Itoa(i)+"/zones", nil)
+		greq.Header.Set("X-Test-Anonymous", "1")
+		do(r, greq)
+	}
+	do(r, ec2Req("Action=BogusSigned"))
+	do(r, ec2Req("Action=DescribeInstances"))
+	m := do(r, httptest.NewRequest(http.MethodGet, "/metrics", nil)).Body.String()
+	for _, want := range []string{
+		`cloudgate_requests_total{api="ec2",code="200",operation="unauthenticated"} 400`,
+		`cloudgate_requests_total{api="gce",code="200",operation="unauthenticated"} 400`,
+		`cloudgate_requests_total{api="ec2",code="200",operation="unknown"} 1`,
+		`cloudgate_requests_total{api="ec2",code="200",operation="DescribeInstances"} 1`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(m, "Bogus") {
+		t.Errorf("metrics carry a client-chosen action name")
+	}
 }

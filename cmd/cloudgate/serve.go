@@ -162,8 +162,10 @@ func newEngine(be *backend, logger *slog.Logger, o *ops) *gin.Engine {
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", func(c *gin.Context) {
 		if err := o.ready(c.Request.Context(), be.url); err != nil {
+			// The detail (CloudStack's URL, the network error) is for the
+			// operator's log, not for whoever can reach the probe.
 			logger.Warn("readyz: not ready", "err", err)
-			c.String(http.StatusServiceUnavailable, "not ready: %v\n", err)
+			c.String(http.StatusServiceUnavailable, "not ready\n")
 			return
 		}
 		c.String(http.StatusOK, "ok\n")
