@@ -91,17 +91,13 @@ func (b *Backend) DeployVirtualMachine(ctx context.Context, req translate.Deploy
 // ListVirtualMachines implements translate.CloudStack.
 func (b *Backend) ListVirtualMachines(ctx context.Context, req translate.ListVMsRequest) ([]translate.Instance, error) {
 	p := params{}.set("id", req.ID).set("ids", strings.Join(req.IDs, ",")).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).set("keyword", req.Keyword).setTags(req.Tags)
-	items, err := b.list(ctx, "listVirtualMachines", translate.ResInstance, p)
+	items, err := listTyped[vmJSON](ctx, b, "listVirtualMachines", translate.ResInstance, p)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]translate.Instance, 0, len(items))
-	for _, it := range items {
-		var v vmJSON
-		if err := decode("listVirtualMachines", it, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v.instance())
+	for i := range items {
+		out = append(out, items[i].instance())
 	}
 	return out, nil
 }

@@ -34,16 +34,12 @@ type volumeJSON struct {
 // (CloudStack reports bytes).
 func (b *Backend) ListVolumes(ctx context.Context, req translate.ListVolumesRequest) ([]translate.Volume, error) {
 	p := params{}.set("id", req.ID).set("name", req.Name).set("zoneid", req.ZoneID).set("virtualmachineid", req.VMID).set("type", req.Type)
-	items, err := b.list(ctx, "listVolumes", translate.ResVolume, p)
+	items, err := listTyped[volumeJSON](ctx, b, "listVolumes", translate.ResVolume, p)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]translate.Volume, 0, len(items))
-	for _, it := range items {
-		var v volumeJSON
-		if err := decode("listVolumes", it, &v); err != nil {
-			return nil, err
-		}
+	for _, v := range items {
 		out = append(out, translate.Volume{
 			ID: string(v.ID), Name: v.Name, ZoneID: string(v.ZoneID), ZoneName: v.ZoneName,
 			SizeGB: (int64(v.Size) + gib - 1) / gib, Type: v.Type, State: v.State,
