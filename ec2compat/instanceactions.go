@@ -84,12 +84,14 @@ func (s *server) rebootInstances(r *request) (response, error) {
 	return ok()
 }
 
-// terminateInstances destroys without expunging, so terminated instances
-// stay visible (as EC2's do) until CloudStack expunges them.
+// terminateInstances removes the instances (translate.TerminateInstance:
+// expunged where the caller may expunge, otherwise destroyed with their
+// data volumes detached); DescribeInstances keeps showing them as
+// terminated for an hour from CloudStack's events.
 func (s *server) terminateInstances(r *request) (response, error) {
 	return s.stateChange(r, func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown },
 		func(ctx context.Context, id string) (*translate.Job, error) {
-			return s.svc.DestroyInstance(ctx, id, false)
+			return s.svc.TerminateInstance(ctx, id, false)
 		})
 }
 

@@ -3,6 +3,7 @@ package ec2compat
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -313,7 +314,7 @@ func (s *server) instancesByID(r *request, ec2IDs []string) ([]translate.Instanc
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return insts, nil
+		return s.withTerminated(r, insts, nil)
 	}
 	have := map[string]bool{}
 	for _, in := range insts {
@@ -337,7 +338,52 @@ func (s *server) instancesByID(r *request, ec2IDs []string) ([]translate.Instanc
 		}
 	}
 	if len(missing) > 0 {
+		// Terminated within the hour but hidden (or expunged) by CloudStack.
+		var gone []string
+		for _, m := range missing {
+			id, _ := csID(pInstance, translate.ResInstance, m)
+			gone = append(gone, id)
+		}
+		if insts, err = s.withTerminated(r, insts, gone); err != nil {
+			return nil, err
+		}
+		missing = missing[:0]
+		for i, id := range ids {
+			if !have[id] && !slices.ContainsFunc(insts, func(in translate.Instance) bool { return strings.EqualFold(in.ID, id) }) {
+				missing = append(missing, ec2IDs[i])
+			}
+		}
+	}
+	if len(missing) > 0 {
 		return nil, &translate.Error{Kind: translate.NotFound, Resource: translate.ResInstance, ID: strings.Join(missing, ", ")}
+	}
+	return insts, nil
+}
+
+// withTerminated adds the instances terminated within the last hour that
+// CloudStack no longer lists to the caller (allow.user.view.destroyed.vm is
+// false by default, and expunged VMs are gone), as EC2 keeps showing
+// terminated instances for about an hour. ids limits them (nil: all). The
+// terminated instance carries only what CloudStack's VM.DESTROY event
+// tells: its id, host name and the time (reported as its launch time).
+func (s *server) withTerminated(r *request, insts []translate.Instance, ids []string) ([]translate.Instance, error) {
+	gone, err := s.svc.TerminatedInstances(r.ctx, ids)
+	switch translate.KindOf(err) {
+	case translate.PermissionDenied, translate.Unimplemented:
+		return insts, nil // a role without listEvents sees CloudStack's view only
+	}
+	if err != nil {
+		return nil, err
+	}
+	have := make(map[string]bool, len(insts))
+	for _, in := range insts {
+		have[strings.ToLower(in.ID)] = true
+	}
+	for _, in := range gone {
+		if !have[strings.ToLower(in.ID)] {
+			in.Created = in.Destroyed
+			insts = append(insts, in)
+		}
 	}
 	return insts, nil
 }

@@ -3,6 +3,7 @@ package gcecompat
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/cloudgate/cloudgate/translate"
 	"github.com/gin-gonic/gin"
@@ -20,6 +21,13 @@ func diskName(v translate.Volume) string {
 		return n // a kept boot disk (autoDelete=false) keeps its instance's name
 	}
 	return v.Name
+}
+
+// retiredRoot reports whether v is the boot disk of an instance deleted
+// without expunge (translate.TerminateInstance renamed it): GCE deletes
+// boot disks with their instance, so the disk is gone too.
+func retiredRoot(v translate.Volume) bool {
+	return v.Type == "ROOT" && strings.HasPrefix(v.InstanceName, translate.RetiredNamePrefix)
 }
 
 // deviceNameTag keeps the deviceName a data disk was attached with.
@@ -62,7 +70,7 @@ func (s *server) diskByName(ctx context.Context, project, zoneName, name string)
 	var root *translate.Volume
 	for i := range vols {
 		v := vols[i]
-		if v.ZoneID != zone.ID || diskStatus[v.State] == "DELETING" {
+		if v.ZoneID != zone.ID || diskStatus[v.State] == "DELETING" || retiredRoot(v) {
 			continue
 		}
 		if v.Type != "ROOT" && v.Name == name {
@@ -116,7 +124,7 @@ func (s *server) allDisks(ctx context.Context, project, zoneID string) ([]scoped
 	var out []scoped[*wireDisk]
 	for i := range vols {
 		v := &vols[i]
-		if diskStatus[v.State] == "DELETING" || (zoneID != "" && v.ZoneID != zoneID) {
+		if diskStatus[v.State] == "DELETING" || retiredRoot(*v) || (zoneID != "" && v.ZoneID != zoneID) {
 			continue
 		}
 		zone := zones[v.ZoneID]

@@ -30,8 +30,11 @@ var instanceStatus = map[string]string{
 	translate.StateError:     "TERMINATED",
 }
 
+// live reports whether GCE shows the instance: a deleted instance vanishes
+// at once, whether CloudStack expunged it, still lists it as Destroyed, or
+// it was renamed for deletion (translate.TerminateInstance).
 func live(in *translate.Instance) bool {
-	return in.State != translate.StateDestroyed && in.State != translate.StateExpunging
+	return in.State != translate.StateDestroyed && in.State != translate.StateExpunging && !translate.IsRetired(in)
 }
 
 // instanceView is what rendering an instance needs besides the VM.
@@ -496,7 +499,7 @@ func (s *server) deleteInstance(c *gin.Context) (any, error) {
 		if err := s.keepBootDisk(ctx, id); err != nil {
 			return nil, err
 		}
-		return s.svc.DestroyInstance(ctx, id, true)
+		return s.svc.TerminateInstance(ctx, id, true)
 	})(c)
 }
 

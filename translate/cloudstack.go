@@ -24,6 +24,9 @@ import (
 //   - An id filter that names no entity returns either an empty list or a
 //     NotFound error; Service treats both the same.
 type CloudStack interface {
+	// Management server.
+	ListCapabilities(ctx context.Context) (*Capabilities, error)
+
 	// Catalog.
 	ListZones(ctx context.Context) ([]Zone, error)
 	ListServiceOfferings(ctx context.Context) ([]Offering, error)
@@ -41,6 +44,10 @@ type CloudStack interface {
 	DestroyVirtualMachine(ctx context.Context, id string, expunge bool) (AsyncResult, error)
 	ExpungeVirtualMachine(ctx context.Context, id string) (AsyncResult, error)
 	ChangeServiceForVirtualMachine(ctx context.Context, req ChangeServiceRequest) error
+	// RenameVirtualMachine changes a VM's host name (updateVirtualMachine
+	// name=), which CloudStack keeps unique per network until the VM is
+	// expunged.
+	RenameVirtualMachine(ctx context.Context, id, name string) error
 	// GetVirtualMachineUserData returns the base64 user data as stored.
 	GetVirtualMachineUserData(ctx context.Context, id string) (string, error)
 	// UpdateVirtualMachineUserData replaces the user data (base64).
@@ -134,10 +141,12 @@ type DeployRequest struct {
 	RootDiskGB         int64
 	RootDiskOfferingID string // overridediskofferingid
 	// CPUs/MemoryMB are sent as details[0].cpuNumber / details[0].memory
-	// (custom offerings).
-	CPUs     int
-	MemoryMB int
-	NoStart  bool
+	// (custom offerings); CPUSpeedMHz as details[0].cpuSpeed (custom
+	// offerings without a cpuspeed of their own).
+	CPUs        int
+	MemoryMB    int
+	CPUSpeedMHz int
+	NoStart     bool
 }
 
 // ListVMsRequest selects VMs. Zero fields do not filter.
@@ -159,12 +168,15 @@ type ChangeServiceRequest struct {
 	ServiceOfferingID string
 	CPUs              int // details[0].cpuNumber for custom offerings
 	MemoryMB          int // details[0].memory
+	CPUSpeedMHz       int // details[0].cpuSpeed
 }
 
 // ListEventsRequest selects CloudStack events.
 type ListEventsRequest struct {
 	ResourceID   string
 	ResourceType string // CloudStack resource type, e.g. "VirtualMachine"
+	Type         string // event type, e.g. "VM.DESTROY"
+	Since        time.Time
 }
 
 // Event is a CloudStack event (listEvents).
@@ -175,6 +187,11 @@ type Event struct {
 	State       string
 	Description string
 	Created     time.Time
+	// ResourceID/ResourceType name the event's object (CloudStack 4.17+
+	// reports them; older ones only name it in the description).
+	ResourceID   string
+	ResourceType string
+	ResourceName string
 }
 
 // ListTagsRequest selects tags.
@@ -250,6 +267,9 @@ type NetworkOffering struct {
 	State          string
 	IsDefault      bool
 	SourceNatFirst bool // offers SourceNat (isolated networks need it for public IPs)
+	// Availability is Optional or Required; with a Required isolated
+	// offering CloudStack creates an account's network on its first deploy.
+	Availability string
 }
 
 // ListNetworkOfferingsRequest selects network offerings.

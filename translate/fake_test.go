@@ -23,6 +23,12 @@ type world struct {
 	// deployFail makes the i-th deploy job (0-based) fail with this error.
 	deployFail map[int]*translate.Error
 	deploys    int
+	// caps is what listCapabilities answers (user expunge allowed unless a
+	// test says otherwise).
+	caps     translate.Capabilities
+	networks []translate.Network
+	renamed  map[string]string // vm id -> new name
+	deployed []translate.DeployRequest
 }
 
 const (
@@ -33,8 +39,33 @@ const (
 )
 
 func newWorld() (*world, *mock.CloudStack) {
-	w := &world{vms: map[string]*translate.Instance{}, jobs: map[string]*translate.Job{}, deployFail: map[int]*translate.Error{}}
+	w := &world{vms: map[string]*translate.Instance{}, jobs: map[string]*translate.Job{}, deployFail: map[int]*translate.Error{},
+		caps:     translate.Capabilities{UserExpungeVM: true},
+		networks: []translate.Network{{ID: "net-sg", Name: "DefaultSGNetwork", ZoneID: zoneID, Type: "Shared"}},
+		renamed:  map[string]string{}}
 	m := &mock.CloudStack{}
+	m.ListCapabilitiesFn = func(ctx context.Context) (*translate.Capabilities, error) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		c := w.caps
+		return &c, nil
+	}
+	m.ListNetworksFn = func(ctx context.Context, req translate.ListNetworksRequest) ([]translate.Network, error) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return append([]translate.Network(nil), w.networks...), nil
+	}
+	m.RenameVirtualMachineFn = func(ctx context.Context, id, name string) error {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		vm := w.vms[id]
+		if vm == nil {
+			return &translate.Error{Kind: translate.NotFound, Message: "entity does not exist"}
+		}
+		vm.Name = name
+		w.renamed[id] = name
+		return nil
+	}
 	m.ListZonesFn = func(ctx context.Context) ([]translate.Zone, error) {
 		return []translate.Zone{{ID: zoneID, Name: "zone1", NetworkType: "Advanced", SecurityGroups: true, Enabled: true}}, nil
 	}
@@ -62,6 +93,7 @@ func newWorld() (*world, *mock.CloudStack) {
 	m.DeployVirtualMachineFn = func(ctx context.Context, req translate.DeployRequest) (translate.AsyncResult, error) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
+		w.deployed = append(w.deployed, req)
 		w.n++
 		id := fmt.Sprintf("vm-%02d", w.n)
 		job := fmt.Sprintf("job-%02d", w.n)
@@ -116,6 +148,14 @@ func newWorld() (*world, *mock.CloudStack) {
 	m.DestroyVirtualMachineFn = func(ctx context.Context, id string, expunge bool) (translate.AsyncResult, error) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
+		if expunge && !w.caps.UserExpungeVM {
+			// CloudStack accepts the call; the job fails (530).
+			w.n++
+			job := fmt.Sprintf("job-%02d", w.n)
+			w.jobs[job] = &translate.Job{ID: job, Status: translate.JobFailed, Err: &translate.Error{Kind: translate.Internal,
+				Message: "Parameter expunge can be passed by Admin only. Or when the allow.user.expunge.recover.vm key is set."}}
+			return translate.AsyncResult{JobID: job}, nil
+		}
 		if expunge {
 			w.destroy = append(w.destroy, id)
 			delete(w.vms, id)

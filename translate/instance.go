@@ -61,6 +61,9 @@ type Instance struct {
 	JobPending bool
 	// PasswordEnabled reports whether the template sets a password.
 	PasswordEnabled bool
+	// Destroyed is when CloudStack destroyed the VM, when known (set by
+	// TerminatedInstances).
+	Destroyed time.Time
 }
 
 // LaunchSpec describes instances to create (RunInstances,
@@ -184,6 +187,12 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 	if err != nil {
 		return nil, err
 	}
+	networkIDs := spec.NetworkIDs
+	if len(networkIDs) == 0 {
+		if networkIDs, err = s.launchNetworks(ctx, op, zone); err != nil {
+			return nil, err
+		}
+	}
 	if spec.ImageID == "" {
 		return nil, invalid(op, ResImage, "", "an image is required")
 	}
@@ -243,11 +252,12 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 			KeyPair:            spec.KeyPair,
 			SecurityGroupIDs:   spec.GroupIDs,
 			SecurityGroupNames: spec.GroupNames,
-			NetworkIDs:         spec.NetworkIDs,
+			NetworkIDs:         networkIDs,
 			RootDiskGB:         spec.RootDiskGB,
 			RootDiskOfferingID: rootOffering,
 			CPUs:               cpus,
 			MemoryMB:           mem,
+			CPUSpeedMHz:        s.customSpeed(off, cpus),
 			NoStart:            spec.NoStart,
 		}
 		if len(spec.Names) > 0 {
@@ -444,9 +454,11 @@ func customSize(op string, off *Offering, cpus, mem int) (int, int, error) {
 	return cpus, mem, nil
 }
 
-// rollback destroys and expunges VMs created by a failed Launch (dropping
-// their client token first when dropToken) and waits for that, even if ctx
-// has been cancelled. Errors are ignored: Job's
+// rollback removes VMs created by a failed Launch (dropping their client
+// token first when dropToken) and waits for that, even if ctx has been
+// cancelled: destroyed with expunge when the caller may expunge, otherwise
+// renamed (so that the names can be used again at once) and destroyed, so
+// that nothing keeps running (see removeVM). Errors are ignored: Job's
 // cleanup of failed deploys is the safety net.
 func (s *Service) rollback(ctx context.Context, ids []string, dropToken bool) {
 	if len(ids) == 0 {
@@ -454,57 +466,37 @@ func (s *Service) rollback(ctx context.Context, ids []string, dropToken bool) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.JobTimeout)
 	defer cancel()
-	// A VM that cannot be expunged stays visible as Destroyed: drop its
+	// A VM that cannot be expunged may stay visible as Destroyed: drop its
 	// client token so that a retry with the same token launches again.
 	if dropToken {
 		if r, err := s.cs.DeleteTags(ctx, ResInstance, ids, Tags{ClientTokenTag: ""}); err == nil && r.JobID != "" {
 			_, _ = s.WaitJob(ctx, r.JobID, 0)
 		}
 	}
-	// Skip VMs already gone (Job expunges failed deploys itself).
-	state := map[string]string{}
+	// Skip VMs already gone (Job removes failed deploys itself).
+	byID := map[string]Instance{}
 	if vms, err := s.cs.ListVirtualMachines(ctx, ListVMsRequest{IDs: ids}); err == nil {
 		for _, vm := range vms {
-			state[vm.ID] = vm.State
+			byID[vm.ID] = vm
 		}
 	} else {
 		for _, id := range ids {
-			state[id] = StateRunning
+			byID[id] = Instance{ID: id, State: StateRunning}
 		}
 	}
 	var jobs []string
 	for _, id := range ids {
-		var r AsyncResult
-		var err error
-		switch state[id] {
-		case "", StateExpunging:
-			continue
-		case StateDestroyed:
-			r, err = s.cs.ExpungeVirtualMachine(ctx, id)
-			if err == nil && r.JobID != "" {
-				jobs = append(jobs, r.JobID)
-			}
+		vm, ok := byID[id]
+		if !ok {
 			continue
 		}
-		r, err = s.destroyExpunge(ctx, id)
-		if err == nil && r.JobID != "" {
-			jobs = append(jobs, r.JobID)
+		if j := s.removeVM(ctx, &vm, true); j != "" {
+			jobs = append(jobs, j)
 		}
 	}
 	for _, j := range jobs {
 		_, _ = s.WaitJob(ctx, j, 0)
 	}
-}
-
-// destroyExpunge destroys a VM with expunge, falling back to a plain
-// destroy when the caller may not expunge (CloudStack's
-// allow.user.expunge.recover.vm is off by default for users).
-func (s *Service) destroyExpunge(ctx context.Context, id string) (AsyncResult, error) {
-	r, err := s.cs.DestroyVirtualMachine(ctx, id, true)
-	if k := KindOf(err); k == PermissionDenied || k == InvalidArgument {
-		r, err = s.cs.DestroyVirtualMachine(ctx, id, false)
-	}
-	return r, err
 }
 
 // Instances lists the caller's instances matching q, sorted by creation
@@ -564,6 +556,7 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 			}
 		}
 	}
+	s.finishRetired(ctx, vms)
 	out := make([]Instance, 0, len(vms))
 	for _, vm := range vms {
 		if !ids.match(vm.ID) || (q.Name != "" && vm.Name != q.Name) || !vm.Tags.Match(q.Tags) || !stateIn(vm.State, q.States) ||

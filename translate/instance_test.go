@@ -245,13 +245,7 @@ func TestNoPrincipal(t *testing.T) {
 
 func TestLaunchRetryAfterRollbackWithoutExpungeRights(t *testing.T) {
 	w, m := newWorld()
-	destroy := m.DestroyVirtualMachineFn
-	m.DestroyVirtualMachineFn = func(ctx context.Context, id string, expunge bool) (translate.AsyncResult, error) {
-		if expunge {
-			return translate.AsyncResult{}, &translate.Error{Op: "destroyVirtualMachine", Kind: translate.PermissionDenied, Message: "expunge not allowed"}
-		}
-		return destroy(ctx, id, false)
-	}
+	w.caps.UserExpungeVM = false // CloudStack's default
 	w.deployFail[0] = &translate.Error{Kind: translate.InsufficientCapacity, Message: "no host"}
 	w.deployFail[1] = &translate.Error{Kind: translate.InsufficientCapacity, Message: "no host"}
 	svc := newService(m)

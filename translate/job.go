@@ -58,14 +58,15 @@ func (s *Service) Job(ctx context.Context, id string) (*Job, error) {
 	return j, nil
 }
 
-// expungeIfError destroys and expunges a VM left in the Error state by a
-// failed deploy. It is best effort: a VM that is gone already is fine.
+// expungeIfError destroys a VM left in the Error state by a failed deploy,
+// with expunge when the caller may expunge (see removeVM). It is best
+// effort: a VM that is gone already is fine.
 func (s *Service) expungeIfError(ctx context.Context, vmID string) {
 	vms, err := s.cs.ListVirtualMachines(ctx, ListVMsRequest{ID: vmID})
 	if err != nil || len(vms) == 0 || vms[0].State != StateError {
 		return
 	}
-	_, _ = s.destroyExpunge(ctx, vmID)
+	_ = s.removeVM(ctx, &vms[0], false)
 }
 
 // WaitJob polls the job until it is done or timeout elapses (0 = the

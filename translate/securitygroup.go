@@ -123,11 +123,57 @@ func (s *Service) SecurityGroup(ctx context.Context, id string) (*SecurityGroup,
 
 // DeleteSecurityGroup deletes a group. InUse if VMs still use it; NotFound
 // if it does not exist.
+//
+// CloudStack refuses to delete a group that a VM still belongs to, and a
+// destroyed VM keeps its groups until it is expunged (expunge.delay, a day
+// by default). When only such VMs hold the group, the caller may expunge
+// and see them (allow.user.expunge.recover.vm, allow.user.view.destroyed.vm),
+// they are expunged and the delete retried; otherwise the InUse error names
+// the CloudStack setting that would let the delete succeed.
 func (s *Service) DeleteSecurityGroup(ctx context.Context, id string) error {
-	if _, err := s.SecurityGroup(ctx, id); err != nil {
+	const op = "DeleteSecurityGroup"
+	g, err := s.SecurityGroup(ctx, id)
+	if err != nil {
 		return err
 	}
-	return opErr("DeleteSecurityGroup", ResSecurityGroup, id, s.cs.DeleteSecurityGroup(ctx, id))
+	err = s.cs.DeleteSecurityGroup(ctx, id)
+	if KindOf(err) != InUse {
+		return opErr(op, ResSecurityGroup, id, err)
+	}
+	vms, lerr := s.Instances(ctx, InstanceQuery{})
+	if lerr != nil {
+		return opErr(op, ResSecurityGroup, id, err)
+	}
+	var destroyed []string
+	for _, vm := range vms {
+		for _, ref := range vm.Groups {
+			if ref.ID != g.ID && (ref.ID != "" || ref.Name != g.Name) {
+				continue
+			}
+			if vm.State != StateDestroyed && vm.State != StateExpunging {
+				return opErr(op, ResSecurityGroup, id, err) // a live instance holds it
+			}
+			destroyed = append(destroyed, vm.ID)
+		}
+	}
+	caps, _ := s.Capabilities(ctx)
+	if caps.UserExpungeVM && len(destroyed) > 0 {
+		for _, vmID := range destroyed {
+			if r, xerr := s.cs.ExpungeVirtualMachine(ctx, vmID); xerr == nil {
+				_, _ = s.await(ctx, op, ResInstance, vmID, r.JobID)
+			}
+		}
+		err = s.cs.DeleteSecurityGroup(ctx, id)
+		if KindOf(err) != InUse {
+			return opErr(op, ResSecurityGroup, id, err)
+		}
+	}
+	fix := "ask the CloudStack operator to set allow.user.expunge.recover.vm=true (the gateway then expunges instances when they are terminated) or to lower expunge.delay"
+	if caps.UserExpungeVM {
+		fix = "instances terminated before allow.user.expunge.recover.vm was set still hold it; ask the CloudStack operator to set allow.user.view.destroyed.vm=true (the gateway then expunges them here) or to expunge them"
+	}
+	return &Error{Op: op, Kind: InUse, Resource: ResSecurityGroup, ID: id, Err: err,
+		Message: "the security group '" + g.Name + "' is still used by instances that were terminated but not yet expunged: CloudStack keeps a destroyed VM in its security groups until expunge.delay (86400 s by default) has passed; " + fix}
 }
 
 // AuthorizeRules adds rules to a group and waits for CloudStack to apply

@@ -21,6 +21,12 @@ type Options struct {
 	CatalogTTL time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// CustomCPUSpeedMHz is sent as details[0].cpuSpeed for custom sizes of
+	// offerings without a CPU speed (default DefaultCustomCPUSpeedMHz).
+	CustomCPUSpeedMHz int
+	// TerminatedVisibility is how long EC2-style listings keep showing an
+	// instance as terminated after it was destroyed (default 1h, as AWS).
+	TerminatedVisibility time.Duration
 }
 
 // Service is the protocol-neutral core used by every wire layer. It is
@@ -50,6 +56,12 @@ func New(cs CloudStack, opts *Options) *Service {
 	}
 	if s.opts.Now == nil {
 		s.opts.Now = time.Now
+	}
+	if s.opts.CustomCPUSpeedMHz <= 0 {
+		s.opts.CustomCPUSpeedMHz = DefaultCustomCPUSpeedMHz
+	}
+	if s.opts.TerminatedVisibility <= 0 {
+		s.opts.TerminatedVisibility = time.Hour
 	}
 	return s
 }

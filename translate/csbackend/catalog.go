@@ -125,6 +125,7 @@ type networkOfferingJSON struct {
 	SpecifyVLAN flexBool   `json:"specifyvlan"`
 	State       string     `json:"state"`
 	IsDefault   flexBool   `json:"isdefault"`
+	Avail       string     `json:"availability"`
 	Service     []struct {
 		Name string `json:"name"`
 	} `json:"service"`
@@ -146,7 +147,7 @@ func (b *Backend) ListNetworkOfferings(ctx context.Context, req translate.ListNe
 			return nil, err
 		}
 		no := translate.NetworkOffering{ID: string(o.ID), Name: o.Name, GuestIPType: o.GuestIPType,
-			ForVPC: bool(o.ForVPC), SpecifyVLAN: bool(o.SpecifyVLAN), State: o.State, IsDefault: bool(o.IsDefault)}
+			ForVPC: bool(o.ForVPC), SpecifyVLAN: bool(o.SpecifyVLAN), State: o.State, IsDefault: bool(o.IsDefault), Availability: o.Avail}
 		for _, s := range o.Service {
 			if s.Name == "SourceNat" {
 				no.SourceNatFirst = true

@@ -71,6 +71,17 @@ func Classify(cmd string, res translate.Resource, err error) *translate.Error {
 // (all of them arrive as errorcode 431).
 var notFoundText = regexp.MustCompile(`(?i)entity does not exist|unable to find|does not exist|not found|cannot find|can't find|no such`)
 
+// userExpungeText matches CloudStack's refusal of user expunge/recover
+// ("Parameter expunge can be passed by Admin only. Or when the
+// allow.user.expunge.recover.vm key is set.").
+var userExpungeText = regexp.MustCompile(`(?i)allow\.user\.expunge\.recover\.vm|can be passed by Admin only`)
+
+// inUseText matches CloudStack's in-use refusals that arrive as 530 in
+// failed jobs: "Cannot delete group when it's in use by virtual machines",
+// "Can't delete the network, not all user vms are expunged", "… is being
+// used by …", "… still has …", "… has active …".
+var inUseText = regexp.MustCompile(`(?i)in use|being used|not all user vms are expunged|still (has|have|attached|in use)|has active|have active|is attached to`)
+
 var badParamRE = regexp.MustCompile(`Invalid parameter (\w+) value=(\S*)`)
 
 // paramResource maps CloudStack id parameters to resources.
@@ -118,7 +129,16 @@ func ClassifyCode(cmd string, res translate.Resource, code, cscode int, text str
 		e.Kind = translate.Unimplemented
 	case 530:
 		e.Kind = translate.Internal
-		if cscode == 4375 { // ResourceInUseException wrapped as internal
+		switch {
+		case cscode == 4375: // ResourceInUseException wrapped as internal
+			e.Kind = translate.InUse
+		case userExpungeText.MatchString(text):
+			// UserVmManagerImpl.destroyVm / expungeVm for a user while
+			// allow.user.expunge.recover.vm is false: a 530 inside the job.
+			e.Kind = translate.PermissionDenied
+		case inUseText.MatchString(text):
+			// A failed job carries no cserrorcode (ApiAsyncJobDispatcher),
+			// so in-use conflicts are recognised by CloudStack's texts.
 			e.Kind = translate.InUse
 		}
 	case 531:

@@ -3,6 +3,7 @@ package csbackend
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/cloudgate/cloudgate/translate"
 )
@@ -77,7 +78,8 @@ func (b *Backend) DeployVirtualMachine(ctx context.Context, req translate.Deploy
 		setList("securitygroupnames", req.SecurityGroupNames).setList("networkids", req.NetworkIDs).
 		set("userdata", req.UserDataBase64).setInt("rootdisksize", req.RootDiskGB).
 		set("overridediskofferingid", req.RootDiskOfferingID).
-		setInt("details[0].cpuNumber", int64(req.CPUs)).setInt("details[0].memory", int64(req.MemoryMB))
+		setInt("details[0].cpuNumber", int64(req.CPUs)).setInt("details[0].memory", int64(req.MemoryMB)).
+		setInt("details[0].cpuSpeed", int64(req.CPUSpeedMHz))
 	if req.NoStart {
 		p["startvm"] = "false"
 	}
@@ -146,8 +148,15 @@ func (b *Backend) ExpungeVirtualMachine(ctx context.Context, id string) (transla
 // ChangeServiceForVirtualMachine implements translate.CloudStack.
 func (b *Backend) ChangeServiceForVirtualMachine(ctx context.Context, req translate.ChangeServiceRequest) error {
 	p := params{"id": req.ID, "serviceofferingid": req.ServiceOfferingID}.
-		setInt("details[0].cpuNumber", int64(req.CPUs)).setInt("details[0].memory", int64(req.MemoryMB))
+		setInt("details[0].cpuNumber", int64(req.CPUs)).setInt("details[0].memory", int64(req.MemoryMB)).
+		setInt("details[0].cpuSpeed", int64(req.CPUSpeedMHz))
 	_, err := b.call(ctx, "changeServiceForVirtualMachine", translate.ResInstance, p)
+	return err
+}
+
+// RenameVirtualMachine implements translate.CloudStack.
+func (b *Backend) RenameVirtualMachine(ctx context.Context, id, name string) error {
+	_, err := b.call(ctx, "updateVirtualMachine", translate.ResInstance, params{"id": id, "name": name})
 	return err
 }
 
@@ -193,8 +202,13 @@ func (b *Backend) GetVMPassword(ctx context.Context, id string) (string, error) 
 
 // ListEvents implements translate.CloudStack. Events that name another
 // resource are dropped (older CloudStack ignores the resourceid filter).
+// CloudStack reads startdate in the management server's time zone, so the
+// filter asks for a day more and Since is applied here.
 func (b *Backend) ListEvents(ctx context.Context, req translate.ListEventsRequest) ([]translate.Event, error) {
-	p := params{}.set("resourceid", req.ResourceID).set("resourcetype", req.ResourceType)
+	p := params{}.set("resourceid", req.ResourceID).set("resourcetype", req.ResourceType).set("type", req.Type)
+	if !req.Since.IsZero() {
+		p["startdate"] = req.Since.Add(-24 * time.Hour).UTC().Format("2006-01-02")
+	}
 	items, err := b.list(ctx, "listEvents", translate.ResInstance, p)
 	if err != nil {
 		return nil, err
@@ -202,13 +216,15 @@ func (b *Backend) ListEvents(ctx context.Context, req translate.ListEventsReques
 	out := make([]translate.Event, 0, len(items))
 	for _, it := range items {
 		var e struct {
-			ID          flexString `json:"id"`
-			Type        string     `json:"type"`
-			Level       string     `json:"level"`
-			State       string     `json:"state"`
-			Description string     `json:"description"`
-			Created     csTime     `json:"created"`
-			ResourceID  flexString `json:"resourceid"`
+			ID           flexString `json:"id"`
+			Type         string     `json:"type"`
+			Level        string     `json:"level"`
+			State        string     `json:"state"`
+			Description  string     `json:"description"`
+			Created      csTime     `json:"created"`
+			ResourceID   flexString `json:"resourceid"`
+			ResourceType string     `json:"resourcetype"`
+			ResourceName string     `json:"resourcename"`
 		}
 		if err := decode("listEvents", it, &e); err != nil {
 			return nil, err
@@ -217,8 +233,12 @@ func (b *Backend) ListEvents(ctx context.Context, req translate.ListEventsReques
 			(e.ResourceID != "" || !strings.Contains(e.Description, req.ResourceID)) {
 			continue
 		}
+		if !req.Since.IsZero() && e.Created.Time().Before(req.Since) {
+			continue
+		}
 		out = append(out, translate.Event{ID: string(e.ID), Type: e.Type, Level: e.Level, State: e.State,
-			Description: e.Description, Created: e.Created.Time()})
+			Description: e.Description, Created: e.Created.Time(), ResourceID: string(e.ResourceID),
+			ResourceType: e.ResourceType, ResourceName: e.ResourceName})
 	}
 	return out, nil
 }

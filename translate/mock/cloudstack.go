@@ -11,6 +11,8 @@ import (
 // whose XxxFn field is nil returns zero values and an Unimplemented error
 // naming the method. Calls counts the calls per method.
 type CloudStack struct {
+	ListCapabilitiesFn               func(ctx context.Context) (*translate.Capabilities, error)
+	RenameVirtualMachineFn           func(ctx context.Context, id, name string) error
 	ListZonesFn                      func(ctx context.Context) ([]translate.Zone, error)
 	ListServiceOfferingsFn           func(ctx context.Context) ([]translate.Offering, error)
 	ListDiskOfferingsFn              func(ctx context.Context) ([]translate.DiskOffering, error)
@@ -243,6 +245,24 @@ func (m *CloudStack) GetVMPassword(ctx context.Context, id string) (string, erro
 		return "", unimplemented("GetVMPassword")
 	}
 	return m.GetVMPasswordFn(ctx, id)
+}
+
+// ListCapabilities implements translate.CloudStack.
+func (m *CloudStack) ListCapabilities(ctx context.Context) (*translate.Capabilities, error) {
+	m.count("ListCapabilities")
+	if m.ListCapabilitiesFn == nil {
+		return nil, unimplemented("ListCapabilities")
+	}
+	return m.ListCapabilitiesFn(ctx)
+}
+
+// RenameVirtualMachine implements translate.CloudStack.
+func (m *CloudStack) RenameVirtualMachine(ctx context.Context, id, name string) error {
+	m.count("RenameVirtualMachine")
+	if m.RenameVirtualMachineFn == nil {
+		return unimplemented("RenameVirtualMachine")
+	}
+	return m.RenameVirtualMachineFn(ctx, id, name)
 }
 
 // ListEvents implements translate.CloudStack.

@@ -1,0 +1,177 @@
+package translate_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cloudgate/cloudgate/translate"
+)
+
+// On CloudStack's default settings (no user expunge) nothing may rely on
+// expunge: a failed launch leaves its VMs destroyed (not running), renamed
+// so that their names are free again, and the failed job is never caused
+// by an expunge the caller may not do.
+func TestLaunchRollbackWithoutUserExpunge(t *testing.T) {
+	w, m := newWorld()
+	w.caps.UserExpungeVM = false
+	w.deployFail[1] = &translate.Error{Kind: translate.InsufficientCapacity, Message: "no host"}
+	svc := newService(m)
+	_, err := svc.Launch(testCtx(), translate.LaunchSpec{Names: []string{"web-1", "web-2"}, ZoneID: zoneID, OfferingID: offID,
+		ImageID: imageID, MinCount: 2, Wait: true})
+	mustKind(t, err, translate.InsufficientCapacity, "")
+	if len(w.destroy) != 0 {
+		t.Fatalf("expunged without the right: %v", w.destroy)
+	}
+	for id, vm := range w.vms {
+		if vm.State != translate.StateDestroyed {
+			t.Errorf("VM %s left %s", id, vm.State)
+		}
+	}
+	if w.renamed["vm-01"] != translate.RetiredName("vm-01") {
+		t.Errorf("the running VM was not renamed before destroy: %v", w.renamed)
+	}
+	if m.Calls("ExpungeVirtualMachine") != 0 {
+		t.Errorf("called expungeVirtualMachine without allow.user.expunge.recover.vm")
+	}
+}
+
+func TestTerminateInstance(t *testing.T) {
+	for _, expunge := range []bool{true, false} {
+		w, m := newWorld()
+		w.caps.UserExpungeVM = expunge
+		var detached []string
+		m.ListVolumesFn = func(ctx context.Context, req translate.ListVolumesRequest) ([]translate.Volume, error) {
+			if req.VMID == "" {
+				return nil, nil
+			}
+			return []translate.Volume{{ID: "root", Type: "ROOT", InstanceID: req.VMID}, {ID: "data", Type: "DATADISK", InstanceID: req.VMID}}, nil
+		}
+		m.DetachVolumeFn = func(ctx context.Context, id string) (translate.AsyncResult, error) {
+			detached = append(detached, id)
+			return translate.AsyncResult{}, nil
+		}
+		svc := newService(m)
+		vms, err := svc.Launch(testCtx(), translate.LaunchSpec{Names: []string{"db"}, ZoneID: zoneID, OfferingID: offID, ImageID: imageID, Wait: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := vms[0].ID
+		j, err := svc.TerminateInstance(testCtx(), id, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j, err = svc.WaitJob(testCtx(), j.ID, 0); err != nil || j.Status != translate.JobSucceeded {
+			t.Fatalf("expunge=%v: job %+v %v", expunge, j, err)
+		}
+		if expunge {
+			if len(w.destroy) != 1 || len(detached) != 0 || len(w.renamed) != 0 {
+				t.Fatalf("with user expunge: expunged %v, detached %v, renamed %v", w.destroy, detached, w.renamed)
+			}
+			continue
+		}
+		if len(w.destroy) != 0 || w.vms[id].State != translate.StateDestroyed {
+			t.Fatalf("without user expunge: expunged %v, state %s", w.destroy, w.vms[id].State)
+		}
+		if w.vms[id].Name != translate.RetiredName(id) || len(detached) != 1 || detached[0] != "data" {
+			t.Fatalf("without user expunge: name %q, detached %v", w.vms[id].Name, detached)
+		}
+		if n := translate.RetiredName("3b5c3e4a-7a2e-4a8b-9c1d-2f0e1d2c3b4a"); len(n) > 63 || strings.ContainsAny(n, "-") && n[len(n)-1] == '-' {
+			t.Fatalf("retired name %q is no host name", n)
+		}
+	}
+}
+
+func TestLaunchNetworks(t *testing.T) {
+	iso := translate.Zone{ID: zoneID, Name: "zone1", NetworkType: "Advanced", Enabled: true}
+	cases := []struct {
+		name     string
+		zone     translate.Zone
+		networks []translate.Network
+		offs     []translate.NetworkOffering
+		want     string
+		kind     translate.Kind
+	}{
+		{name: "sg zone: shared network", networks: []translate.Network{{ID: "net-sg", ZoneID: zoneID, Type: "Shared"}}, want: "net-sg"},
+		{name: "sg zone without a shared network: CloudStack decides", networks: nil, want: ""},
+		{name: "isolated: the only network", zone: iso, networks: []translate.Network{{ID: "n1", ZoneID: zoneID, Type: "Isolated"},
+			{ID: "tier", ZoneID: zoneID, Type: "Isolated", VPCID: "vpc"}}, want: "n1"},
+		{name: "isolated: several, one default", zone: iso, networks: []translate.Network{{ID: "n1", Name: "a", ZoneID: zoneID, Type: "Isolated"},
+			{ID: "n2", Name: "default", ZoneID: zoneID, Type: "Isolated"}}, want: "n2"},
+		{name: "isolated: several", zone: iso, networks: []translate.Network{{ID: "n1", Name: "a", ZoneID: zoneID, Type: "Isolated"},
+			{ID: "n2", Name: "b", ZoneID: zoneID, Type: "Isolated"}}, kind: translate.InvalidArgument},
+		{name: "isolated: none, offering Required", zone: iso, offs: []translate.NetworkOffering{{ID: "o", GuestIPType: "Isolated", Availability: "Required"}}, want: ""},
+		{name: "isolated: none, nothing Required", zone: iso, offs: []translate.NetworkOffering{{ID: "o", GuestIPType: "Isolated", Availability: "Optional"}}, kind: translate.FailedPrecondition},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w, m := newWorld()
+			w.networks = c.networks
+			if c.zone.ID != "" {
+				m.ListZonesFn = func(ctx context.Context) ([]translate.Zone, error) { return []translate.Zone{c.zone}, nil }
+			}
+			m.ListNetworkOfferingsFn = func(ctx context.Context, req translate.ListNetworkOfferingsRequest) ([]translate.NetworkOffering, error) {
+				return c.offs, nil
+			}
+			_, err := newService(m).Launch(testCtx(), translate.LaunchSpec{ZoneID: zoneID, OfferingID: offID, ImageID: imageID})
+			if c.kind != 0 {
+				mustKind(t, err, c.kind, translate.ResNetwork)
+				if len(w.deployed) != 0 {
+					t.Fatal("deployed anyway")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Join(w.deployed[0].NetworkIDs, ",")
+			if got != c.want {
+				t.Fatalf("networkids = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestLaunchCustomSendsCPUSpeed(t *testing.T) {
+	w, m := newWorld()
+	svc := newService(m)
+	if _, err := svc.Launch(testCtx(), translate.LaunchSpec{ZoneID: zoneID, OfferingID: custID, CPUs: 2, MemoryMB: 2048, ImageID: imageID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Launch(testCtx(), translate.LaunchSpec{ZoneID: zoneID, OfferingID: offID, ImageID: imageID}); err != nil {
+		t.Fatal(err)
+	}
+	if w.deployed[0].CPUSpeedMHz != translate.DefaultCustomCPUSpeedMHz || w.deployed[1].CPUSpeedMHz != 0 {
+		t.Fatalf("cpuSpeed sent: custom %d, fixed %d", w.deployed[0].CPUSpeedMHz, w.deployed[1].CPUSpeedMHz)
+	}
+}
+
+func TestTerminatedInstancesFromEvents(t *testing.T) {
+	_, m := newWorld()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	const a, b = "0a3f6ac4-1b2c-4d5e-8f90-1234567890ab", "1a3f6ac4-1b2c-4d5e-8f90-1234567890ab"
+	m.ListEventsFn = func(ctx context.Context, req translate.ListEventsRequest) ([]translate.Event, error) {
+		if req.Type != "VM.DESTROY" || req.Since.IsZero() {
+			t.Errorf("request %+v", req)
+		}
+		return []translate.Event{
+			{Type: "VM.DESTROY", State: "Completed", Level: "INFO", ResourceID: a, ResourceType: "VirtualMachine", ResourceName: "web", Created: now.Add(-10 * time.Minute)},
+			{Type: "VM.DESTROY", State: "Completed", Level: "INFO", Description: "Successfully completed destroying Vm. Vm Id: " + b, Created: now.Add(-20 * time.Minute)},
+			{Type: "VM.DESTROY", State: "Started", Level: "INFO", ResourceID: "c", Created: now.Add(-5 * time.Minute)},
+			{Type: "VM.DESTROY", State: "Completed", Level: "INFO", ResourceID: "old", Created: now.Add(-2 * time.Hour)},
+		}, nil
+	}
+	svc := translate.New(m, &translate.Options{Now: func() time.Time { return now }})
+	got, err := svc.TerminatedInstances(testCtx(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != b || got[1].ID != a || got[1].Name != "web" || got[0].State != translate.StateDestroyed {
+		t.Fatalf("got %+v", got)
+	}
+	got, _ = svc.TerminatedInstances(testCtx(), []string{a})
+	if len(got) != 1 || got[0].ID != a {
+		t.Fatalf("by id: %+v", got)
+	}
+}
