@@ -100,9 +100,9 @@ func TestJobFailure(t *testing.T) {
 func TestClassifyJob530(t *testing.T) {
 	for text, want := range map[string]translate.Kind{
 		"Parameter expunge can be passed by Admin only. Or when the allow.user.expunge.recover.vm key is set.": translate.PermissionDenied,
-		"Cannot delete group when it's in use by virtual machines":                                              translate.InUse,
-		"Can't delete the network, not all user vms are expunged. Vm VM[User|i-2-5-VM] is in Destroyed state":   translate.InUse,
-		"Failed to start the VM":                                                                                 translate.Internal,
+		"Cannot delete group when it's in use by virtual machines":                                             translate.InUse,
+		"Can't delete the network, not all user vms are expunged. Vm VM[User|i-2-5-VM] is in Destroyed state":  translate.InUse,
+		"Failed to start the VM": translate.Internal,
 	} {
 		if got := ClassifyCode("destroyVirtualMachine", translate.ResInstance, 530, 0, text).Kind; got != want {
 			t.Errorf("%q: %v, want %v", text, got, want)
