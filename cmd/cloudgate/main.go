@@ -41,6 +41,7 @@ func newRootCommand(stdout, stderr io.Writer, env func(string) (string, bool)) *
 		newSimulatorCommand(stdout, stderr, env),
 		newKeysCommand(stdout, env),
 		newCertsCommand(stdout, env),
+		newDoctorCommand(stdout, env),
 		&cobra.Command{
 			Use:   "version",
 			Short: "Print the version",
