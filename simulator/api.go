@@ -159,8 +159,8 @@ func (c *call) kv(name string) [][2]string {
 
 func (c *call) isAdmin() bool { return c.acct != nil && c.acct.Type == 1 }
 
-// serveAPI is the /client/api endpoint.
-func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+// serveAPILocked answers one /client/api request into w (see serveAPI).
+func (s *Server) serveAPILocked(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("simulator: panic serving request", "panic", p, "query", r.URL.RawQuery)
@@ -351,6 +351,11 @@ func (s *Server) write(w http.ResponseWriter, respName string, asJSON bool, res 
 		w.Header().Set("X-Description", err.Text)
 	} else {
 		body = renderResult(res)
+		if l, ok := res.(listResult); ok {
+			if rec, ok := w.(*recorder); ok {
+				rec.items = len(l.Items)
+			}
+		}
 	}
 	if asJSON {
 		w.Header().Set("Content-Type", "application/json; charset=UTF-8")

@@ -22,6 +22,15 @@
 // done at the first poll), plus any configureSimulator wait. Jobs complete lazily
 // on the next request, so the simulator never changes state behind a test's back.
 //
+// # Network latency
+//
+// Options.CallLatency and Options.ItemLatency (or POST
+// /_sim/config?callLatency=50ms&itemLatency=100us, or SetCallLatency) hold back
+// every API answer by CallLatency + ItemLatency × the items of a list answer,
+// with the state lock released, so concurrent calls overlap as on a real
+// management server across a network. Benchmarks use it to compare a client
+// operation's latency with its longest chain of sequential CloudStack calls.
+//
 // # Fault injection
 //
 // configureSimulator (admin only) takes name = an API command name (or "*" for

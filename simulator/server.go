@@ -26,7 +26,11 @@ type Options struct {
 	StateFile    string        // if set, state is loaded from / saved to this JSON file
 	Now          func() time.Time
 	ExpungeDelay time.Duration // destroyed VMs stay visible as Destroyed this long (default 60s)
-	Logger       *slog.Logger
+	// CallLatency and ItemLatency hold back every API answer by
+	// CallLatency + ItemLatency × (items of a list answer), without holding
+	// the state lock: a management server across a network (0 = none).
+	CallLatency, ItemLatency time.Duration
+	Logger                   *slog.Logger
 }
 
 // Server is a fake CloudStack management server.
@@ -37,10 +41,12 @@ type Server struct {
 	expDel time.Duration
 	file   string
 
-	mu       sync.Mutex
-	st       *state
-	latency  time.Duration
-	sessions map[string]*session
+	mu      sync.Mutex
+	st      *state
+	latency time.Duration
+	// callLatency and itemLatency: see Options.CallLatency.
+	callLatency, itemLatency time.Duration
+	sessions                 map[string]*session
 
 	handler http.Handler
 	hs      *http.Server
@@ -59,7 +65,8 @@ func New(opts *Options) (*Server, error) {
 		opts = &Options{}
 	}
 	s := &Server{seed: opts.Seed, log: opts.Logger, now: opts.Now, expDel: opts.ExpungeDelay,
-		file: opts.StateFile, latency: opts.JobLatency, sessions: map[string]*session{}}
+		file: opts.StateFile, latency: opts.JobLatency, sessions: map[string]*session{},
+		callLatency: opts.CallLatency, itemLatency: opts.ItemLatency}
 	if s.seed == nil {
 		s.seed = DefaultSeed()
 	} else if err := s.seed.validate(); err != nil {
@@ -197,19 +204,34 @@ func (s *Server) serveReset(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
-// serveConfig handles POST /_sim/config?jobLatency=<duration>.
-func (s *Server) serveConfig(w http.ResponseWriter, r *http.Request) {
-	if v := r.FormValue("jobLatency"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		s.SetJobLatency(d)
-	}
+// SetCallLatency changes the latency of every API answer: call plus item
+// per item of a list answer (see Options.CallLatency).
+func (s *Server) SetCallLatency(call, item time.Duration) {
 	s.mu.Lock()
-	fmt.Fprintf(w, "jobLatency=%s\n", s.latency)
+	s.callLatency, s.itemLatency = call, item
 	s.mu.Unlock()
+}
+
+// serveConfig handles POST /_sim/config?jobLatency=<duration>&callLatency=<duration>&itemLatency=<duration>.
+func (s *Server) serveConfig(w http.ResponseWriter, r *http.Request) {
+	durations := map[string]*time.Duration{}
+	s.mu.Lock()
+	job, call, item := s.latency, s.callLatency, s.itemLatency
+	s.mu.Unlock()
+	durations["jobLatency"], durations["callLatency"], durations["itemLatency"] = &job, &call, &item
+	for name, d := range durations {
+		if v := r.FormValue(name); v != "" {
+			x, err := time.ParseDuration(v)
+			if err != nil || x < 0 {
+				http.Error(w, fmt.Sprintf("%s: invalid duration %q", name, v), http.StatusBadRequest)
+				return
+			}
+			*d = x
+		}
+	}
+	s.SetJobLatency(job)
+	s.SetCallLatency(call, item)
+	fmt.Fprintf(w, "jobLatency=%s\ncallLatency=%s\nitemLatency=%s\n", job, call, item)
 }
 
 // persist saves the state file after a mutating request; callers hold mu.
