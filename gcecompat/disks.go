@@ -101,6 +101,9 @@ func (s *server) wireDisk(project, zone string, v *translate.Volume, offs []tran
 		Labels: labels, LabelFingerprint: mapFingerprint(labels), PhysicalBlockSize: "4096",
 		SelfLink: s.zonal(project, zone, "disks", name),
 	}
+	if img := v.Tags[tagSourceImage]; img != "" {
+		d.SourceImage = s.base + "/" + img
+	}
 	if v.InstanceID != "" && v.InstanceName != "" {
 		d.Users = []string{s.zonal(project, zone, "instances", v.InstanceName)}
 		d.LastAttachTimestamp = timestamp(v.Attached)
@@ -199,11 +202,11 @@ func (s *server) insertDisk(c *gin.Context) (any, error) {
 	if req.SourceImage != "" {
 		return nil, unimplementedf("Disks cannot be created from images on CloudStack; create an instance from the image instead.")
 	}
-	off, _, err := s.resolveDiskType(ctx, project, zoneName, req.Type)
+	off, typeName, err := s.resolveDiskType(ctx, project, zoneName, req.Type)
 	if err != nil {
 		return nil, err
 	}
-	spec := translate.VolumeSpec{Name: req.Name, ZoneID: zone.ID, DiskOfferingID: off.ID, SizeGB: int64(req.SizeGb), Tags: translate.Tags{}}
+	spec := translate.VolumeSpec{Name: req.Name, ZoneID: zone.ID, DiskOfferingID: off.ID, SizeGB: int64(req.SizeGb), Tags: translate.Tags{tagDiskType: typeName}}
 	if spec.SizeGB == 0 && off.Custom && req.SourceSnapshot == "" {
 		spec.SizeGB = 10
 	}

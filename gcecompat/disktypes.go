@@ -70,8 +70,29 @@ func (s *server) resolveDiskType(ctx context.Context, project, zone, ref string)
 	return nil, "", notFound(translate.ResDiskOffering, "projects/"+project+"/zones/"+zone+"/diskTypes/"+name)
 }
 
-// diskTypeName names a volume's disk type.
+// tagDiskType keeps the disk type name a disk was created with, since
+// several GCE names may map to one offering.
+const tagDiskType = translate.ReservedTagPrefix + "gce-disk-type"
+
+// tagSourceImage keeps the image (projects/P/global/images/NAME) a boot
+// disk was made from.
+const tagSourceImage = translate.ReservedTagPrefix + "gce-source-image"
+
+// diskTypeName names a volume's disk type: the name it was created with
+// while that still maps to its offering, else the first of pd-standard,
+// pd-balanced, pd-ssd that maps to it, else the offering's own name.
 func diskTypeName(v *translate.Volume, offs []translate.DiskOffering) string {
+	types := diskTypes(offs)
+	if t := v.Tags[tagDiskType]; t != "" {
+		if o, ok := types[t]; ok && o.ID == v.DiskOfferingID {
+			return t
+		}
+	}
+	for _, a := range diskTypeAliases {
+		if o, ok := types[a]; ok && o.ID == v.DiskOfferingID {
+			return a
+		}
+	}
 	for _, o := range offs {
 		if o.ID == v.DiskOfferingID {
 			return gceName(o.Name)

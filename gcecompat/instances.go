@@ -310,12 +310,13 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		data = append(data, dd)
 	}
 	spec.RootDiskGB = int64(boot.InitializeParams.DiskSizeGb)
+	bootType := ""
 	if dt := boot.InitializeParams.DiskType; dt != "" {
-		off, _, err := s.resolveDiskType(ctx, project, zoneName, dt)
+		off, name, err := s.resolveDiskType(ctx, project, zoneName, dt)
 		if err != nil {
 			return nil, err
 		}
-		spec.RootDiskOfferingID = off.ID
+		spec.RootDiskOfferingID, bootType = off.ID, name
 	}
 	// Metadata: startup-script is the user data, the rest reserved tags.
 	md := req.Metadata.asMap()
@@ -403,6 +404,22 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 			if err := s.svc.AssociateAddress(ctx, natAddr.ID, in.ID); err != nil {
 				return nil, err
 			}
+		}
+	}
+	// The boot disk reads back with the image it was made from and the
+	// type asked for (several names can share an offering). CloudStack
+	// allocates the ROOT volume in the deploy call itself, so it exists.
+	bootTags := translate.Tags{tagSourceImage: strings.TrimPrefix(img.wire.SelfLink, s.base+"/")}
+	if bootType != "" {
+		bootTags[tagDiskType] = bootType
+	}
+	for _, in := range insts {
+		vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: in.ID, Type: "ROOT"})
+		if err == nil && len(vols) > 0 {
+			err = s.svc.CreateTags(ctx, translate.ResVolume, []string{vols[0].ID}, bootTags)
+		}
+		if err != nil {
+			s.log.Warn("cannot record the boot disk's image and type", "instance", in.ID, "err", err)
 		}
 	}
 	var attachJobs []string
