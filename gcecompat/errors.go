@@ -62,6 +62,7 @@ var errorTable = map[translate.Kind]errInfo{
 	translate.Throttled:            {http.StatusTooManyRequests, "rateLimitExceeded", "RATE_LIMIT_EXCEEDED"},
 	translate.DryRun:               {http.StatusBadRequest, "invalid", "INVALID_FIELD_VALUE"},
 	conditionNotMet:                {http.StatusPreconditionFailed, "conditionNotMet", "CONDITION_NOT_MET"},
+	resourceProtected:              {http.StatusBadRequest, "invalidResourceUsage", "INVALID_USAGE"},
 	translate.Internal:             {http.StatusInternalServerError, "backendError", "INTERNAL_ERROR"},
 	translate.Unknown:              {http.StatusInternalServerError, "backendError", "INTERNAL_ERROR"},
 }

@@ -40,13 +40,14 @@ func live(in *translate.Instance) bool {
 // instanceView is what rendering an instance needs besides the VM.
 type instanceView struct {
 	zones   map[string]string
+	sgZones map[string]bool // zone ids with security groups (shared guest networks)
 	offs    []translate.Offering
 	vols    map[string][]translate.Volume // by instance id
 	project string
 }
 
 func (s *server) loadView(ctx context.Context, project string, withVolumes bool) (*instanceView, error) {
-	zones, _, err := s.zoneNames(ctx)
+	zones, zl, err := s.zoneNames(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +55,10 @@ func (s *server) loadView(ctx context.Context, project string, withVolumes bool)
 	if err != nil {
 		return nil, err
 	}
-	v := &instanceView{zones: zones, offs: offs, vols: map[string][]translate.Volume{}, project: project}
+	v := &instanceView{zones: zones, sgZones: map[string]bool{}, offs: offs, vols: map[string][]translate.Volume{}, project: project}
+	for _, z := range zl {
+		v.sgZones[z.ID] = z.SecurityGroups
+	}
 	if withVolumes {
 		vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{})
 		if err != nil {
@@ -88,9 +92,15 @@ func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *s
 		Kind: "compute#networkInterface", Name: "nic0", Network: s.global(p, "networks", "default"),
 		NetworkIP: in.PrivateIP, Fingerprint: fingerprint("nic", in.NetworkID, in.PrivateIP), StackType: "IPV4_ONLY",
 	}
-	if name := in.Tags[tagAccessCfg]; name != "" {
-		// Shown only when the instance was created with one.
-		nic.AccessConfigs = []wireAccessConfig{{Kind: "compute#accessConfig", Type: "ONE_TO_ONE_NAT", Name: name, NatIP: in.PublicIP, NetworkTier: "PREMIUM"}}
+	name := in.Tags[tagAccessCfg]
+	if name == "" && in.PublicIP != "" {
+		name = "External NAT" // static NAT set up outside instances.insert
+	}
+	if name != "" {
+		// Shown only when the instance was created with one (or has a
+		// static-NAT address); natIP is the reachable address.
+		nic.AccessConfigs = []wireAccessConfig{{Kind: "compute#accessConfig", Type: "ONE_TO_ONE_NAT", Name: name,
+			NatIP: natIP(in, v.sgZones[in.ZoneID]), NetworkTier: "PREMIUM"}}
 	}
 	if in.NetworkName != "" {
 		nic.Subnetwork = s.regional(p, "subnetworks", gceName(in.NetworkName))
@@ -109,6 +119,7 @@ func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *s
 		CPUPlatform:       "CloudStack",
 		Labels:            labels, LabelFingerprint: mapFingerprint(labels),
 		Hostname: in.Tags[tagHostname], SelfLink: s.zonal(p, zone, "instances", in.Name),
+		DeletionProtection: protected(in), ServiceAccounts: wireServiceAccounts(in.Tags),
 	}
 	vols := v.vols[in.ID]
 	sort.Slice(vols, func(i, j int) bool {
@@ -260,6 +271,22 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	spec := translate.LaunchSpec{
 		Names: []string{req.Name}, ZoneID: zone.ID, OfferingID: mt.offering.ID,
 		CPUs: mt.cpus, MemoryMB: mt.memoryMB, Tags: translate.Tags{},
+	}
+	if mt.offering.Custom && !customType.MatchString(mt.name) {
+		spec.Tags[tagMachineType] = mt.name // e2-medium reads back as e2-medium
+	}
+	saTags, err := serviceAccountTags(req.ServiceAccounts)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range saTags {
+		spec.Tags[k] = v
+	}
+	if req.DeletionProtection {
+		spec.Tags[translate.DeletionProtectionTag] = "true"
+	}
+	if err := s.applyNetworkInterfaces(ctx, project, zone, req.NetworkInterfaces, &spec); err != nil {
+		return nil, err
 	}
 	// Boot disk.
 	if len(req.Disks) == 0 {
@@ -513,6 +540,11 @@ func (s *server) instanceAction(typ string, do func(ctx context.Context, id stri
 
 func (s *server) deleteInstance(c *gin.Context) (any, error) {
 	return s.instanceAction("delete", func(ctx context.Context, id string) (*translate.Job, error) {
+		if in, err := s.svc.Instance(ctx, id); err != nil {
+			return nil, err
+		} else if protected(in) {
+			return nil, errProtected()
+		}
 		if err := s.keepBootDisk(ctx, id); err != nil {
 			return nil, err
 		}
@@ -622,6 +654,9 @@ func (s *server) setMachineType(c *gin.Context) (any, error) {
 			"The resource 'projects/%s/zones/%s/instances/%s' is not ready: the instance must be stopped to change its machine type", project, zone, in.Name)
 	}
 	if err := s.svc.ChangeOffering(ctx, in.ID, mt.offering.ID, mt.cpus, mt.memoryMB); err != nil {
+		return nil, err
+	}
+	if err := s.setMachineTypeTag(ctx, in, mt); err != nil {
 		return nil, err
 	}
 	return s.syncInstanceOp(c, "setMachineType", in)

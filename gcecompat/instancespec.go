@@ -29,12 +29,9 @@ type instanceInsert struct {
 		Preemptible       bool   `json:"preemptible"`
 		ProvisioningModel string `json:"provisioningModel"`
 	} `json:"scheduling"`
-	// ServiceAccounts are accepted (gcloud always sends the default one)
-	// but instances get no Google service-account credentials.
-	ServiceAccounts []struct {
-		Email  string   `json:"email"`
-		Scopes []string `json:"scopes"`
-	} `json:"serviceAccounts"`
+	// ServiceAccounts are kept and read back (instancesettings.go), but
+	// instances get no Google service-account credentials.
+	ServiceAccounts   []insertServiceAccount `json:"serviceAccounts"`
 	GuestAccelerators []struct {
 		AcceleratorType  string `json:"acceleratorType"`
 		AcceleratorCount int    `json:"acceleratorCount"`
@@ -84,9 +81,6 @@ func unsupportedValue(field string, value any, why string) error {
 func (r *instanceInsert) validate() error {
 	if r.CanIPForward {
 		return unsupportedValue("resource.canIpForward", true, "IP forwarding is not supported by this gateway.")
-	}
-	if r.DeletionProtection {
-		return unsupportedValue("resource.deletionProtection", true, "Deletion protection is not supported by this gateway.")
 	}
 	if p := r.MinCPUPlatform; p != "" && !strings.EqualFold(p, "Automatic") {
 		return unsupportedValue("resource.minCpuPlatform", p, "CPU platforms cannot be chosen on CloudStack.")
@@ -146,8 +140,6 @@ func (r *instanceInsert) validate() error {
 		switch {
 		case i > 0:
 			return unsupportedValue(f, nic.Network, "Only one network interface is supported by this gateway.")
-		case nic.NetworkIP != "":
-			return unsupportedValue(f+".networkIP", nic.NetworkIP, "Internal addresses are assigned by CloudStack.")
 		case nic.StackType != "" && nic.StackType != "IPV4_ONLY":
 			return unsupportedValue(f+".stackType", nic.StackType, "Only IPV4_ONLY is supported by this gateway.")
 		case nic.NicType != "" && nic.NicType != "VIRTIO_NET":

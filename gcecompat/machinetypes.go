@@ -92,6 +92,11 @@ func machineTypeName(in *translate.Instance, offs []translate.Offering) string {
 	for _, o := range offs {
 		if o.ID == in.OfferingID {
 			if o.Custom {
+				// A predefined name asked for at insert or setMachineType
+				// reads back as asked while the size still matches it.
+				if name := in.Tags[tagMachineType]; name != "" && predefinedTypes[name] == [2]int{in.CPUs, in.MemoryMB} {
+					return name
+				}
 				return fmt.Sprintf("custom-%d-%d", in.CPUs, in.MemoryMB)
 			}
 			return gceName(o.Name)

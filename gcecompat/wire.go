@@ -235,6 +235,7 @@ type wireInstance struct {
 	LabelFingerprint   string                 `json:"labelFingerprint"`
 	Fingerprint        string                 `json:"fingerprint"`
 	DeletionProtection bool                   `json:"deletionProtection"`
+	ServiceAccounts    []wireServiceAccount   `json:"serviceAccounts,omitempty"`
 	Hostname           string                 `json:"hostname,omitempty"`
 	SelfLink           string                 `json:"selfLink"`
 }
@@ -361,4 +362,9 @@ type wireSerialPortOutput struct {
 	Start    string `json:"start"`
 	Next     string `json:"next"`
 	SelfLink string `json:"selfLink"`
+}
+
+type wireServiceAccount struct {
+	Email  string   `json:"email"`
+	Scopes []string `json:"scopes"`
 }

@@ -97,6 +97,30 @@ func (s *Server) implement(c *call, n *network) {
 	}
 }
 
+// checkGuestIP checks a requested guest address for n: inside its CIDR,
+// not its gateway, not used by another NIC.
+func (s *Server) checkGuestIP(n *network, reqIP string) *apiError {
+	ip := net.ParseIP(reqIP)
+	_, ipn, err := net.ParseCIDR(n.CIDR)
+	if ip == nil || ip.To4() == nil {
+		return invalidParam("Invalid format for IPv4 address: %s", reqIP)
+	}
+	if err != nil || !ipn.Contains(ip) || reqIP == n.Gateway {
+		return invalidParam("Invalid request ip address %s for the network %s, it is not in the network cidr %s", reqIP, n.Name, n.CIDR)
+	}
+	for _, v := range s.st.VMs {
+		if v.State == "Expunging" {
+			continue
+		}
+		for _, nc := range v.Nics {
+			if nc.NetworkID == n.ID && nc.IP == reqIP {
+				return insufficientCapacity("Unable to acquire guest IP address %s for network %s: it is already in use", reqIP, n.Name)
+			}
+		}
+	}
+	return nil
+}
+
 // allocIP picks a free guest address in n.
 func (s *Server) allocIP(n *network) string {
 	_, ipn, err := net.ParseCIDR(n.CIDR)

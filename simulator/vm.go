@@ -369,6 +369,16 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 	if len(nets) == 0 {
 		nets = []*network{s.defaultNetwork(c, ow, z)}
 	}
+	// ipaddress: the default NIC's guest address. CloudStack
+	// (UserVmManagerImpl.createVirtualMachine -> IpAddressManagerImpl
+	// .acquireGuestIpAddress) refuses an address outside the network's
+	// CIDR or already taken.
+	reqIP := c.str("ipaddress")
+	if reqIP != "" {
+		if apiErr := s.checkGuestIP(nets[0], reqIP); apiErr != nil {
+			return nil, apiErr
+		}
+	}
 	u := c.user
 	if ow.ID != c.acct.ID {
 		for _, x := range s.st.Users {
@@ -392,7 +402,11 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 		v.Password = s.password()
 	}
 	for i, n := range nets {
-		v.Nics = append(v.Nics, nic{ID: s.st.uuid(), NetworkID: n.ID, IP: s.allocIP(n), MAC: s.st.mac(), Default: i == 0, DeviceID: i})
+		ip := s.allocIP(n)
+		if i == 0 && reqIP != "" {
+			ip = reqIP
+		}
+		v.Nics = append(v.Nics, nic{ID: s.st.uuid(), NetworkID: n.ID, IP: ip, MAC: s.st.mac(), Default: i == 0, DeviceID: i})
 	}
 	s.st.VMs = append(s.st.VMs, v)
 	if s.st.vmIdx != nil {

@@ -137,6 +137,7 @@ type DeployRequest struct {
 	SecurityGroupIDs   []string
 	SecurityGroupNames []string
 	NetworkIDs         []string
+	IPAddress          string // ipaddress: the default NIC's guest address
 	UserDataBase64     string
 	RootDiskGB         int64
 	RootDiskOfferingID string // overridediskofferingid

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"net"
 	"slices"
 	"sort"
 	"strings"
@@ -87,7 +88,10 @@ type LaunchSpec struct {
 	GroupIDs           []string
 	GroupNames         []string
 	NetworkIDs         []string
-	UserData           []byte // raw; the Service base64-encodes it for CloudStack
+	// IPAddress is the guest address of the default NIC (CloudStack
+	// deployVirtualMachine ipaddress=); "" lets CloudStack pick.
+	IPAddress string
+	UserData  []byte // raw; the Service base64-encodes it for CloudStack
 	// Tags are written on every VM (reserved tags included). The client
 	// token is stored as a reserved tag by Launch itself.
 	Tags Tags
@@ -214,6 +218,14 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		}
 		rootOffering = d.ID
 	}
+	if spec.IPAddress != "" {
+		if maxC > 1 {
+			return nil, invalid(op, ResInstance, "", "a private IP address can be given for one instance only, not %d", maxC)
+		}
+		if ip := net.ParseIP(spec.IPAddress); ip == nil || ip.To4() == nil {
+			return nil, invalid(op, ResInstance, "", "invalid IPv4 address %q", spec.IPAddress)
+		}
+	}
 	if spec.KeyPair != "" {
 		if _, err := s.KeyPairs(ctx, []string{spec.KeyPair}); err != nil {
 			return nil, opErr(op, ResKeyPair, spec.KeyPair, err)
@@ -253,6 +265,7 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 			SecurityGroupIDs:   spec.GroupIDs,
 			SecurityGroupNames: spec.GroupNames,
 			NetworkIDs:         networkIDs,
+			IPAddress:          spec.IPAddress,
 			RootDiskGB:         spec.RootDiskGB,
 			RootDiskOfferingID: rootOffering,
 			CPUs:               cpus,

@@ -90,6 +90,16 @@ func (t Tags) User() Tags {
 // on every VM it creates.
 const ClientTokenTag = ReservedTagPrefix + "client-token"
 
+// DeletionProtectionTag, set to "true" on a VM, protects it from deletion
+// through either front end: GCE's deletionProtection and EC2's
+// DisableApiTermination are the same setting, kept in CloudStack.
+const DeletionProtectionTag = ReservedTagPrefix + "deletion-protection"
+
+// NoPublicAddressTag, set to "true" on a VM, records that the caller asked
+// for no reachable (external) address: GCE insert without accessConfigs
+// (--no-address), EC2 AssociatePublicIpAddress=false.
+const NoPublicAddressTag = ReservedTagPrefix + "no-public-address"
+
 // IsReserved reports whether a tag key is one of the gateway's own.
 func IsReserved(key string) bool { return strings.HasPrefix(key, ReservedTagPrefix) }
 

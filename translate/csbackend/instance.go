@@ -75,7 +75,7 @@ func (b *Backend) DeployVirtualMachine(ctx context.Context, req translate.Deploy
 	p := params{}.set("zoneid", req.ZoneID).set("serviceofferingid", req.ServiceOfferingID).
 		set("templateid", req.TemplateID).set("name", req.Name).set("displayname", req.DisplayName).
 		set("keypair", req.KeyPair).setList("securitygroupids", req.SecurityGroupIDs).
-		setList("securitygroupnames", req.SecurityGroupNames).setList("networkids", req.NetworkIDs).
+		setList("securitygroupnames", req.SecurityGroupNames).setList("networkids", req.NetworkIDs).set("ipaddress", req.IPAddress).
 		set("userdata", req.UserDataBase64).setInt("rootdisksize", req.RootDiskGB).
 		set("overridediskofferingid", req.RootDiskOfferingID).
 		setInt("details[0].cpuNumber", int64(req.CPUs)).setInt("details[0].memory", int64(req.MemoryMB)).

@@ -1,0 +1,211 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+
+	compute "google.golang.org/api/compute/v1"
+)
+
+// Instance settings a new user passes to instances create: each one is
+// either read back as written or refused with a 400 naming the field
+// (issue 16, "no silently wrong answers").
+
+// gceInstancesSettings writes deletion protection, a service account with
+// scopes, an external access config, a subnetwork and a private address,
+// reads them back, and checks that a protected instance cannot be deleted.
+func gceInstancesSettings() scenario {
+	return scenario{
+		name: "gce/instances/settings-readback", api: "gce",
+		ops: []string{"compute.instances.insert", "compute.instances.get", "compute.instances.delete",
+			"compute.instances.setDeletionProtection", "compute.subnetworks.get"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			// A plain instance tells which subnetwork serves the zone.
+			first := t.runInstance(t.env.name("vm-s0"))
+			t.Check(len(first.NetworkInterfaces) == 1, "instance has %d network interfaces", len(first.NetworkInterfaces))
+			t.Check(len(first.NetworkInterfaces[0].AccessConfigs) == 0,
+				"an instance inserted without accessConfigs (gcloud --no-address) shows access configs %+v", first.NetworkInterfaces[0].AccessConfigs)
+			subnet := first.NetworkInterfaces[0].Subnetwork
+			t.Check(subnet != "", "instance without a subnetwork")
+			sn, err := svc.Subnetworks.Get(p, cat.region, lastSegment(subnet)).Context(t.ctx).Do()
+			t.Must(err, "subnetworks.get")
+			ip := freeAddress(t, sn.IpCidrRange, sn.GatewayAddress, first.NetworkInterfaces[0].NetworkIP)
+
+			name := t.env.name("vm-s1")
+			body := t.gceInstance(name)
+			body.DeletionProtection = true
+			body.ServiceAccounts = []*compute.ServiceAccount{{Email: "default",
+				Scopes: []string{"https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/devstorage.read_only"}}}
+			body.NetworkInterfaces = []*compute.NetworkInterface{{Subnetwork: subnet, NetworkIP: ip,
+				AccessConfigs: []*compute.AccessConfig{{Name: "external-nat", Type: "ONE_TO_ONE_NAT"}}}}
+			t.Step("instances.insert %s (protected, scopes, subnetwork, networkIP %s)", name, ip)
+			op, err := svc.Instances.Insert(p, cat.zone, body).Context(t.ctx).Do()
+			t.Must(err, "instances.insert with settings")
+			t.Defer("delete instance "+name, func(ctx context.Context) error {
+				return deleteInstanceAndWait(ctx, svc, p, cat.zone, name)
+			})
+			t.Defer("unprotect instance "+name, func(ctx context.Context) error {
+				_, err := svc.Instances.SetDeletionProtection(p, cat.zone, name).DeletionProtection(false).Context(ctx).Do()
+				return ignoreGCENotFound(err)
+			})
+			t.waitOp(op, "compute.instances.insert")
+			inst := t.waitInstanceStatus(name, "RUNNING", "compute.instances.insert")
+			t.Check(inst.DeletionProtection, "deletionProtection reads back false")
+			t.Check(len(inst.ServiceAccounts) == 1 && inst.ServiceAccounts[0].Email == "default" &&
+				strings.Join(inst.ServiceAccounts[0].Scopes, " ") == strings.Join(body.ServiceAccounts[0].Scopes, " "),
+				"serviceAccounts read back %s", jsonOf(inst.ServiceAccounts))
+			nic := inst.NetworkInterfaces[0]
+			Equal(t, "networkIP", nic.NetworkIP, ip)
+			Equal(t, "subnetwork", lastSegment(nic.Subnetwork), lastSegment(subnet))
+			t.Check(len(nic.AccessConfigs) == 1 && nic.AccessConfigs[0].NatIP != "",
+				"an instance with an access config has no reachable natIP: %s", jsonOf(nic.AccessConfigs))
+
+			_, err = svc.Instances.Delete(p, cat.zone, name).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusBadRequest, "", "instances.delete of a protected instance")
+			_, err = svc.Instances.Get(p, cat.zone, name).Context(t.ctx).Do()
+			t.Must(err, "instances.get after a refused delete")
+			op, err = svc.Instances.SetDeletionProtection(p, cat.zone, name).DeletionProtection(false).Context(t.ctx).Do()
+			t.Must(err, "instances.setDeletionProtection false")
+			t.waitOp(op, "compute.instances.setDeletionProtection")
+			inst, err = svc.Instances.Get(p, cat.zone, name).Context(t.ctx).Do()
+			t.Must(err, "instances.get")
+			t.Check(!inst.DeletionProtection, "deletionProtection still true after setDeletionProtection(false)")
+			t.Must(deleteInstanceAndWait(t.ctx, svc, p, cat.zone, name), "instances.delete after unprotecting")
+		},
+	}
+}
+
+// gceInstancesMachineTypeName checks that a predefined machine type name
+// reads back as written (not as the custom size that serves it).
+func gceInstancesMachineTypeName() scenario {
+	return scenario{
+		name: "gce/instances/machine-type-name", api: "gce",
+		ops: []string{"compute.instances.insert", "compute.instances.get", "compute.machineTypes.get"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			if _, err := svc.MachineTypes.Get(p, cat.zone, "e2-medium").Context(t.ctx).Do(); isGCENotFound(err) {
+				t.Skipf("the cloud serves no e2-medium")
+			}
+			name := t.env.name("vm-mt")
+			body := t.gceInstance(name)
+			body.MachineType = "zones/" + cat.zone + "/machineTypes/e2-medium"
+			op, err := svc.Instances.Insert(p, cat.zone, body).Context(t.ctx).Do()
+			t.Must(err, "instances.insert e2-medium")
+			t.Defer("delete instance "+name, func(ctx context.Context) error {
+				return deleteInstanceAndWait(ctx, svc, p, cat.zone, name)
+			})
+			t.waitOp(op, "compute.instances.insert")
+			inst := t.waitInstanceStatus(name, "RUNNING", "compute.instances.insert")
+			Equal(t, "machineType", lastSegment(inst.MachineType), "e2-medium")
+		},
+	}
+}
+
+// gceInstancesRefusedSettings checks that settings CloudStack cannot
+// honour are refused, naming the field, and create nothing.
+func gceInstancesRefusedSettings() scenario {
+	return scenario{
+		name: "gce/instances/refused-settings", api: "gce",
+		ops: []string{"compute.instances.insert"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			name := t.env.name("vm-refused")
+			f := false
+			for _, c := range []struct {
+				what, field string
+				code        int
+				edit        func(*compute.Instance)
+			}{
+				{"preemptible", "scheduling.preemptible", 400, func(b *compute.Instance) { b.Scheduling = &compute.Scheduling{Preemptible: true} }},
+				{"Spot", "scheduling.provisioningModel", 400, func(b *compute.Instance) { b.Scheduling = &compute.Scheduling{ProvisioningModel: "SPOT"} }},
+				{"TERMINATE on maintenance", "scheduling.onHostMaintenance", 400, func(b *compute.Instance) {
+					b.Scheduling = &compute.Scheduling{OnHostMaintenance: "TERMINATE"}
+				}},
+				{"no automatic restart", "scheduling.automaticRestart", 400, func(b *compute.Instance) {
+					b.Scheduling = &compute.Scheduling{AutomaticRestart: &f, ForceSendFields: []string{"AutomaticRestart"}}
+				}},
+				{"two service accounts", "serviceAccounts", 400, func(b *compute.Instance) {
+					b.ServiceAccounts = []*compute.ServiceAccount{{Email: "default"}, {Email: "other@example.com"}}
+				}},
+				{"an unknown network", "networks/no-such-net", 404, func(b *compute.Instance) {
+					b.NetworkInterfaces = []*compute.NetworkInterface{{Network: "global/networks/no-such-net"}}
+				}},
+				{"an unknown subnetwork", "subnetworks/no-such-subnet", 404, func(b *compute.Instance) {
+					b.NetworkInterfaces = []*compute.NetworkInterface{{Subnetwork: "regions/" + cat.region + "/subnetworks/no-such-subnet"}}
+				}},
+				{"two network interfaces", "networkInterfaces[1]", 400, func(b *compute.Instance) {
+					b.NetworkInterfaces = []*compute.NetworkInterface{{Network: cat.network}, {Network: cat.network}}
+				}},
+				{"an unknown machine type", "machineType", 400, func(b *compute.Instance) {
+					b.MachineType = "zones/" + cat.zone + "/machineTypes/e2-no-such-type"
+				}},
+			} {
+				body := t.gceInstance(name)
+				c.edit(body)
+				_, err := svc.Instances.Insert(p, cat.zone, body).Context(t.ctx).Do()
+				if err == nil {
+					t.Defer("delete instance "+name, func(ctx context.Context) error {
+						return deleteInstanceAndWait(ctx, svc, p, cat.zone, name)
+					})
+				}
+				t.ExpectGCE(err, c.code, "", "instances.insert with "+c.what)
+				_, _, msg := gceError(err)
+				t.Check(strings.Contains(msg, c.field), "instances.insert with %s: the error %q does not name %s", c.what, msg, c.field)
+				_, err = svc.Instances.Get(p, cat.zone, name).Context(t.ctx).Do()
+				t.Check(isGCENotFound(err), "instances.insert with %s was refused but left an instance (get: %v)", c.what, err)
+			}
+		},
+	}
+}
+
+// freeAddress picks a host address of cidr that is neither the gateway
+// nor taken by a listed instance.
+func freeAddress(t *scenarioT, cidr, gateway string, taken ...string) string {
+	_, n, err := net.ParseCIDR(cidr)
+	if err != nil || n.IP.To4() == nil {
+		t.Fatalf("subnetwork range %q is not an IPv4 CIDR", cidr)
+	}
+	used := map[string]bool{gateway: true}
+	for _, a := range taken {
+		used[a] = true
+	}
+	list, err := t.env.gce.Instances.AggregatedList(t.env.cfg.GCEProject).Context(t.ctx).Do()
+	t.Must(err, "instances.aggregatedList")
+	for _, sc := range list.Items {
+		for _, in := range sc.Instances {
+			for _, nic := range in.NetworkInterfaces {
+				used[nic.NetworkIP] = true
+			}
+		}
+	}
+	ones, bits := n.Mask.Size()
+	size := 1 << (bits - ones)
+	base := n.IP.To4()
+	for i := size - 10; i > 1; i-- {
+		ip := make(net.IP, 4)
+		v := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+		v += uint32(i)
+		ip[0], ip[1], ip[2], ip[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
+		if s := ip.String(); !used[s] {
+			return s
+		}
+	}
+	t.Fatalf("no free address in %s", cidr)
+	return ""
+}
+
+func jsonOf(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%+v", v)
+	}
+	return string(b)
+}
