@@ -2,6 +2,9 @@ package conformance
 
 import (
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,4 +87,61 @@ func TestGoogleAPIClientPython(t *testing.T) {
 	key := filepath.Join(gw.DataDir, "demo", "gce-key.json")
 	so, se, err := run(t, env, 8*time.Minute, py, script, gw.URL, key, gw.CAFile, "-", "debian-cloud", "debian-12")
 	checkSteps(t, "googleapiclient", so, se, err, 19)
+}
+
+// connectProxy is an HTTP proxy that tunnels every CONNECT to target
+// (host:port), whatever host the client asked for. Clients with Google's
+// hosts built in reach the gateway through it.
+func connectProxy(t *testing.T, target string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+			return
+		}
+		up, err := net.DialTimeout("tcp", target, 10*time.Second)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			up.Close()
+			return
+		}
+		down, rw, err := hj.Hijack()
+		if err != nil {
+			up.Close()
+			return
+		}
+		rw.WriteString("HTTP/1.1 200 Connection established\r\n\r\n")
+		rw.Flush()
+		go func() { io.Copy(up, rw); up.Close() }()
+		io.Copy(down, up)
+		down.Close()
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// TestLibcloudGCE drives Libcloud's GCE driver (Debian's python3-libcloud,
+// unpatched, stock service-account auth) through firewall, disk and node
+// lifecycles, including a boot disk it asks to keep.
+func TestLibcloudGCE(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the gateway and runs python3")
+	}
+	py := requirePython(t, "libcloud.compute.drivers.gce", "cryptography")
+	gw := startGateway(t, &GatewayOptions{Args: []string{"--tls-name", "www.googleapis.com", "--tls-name", "accounts.google.com"}})
+	proxy := connectProxy(t, strings.TrimPrefix(gw.URL, "https://"))
+	env := hermeticEnv(map[string]string{"HOME": t.TempDir()})
+	script, _ := filepath.Abs("testdata/gce/libcloud_lifecycle.py")
+	key := filepath.Join(gw.DataDir, "demo", "gce-key.json")
+	so, se, err := run(t, env, 8*time.Minute, py, script, key, gw.CAFile, proxy, filepath.Join(t.TempDir(), "token-cache"))
+	checkSteps(t, "libcloud", so, se, err, 18)
 }

@@ -413,11 +413,10 @@ func deleteVolume(s *Server, c *call) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	// VolumeApiServiceImpl.retrieveAndValidateVolume refuses attached
+	// volumes only: a detached ROOT volume can be deleted.
 	if v.VMID != "" {
 		return nil, invalidParam("Please specify a volume that is not attached to any VM.")
-	}
-	if v.Type == "ROOT" {
-		return nil, invalidParam("Please specify a volume that is not a ROOT volume")
 	}
 	if v.JobID != "" {
 		return nil, invalidParam("Volume %s has a pending operation (job %s)", v.ID, v.JobID)
