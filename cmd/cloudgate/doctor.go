@@ -225,7 +225,7 @@ func runDoctor(ctx context.Context, t doctorTarget) (*doctorReport, error) {
 			}
 		}
 		rep.Zones = append(rep.Zones, dz)
-		rep.Features = append(rep.Features, zoneLaunchFeature(uctx, svc, be, z, dz))
+		rep.Features = append(rep.Features, zoneLaunchFeature(z, dz))
 	}
 
 	// Offerings.
@@ -249,6 +249,12 @@ func runDoctor(ctx context.Context, t doctorTarget) (*doctorReport, error) {
 	if delay == "" {
 		delay = "unknown; CloudStack's default is 86400"
 	}
+	sgZones := 0
+	for _, z := range zones {
+		if z.SecurityGroups {
+			sgZones++
+		}
+	}
 	var f []doctorFeature
 	if capErr != nil {
 		f = append(f, doctorFeature{"capabilities", verdictDegrades,
@@ -264,9 +270,7 @@ func runDoctor(ctx context.Context, t doctorTarget) (*doctorReport, error) {
 			doctorFeature{"GCE instances.delete", verdictDegrades,
 				"users may not expunge: the instance is renamed cg-deleted-<id> and destroyed, so it vanishes and its name is free at once, but CloudStack keeps its address, security groups and boot disk until expunge.delay (" + delay + " s) passes",
 				"allow.user.expunge.recover.vm=true"},
-			doctorFeature{"EC2 TerminateInstances, then DeleteSecurityGroup", verdictFails,
-				"a terminated instance stays in its security groups until expunge.delay (" + delay + " s): DeleteSecurityGroup answers DependencyViolation naming this setting",
-				"allow.user.expunge.recover.vm=true"},
+			sgAfterTerminate(sgZones, delay),
 			doctorFeature{"launch rollback", verdictDegrades,
 				"VMs of a failed launch are destroyed (nothing keeps running) but held until expunge.delay (" + delay + " s)",
 				"allow.user.expunge.recover.vm=true"})
@@ -293,9 +297,21 @@ func runDoctor(ctx context.Context, t doctorTarget) (*doctorReport, error) {
 	return rep, nil
 }
 
+// sgAfterTerminate: without user expunge a destroyed VM keeps its security
+// groups for expunge.delay, unless no zone puts VMs in security groups.
+func sgAfterTerminate(sgZones int, delay string) doctorFeature {
+	const name = "EC2 TerminateInstances, then DeleteSecurityGroup"
+	if sgZones == 0 {
+		return doctorFeature{name, verdictWorks, "no zone uses security groups, so no instance holds one", ""}
+	}
+	return doctorFeature{name, verdictFails,
+		"a terminated instance stays in its security groups until expunge.delay (" + delay + " s): DeleteSecurityGroup answers DependencyViolation naming this setting",
+		"allow.user.expunge.recover.vm=true"}
+}
+
 // zoneLaunchFeature says whether a launch that names no network works in
 // zone z, as translate.Launch chooses it.
-func zoneLaunchFeature(ctx context.Context, svc *translate.Service, be *csbackend.Backend, z translate.Zone, dz doctorZone) doctorFeature {
+func zoneLaunchFeature(z translate.Zone, dz doctorZone) doctorFeature {
 	name := "launch without naming a network in " + z.Name
 	switch {
 	case strings.EqualFold(z.NetworkType, "Basic"):
