@@ -145,3 +145,26 @@ func TestLibcloudGCE(t *testing.T) {
 	so, se, err := run(t, env, 8*time.Minute, py, script, key, gw.CAFile, proxy, filepath.Join(t.TempDir(), "token-cache"))
 	checkSteps(t, "libcloud", so, se, err, 18)
 }
+
+// TestNodeCompute drives @google-cloud/compute (REST) with
+// google-auth-library from conformance/testdata/node (npm ci there).
+func TestNodeCompute(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the gateway and runs node")
+	}
+	node := requireTool(t, "node")
+	dir, _ := filepath.Abs("testdata/node")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@google-cloud", "compute")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("@google-cloud/compute is not installed (npm ci --ignore-scripts in %s): %v", dir, err)
+		}
+		t.Skipf("@google-cloud/compute not installed (npm ci --ignore-scripts in %s)", dir)
+	}
+	gw := startGateway(t, nil)
+	hostPort := strings.TrimPrefix(gw.URL, "https://")
+	host, port, _ := net.SplitHostPort(hostPort)
+	env := hermeticEnv(map[string]string{"HOME": t.TempDir(), "NODE_EXTRA_CA_CERTS": gw.CAFile})
+	key := filepath.Join(gw.DataDir, "demo", "gce-key.json")
+	so, se, err := run(t, env, 8*time.Minute, node, filepath.Join(dir, "gce_lifecycle.js"), host, port, key)
+	checkSteps(t, "@google-cloud/compute", so, se, err, 16)
+}

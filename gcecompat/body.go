@@ -19,8 +19,10 @@ import (
 // name …" naming it, and anything after the JSON value is refused, so that a
 // request is never half understood. Output-only fields that clients echo
 // back from a GET (kind anywhere; id, creationTimestamp, selfLink,
-// selfLinkWithId, fingerprints at the top level, as Libcloud's update
-// helpers and PUT flows do) are accepted and ignored: they change nothing.
+// selfLinkWithId at the top level, as Libcloud's update helpers and PUT
+// flows do) are accepted and ignored: they change nothing. So are unknown
+// fields whose value is null, {} or [] (the Node client sends
+// "asyncSecondaryDisks": {} and "resourceManagerTags": {} on every insert).
 
 // echoedTopLevel are output-only fields accepted (and ignored) at the top
 // level of any body.
@@ -115,7 +117,7 @@ func unknownField(val any, t reflect.Type, path string) string {
 		for _, k := range keys {
 			f, ok := fields[k]
 			if !ok {
-				if k == "kind" {
+				if k == "kind" || isEmptyJSON(obj[k]) {
 					delete(obj, k)
 					continue
 				}
@@ -147,6 +149,21 @@ func unknownField(val any, t reflect.Type, path string) string {
 		}
 	}
 	return ""
+}
+
+// isEmptyJSON reports whether v is null, {} or []: what proto-JSON
+// serializers (the Node and other GAPIC REST clients) send for every unset
+// map or repeated field, asking for nothing.
+func isEmptyJSON(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		return len(t) == 0
+	case []any:
+		return len(t) == 0
+	}
+	return false
 }
 
 func joinPath(path, k string) string {

@@ -46,6 +46,7 @@ func TestStrictBodies(t *testing.T) {
 		{"/zones/zone1/instances", `{"name":"vm9","machineType":"zones/zone1/machineTypes/small-instance","canIpForward":true,"disks":[{"boot":true,"initializeParams":{"sourceImage":"projects/debian-cloud/global/images/family/debian-12"}}]}`, "'resource.canIpForward'"},
 		{"/zones/zone1/instances", `{"name":"vm9","machineType":"zones/zone1/machineTypes/small-instance","scheduling":{"preemptible":true},"disks":[{"boot":true,"initializeParams":{"sourceImage":"projects/debian-cloud/global/images/family/debian-12"}}]}`, "'resource.scheduling.preemptible'"},
 		{"/global/firewalls", `{"name":"fw9","allowed":[{"IPProtocol":"tcp","ports":["22"]}],"logConfig":{"enable":true}}`, "'resource.logConfig.enable'"},
+		{"/zones/zone1/disks", `{"name":"d9","sizeGb":"1","resourceManagerTags":{"k":"v"}}`, `Unknown name "resourceManagerTags"`},
 	} {
 		_, err := e.post(tc.path, tc.body)
 		var ge *googleapi.Error
@@ -58,6 +59,13 @@ func TestStrictBodies(t *testing.T) {
 	}
 	if l, err := e.gce.Instances.List(e.project, "zone1").Do(); err != nil || len(l.Items) != 0 {
 		t.Fatalf("instances after refused inserts = %+v, %v", l, err)
+	}
+	if l, err := e.gce.Instances.List(e.project, "zone1").Do(); err != nil || len(l.Items) != 0 {
+		t.Fatalf("instances after refused inserts = %+v, %v", l, err)
+	}
+	// Empty unknown maps (the Node client's defaults) ask for nothing.
+	if _, err := e.post("/zones/zone1/disks", `{"name":"d8","sizeGb":"1","asyncSecondaryDisks":{},"resourceManagerTags":{},"licenses":[],"x":null}`); err != nil {
+		t.Fatalf("empty unknown fields: %v", err)
 	}
 	// A GET echoed back (Libcloud's update helpers do this) is accepted.
 	e.mustOK(e.gce.Firewalls.Insert(e.project, &compute.Firewall{Name: "fw1", Allowed: []*compute.FirewallAllowed{{IPProtocol: "tcp", Ports: []string{"22"}}}}).Do())

@@ -347,6 +347,15 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 		}
 		rootSize = rs << 30
 	}
+	// overridediskofferingid (CloudStack 4.17+, DeployVMCmd) gives the ROOT
+	// volume that disk offering instead of the service offering's.
+	rootOfferingID := ""
+	if id := c.str("overridediskofferingid"); id != "" {
+		if s.diskOfferingByID(id) == nil {
+			return nil, noEntity(c.cmd, "overridediskofferingid", id)
+		}
+		rootOfferingID = id
+	}
 	var dataOff *diskOffering
 	var dataSize int64
 	if id := c.str("diskofferingid"); id != "" {
@@ -413,7 +422,7 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 		s.st.vmIdx[v.ID] = v
 	}
 	s.st.Volumes = append(s.st.Volumes, &volume{owned: v.owned, ID: s.st.uuid(), Name: fmt.Sprintf("ROOT-%d", num), Type: "ROOT",
-		ZoneID: z.ID, VMID: v.ID, TemplateID: t.ID, Size: rootSize, DeviceID: 0, State: "Allocated", Created: c.now, Attached: c.now})
+		ZoneID: z.ID, VMID: v.ID, TemplateID: t.ID, DiskOfferingID: rootOfferingID, Size: rootSize, DeviceID: 0, State: "Allocated", Created: c.now, Attached: c.now})
 	if dataOff != nil {
 		s.st.Volumes = append(s.st.Volumes, &volume{owned: v.owned, ID: s.st.uuid(), Name: fmt.Sprintf("DATA-%d", num), Type: "DATADISK",
 			ZoneID: z.ID, VMID: v.ID, DiskOfferingID: dataOff.ID, Size: dataSize, DeviceID: 1, State: "Allocated", Created: c.now, Attached: c.now})
