@@ -20,10 +20,13 @@ type stateChangeResp struct {
 }
 
 // stateChange runs op on every InstanceId.N (after checking they all
-// exist), waits for the jobs (bounded by SyncWait) and reports previous
-// and current states. skip tells when an instance is already where op
-// would take it.
-func (s *server) stateChange(r *request, skip func(instanceState) bool,
+// exist) and reports previous and current states. skip tells when an
+// instance is already where op would take it. With wait, it waits for the
+// jobs (bounded by SyncWait) and reports the state reached; without, it
+// answers at once with transitional, like EC2 (StopInstances answers
+// "stopping", StartInstances "pending"; Libcloud checks for exactly that)
+// and the client's waiters wait.
+func (s *server) stateChange(r *request, skip func(instanceState) bool, wait bool, transitional instanceState,
 	op func(ctx context.Context, id string) (*translate.Job, error)) (response, error) {
 	ids := r.q.list("InstanceId")
 	if len(ids) == 0 {
@@ -44,10 +47,21 @@ func (s *server) stateChange(r *request, skip func(instanceState) bool,
 	}
 	resp := &stateChangeResp{}
 	for i := range insts {
+		item := stateChangeItem{InstanceID: ec2ID(pInstance, insts[i].ID), PreviousState: stateOf(&insts[i])}
+		if !wait {
+			item.CurrentState = item.PreviousState
+			if jobs[i] != nil {
+				if jobs[i].Status == translate.JobFailed && jobs[i].Err != nil {
+					return nil, jobs[i].Err
+				}
+				item.CurrentState = transitional
+			}
+			resp.Instances = append(resp.Instances, item)
+			continue
+		}
 		if err := s.wait(r.ctx, jobs[i]); err != nil {
 			return nil, err
 		}
-		item := stateChangeItem{InstanceID: ec2ID(pInstance, insts[i].ID), PreviousState: stateOf(&insts[i])}
 		cur, err := s.svc.Instance(r.ctx, insts[i].ID)
 		switch {
 		case translate.KindOf(err) == translate.NotFound:
@@ -63,7 +77,7 @@ func (s *server) stateChange(r *request, skip func(instanceState) bool,
 }
 
 func (s *server) startInstances(r *request) (response, error) {
-	return s.stateChange(r, func(st instanceState) bool { return st == stateRunning || st == statePending }, s.svc.StartInstance)
+	return s.stateChange(r, func(st instanceState) bool { return st == stateRunning || st == statePending }, false, statePending, s.svc.StartInstance)
 }
 
 func (s *server) stopInstances(r *request) (response, error) {
@@ -71,14 +85,14 @@ func (s *server) stopInstances(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.stateChange(r, func(st instanceState) bool { return st == stateStopped || st == stateStopping },
+	return s.stateChange(r, func(st instanceState) bool { return st == stateStopped || st == stateStopping }, false, stateStopping,
 		func(ctx context.Context, id string) (*translate.Job, error) {
 			return s.svc.StopInstance(ctx, id, force)
 		})
 }
 
 func (s *server) rebootInstances(r *request) (response, error) {
-	if _, err := s.stateChange(r, func(instanceState) bool { return false }, s.svc.RebootInstance); err != nil {
+	if _, err := s.stateChange(r, func(instanceState) bool { return false }, true, stateRunning, s.svc.RebootInstance); err != nil {
 		return nil, err
 	}
 	return ok()
@@ -89,7 +103,7 @@ func (s *server) rebootInstances(r *request) (response, error) {
 // data volumes detached); DescribeInstances keeps showing them as
 // terminated for an hour from CloudStack's events.
 func (s *server) terminateInstances(r *request) (response, error) {
-	return s.stateChange(r, func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown },
+	return s.stateChange(r, func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown }, true, stateShuttingDown,
 		func(ctx context.Context, id string) (*translate.Job, error) {
 			return s.svc.TerminateInstance(ctx, id, false)
 		})
@@ -112,7 +126,7 @@ type instanceAttributeResp struct {
 	meta
 	InstanceID                        string             `xml:"instanceId"`
 	InstanceType                      *valueItem         `xml:"instanceType,omitempty"`
-	UserData                          *valueItem         `xml:"userData,omitempty"`
+	UserData                          *optValueItem      `xml:"userData,omitempty"`
 	RootDeviceName                    *valueItem         `xml:"rootDeviceName,omitempty"`
 	DisableAPITermination             *valueItem         `xml:"disableApiTermination,omitempty"`
 	DisableAPIStop                    *valueItem         `xml:"disableApiStop,omitempty"`
@@ -144,9 +158,12 @@ func (s *server) describeInstanceAttribute(r *request) (response, error) {
 		if err != nil {
 			return nil, err
 		}
-		resp.UserData = &valueItem{}
+		// EC2 answers <userData/> without a value when there is none;
+		// an empty <value/> reads as "" and Terraform then diffs.
+		resp.UserData = &optValueItem{}
 		if len(ud) > 0 {
-			resp.UserData.Value = base64.StdEncoding.EncodeToString(ud)
+			v := base64.StdEncoding.EncodeToString(ud)
+			resp.UserData.Value = &v
 		}
 	case "rootDeviceName":
 		resp.RootDeviceName = &valueItem{rootDeviceName}
@@ -229,7 +246,16 @@ type consoleOutputResp struct {
 	Output     string `xml:"output"`
 }
 
+// getConsoleOutput takes InstanceId, or the list form InstanceId.1 that
+// boto 2 sends (EC2 accepts both).
 func (s *server) getConsoleOutput(r *request) (response, error) {
+	if !r.q.has("InstanceId") {
+		if ids := r.q.list("InstanceId"); len(ids) == 1 {
+			r.q["InstanceId"] = ids
+		} else if len(ids) > 1 {
+			return nil, apiErr("InvalidParameterCombination", "GetConsoleOutput takes one InstanceId.")
+		}
+	}
 	in, err := s.oneInstance(r)
 	if err != nil {
 		return nil, err

@@ -110,8 +110,9 @@ const rootDeviceName = "/dev/sda1"
 // instances themselves.
 type instanceView struct {
 	owner    string
-	groupIDs map[string]string // security group name → id
-	vpcOf    map[string]string // network id → vpc id
+	groupIDs map[string]string             // security group name → id
+	vpcOf    map[string]string             // network id → vpc id
+	volumes  map[string][]translate.Volume // instance id → attached volumes
 }
 
 func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanceItem {
@@ -149,8 +150,8 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 	if in.PublicIP != "" {
 		it.DNSName = "ec2-" + strings.ReplaceAll(in.PublicIP, ".", "-") + "." + s.opts.Region + ".compute.cloudgate"
 	}
-	if vpc := v.vpcOf[in.NetworkID]; vpc != "" {
-		it.VpcID = ec2ID(pVPC, vpc)
+	if vpc, ok := v.vpcOf[in.NetworkID]; ok {
+		it.VpcID = vpcOfNetwork(vpc)
 	}
 	for _, g := range in.Groups {
 		id := g.ID
@@ -163,6 +164,24 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 		it.BlockDevices = []blockDeviceItem{{DeviceName: rootDeviceName,
 			Ebs: ebsItem{VolumeID: ec2ID(pVolume, in.RootVolumeID), Status: "attached", AttachTime: ts(in.Created), DeleteOnTermination: true}}}
 	}
+	// Data volumes, by device name (CloudStack detaches them when the
+	// instance is destroyed: they are not deleted on termination).
+	for _, vol := range v.volumes[in.ID] {
+		if vol.Type == "ROOT" || vol.ID == in.RootVolumeID {
+			continue
+		}
+		at := vol.Attached
+		if at.IsZero() {
+			at = vol.Created
+		}
+		it.BlockDevices = append(it.BlockDevices, blockDeviceItem{DeviceName: volumeDevice(&vol),
+			Ebs: ebsItem{VolumeID: ec2ID(pVolume, vol.ID), Status: "attached", AttachTime: ts(at)}})
+	}
+	if len(it.BlockDevices) > 1 {
+		sort.SliceStable(it.BlockDevices[1:], func(a, b int) bool {
+			return it.BlockDevices[1+a].DeviceName < it.BlockDevices[1+b].DeviceName
+		})
+	}
 	if it.State == stateStopped {
 		it.Reason = "User initiated"
 	}
@@ -172,7 +191,8 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 // view loads the lookups instance conversion needs. Failures only lose
 // optional fields.
 func (s *server) view(r *request, insts []translate.Instance) *instanceView {
-	v := &instanceView{owner: r.principal.AccountID, groupIDs: map[string]string{}, vpcOf: map[string]string{}}
+	v := &instanceView{owner: r.principal.AccountID, groupIDs: map[string]string{}, vpcOf: map[string]string{},
+		volumes: map[string][]translate.Volume{}}
 	needGroups, needNets := false, false
 	for _, in := range insts {
 		for _, g := range in.Groups {
@@ -184,6 +204,21 @@ func (s *server) view(r *request, insts []translate.Instance) *instanceView {
 		if gs, err := s.svc.SecurityGroups(r.ctx, translate.SecurityGroupQuery{}); err == nil {
 			for _, g := range gs {
 				v.groupIDs[g.Name] = g.ID
+			}
+		}
+	}
+	if len(insts) > 0 {
+		// One listVolumes for the block device mappings of every instance
+		// (one per instance would be O(N) calls).
+		q := translate.VolumeQuery{}
+		if len(insts) == 1 {
+			q.InstanceID = insts[0].ID
+		}
+		if vols, err := s.svc.Volumes(r.ctx, q); err == nil {
+			for _, vol := range vols {
+				if vol.InstanceID != "" {
+					v.volumes[vol.InstanceID] = append(v.volumes[vol.InstanceID], vol)
+				}
 			}
 		}
 	}
@@ -273,6 +308,13 @@ var instanceFields = fields[instanceItem]{
 		var out []string
 		for _, b := range x.BlockDevices {
 			out = append(out, b.Ebs.VolumeID)
+		}
+		return out
+	},
+	"block-device-mapping.device-name": func(x instanceItem) []string {
+		var out []string
+		for _, b := range x.BlockDevices {
+			out = append(out, b.DeviceName)
 		}
 		return out
 	},

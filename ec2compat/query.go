@@ -78,17 +78,20 @@ func (q query) sub(prefix string) query {
 	return out
 }
 
-// indexes returns the sorted distinct N of the keys "N" or "N.…" (only
-// positive integers up to maxIndex; anything else is ignored).
+// indexes returns the sorted distinct N of the keys "N" or "N.…". EC2
+// accepts any non-negative numbering (Libcloud numbers from 0, the SDKs
+// from 1, hand-written calls may skip numbers); members are taken in
+// numeric order. Leading zeros ("01") and indexes above maxIndex are
+// ignored.
 func (q query) indexes() []int {
 	seen := map[int]bool{}
 	for k := range q {
 		head, _, _ := strings.Cut(k, ".")
-		if head == "" || len(head) > 5 || head[0] == '0' {
+		if head == "" || len(head) > 5 || (head[0] == '0' && head != "0") {
 			continue
 		}
 		n, err := strconv.Atoi(head)
-		if err != nil || n < 1 || n > maxIndex {
+		if err != nil || n < 0 || n > maxIndex {
 			continue
 		}
 		seen[n] = true

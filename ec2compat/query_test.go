@@ -38,6 +38,16 @@ func TestListOrderAndSparse(t *testing.T) {
 	if q.list("Missing") != nil {
 		t.Fatal("missing list not nil")
 	}
+	// Libcloud numbers lists from 0 (ResourceId.0, Tag.0.Key); EC2 accepts
+	// that, in numeric order.
+	q = mustQuery(t, "ResourceId.1=b&ResourceId.0=a&Tag.0.Key=k0&Tag.0.Value=v0&Tag.1.Key=k1")
+	if d := cmp.Diff([]string{"a", "b"}, q.list("ResourceId")); d != "" {
+		t.Fatal(d)
+	}
+	tags, err := tagList(q, "Tag")
+	if err != nil || len(tags) != 2 || tags[0].Key != "k0" || tags[0].Value != "v0" || tags[1].Key != "k1" {
+		t.Fatalf("Tag.0… decoded as %+v, %v", tags, err)
+	}
 }
 
 func TestFilterWithoutName(t *testing.T) {

@@ -73,8 +73,10 @@ func toPermission(r translate.Rule, owner string, groupIDs map[string]string) ip
 }
 
 func toGroupItem(g *translate.SecurityGroup, owner string, groupIDs map[string]string) securityGroupItem {
+	// CloudStack security groups belong to no VPC: they are the default
+	// VPC's (defaultvpc.go).
 	it := securityGroupItem{OwnerID: owner, GroupID: ec2ID(pGroup, g.ID), GroupName: g.Name,
-		Description: g.Description, Tags: tagSet(g.Tags), tags: g.Tags}
+		Description: g.Description, VpcID: defaultVPCID, Tags: tagSet(g.Tags), tags: g.Tags}
 	for _, r := range g.Ingress {
 		it.Ingress = append(it.Ingress, toPermission(r, owner, groupIDs))
 	}
@@ -101,6 +103,12 @@ func (s *server) createSecurityGroup(r *request) (response, error) {
 	}
 	if strings.HasPrefix(name, "sg-") {
 		return nil, apiErr("InvalidParameterValue", "Group names may not be in the format sg-*.")
+	}
+	if vpc := r.q.str("VpcId"); vpc != "" && vpc != defaultVPCID {
+		if _, err := csID(pVPC, translate.ResVPC, vpc); err != nil {
+			return nil, err
+		}
+		return nil, apiErrf("InvalidParameterValue", "Invalid value '%s' for VpcId: security groups exist only in the default VPC (%s) of this cloud; CloudStack VPCs filter traffic with network ACLs.", vpc, defaultVPCID)
 	}
 	specs, err := r.q.tagSpecs()
 	if err != nil {

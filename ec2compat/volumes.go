@@ -59,6 +59,47 @@ func deviceName(id int64, root bool) string {
 	return "/dev/sd" + strconv.FormatInt(id, 10)
 }
 
+// tagDevice keeps the Device an EC2 caller attached a data volume as; it
+// belongs to that attachment and goes away on detach. Without it the
+// device is named after CloudStack's device id.
+const tagDevice = translate.ReservedTagPrefix + "ec2-device"
+
+// volumeDevice is the device name every answer shows for an attached
+// volume: the one AttachVolume was given, else deviceName.
+func volumeDevice(v *translate.Volume) string {
+	if d := v.Tags[tagDevice]; d != "" && v.Type != "ROOT" {
+		return d
+	}
+	return deviceName(v.DeviceID, v.Type == "ROOT")
+}
+
+// validDevice accepts the Linux device names EC2 does (/dev/sdf,
+// /dev/xvdh, /dev/sdh1, /dev/vdb, …).
+func validDevice(d string) bool {
+	rest, ok := strings.CutPrefix(d, "/dev/")
+	if !ok {
+		return false
+	}
+	for _, p := range []string{"xvd", "sd", "vd", "hd"} {
+		if tail, ok := strings.CutPrefix(rest, p); ok {
+			letters := 0
+			for letters < len(tail) && tail[letters] >= 'a' && tail[letters] <= 'z' {
+				letters++
+			}
+			if letters < 1 || letters > 2 {
+				return false
+			}
+			for _, c := range tail[letters:] {
+				if c < '0' || c > '9' {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
 func toVolumeItem(v *translate.Volume) volumeItem {
 	it := volumeItem{VolumeID: ec2ID(pVolume, v.ID), Size: v.SizeGB, SnapshotID: ec2ID(pSnapshot, v.SnapshotID),
 		AvailabilityZone: v.ZoneName, Status: volumeStatus(v), CreateTime: ts(v.Created),
@@ -69,7 +110,7 @@ func toVolumeItem(v *translate.Volume) volumeItem {
 			at = v.Created
 		}
 		it.Attachments = []attachmentItem{{VolumeID: it.VolumeID, InstanceID: ec2ID(pInstance, v.InstanceID),
-			Device: deviceName(v.DeviceID, v.Type == "ROOT"), Status: "attached", AttachTime: ts(at),
+			Device: volumeDevice(v), Status: "attached", AttachTime: ts(at),
 			DeleteOnTermination: v.Type == "ROOT"}}
 	}
 	return it
@@ -244,10 +285,18 @@ type attachResp struct {
 	attachmentItem
 }
 
-// attachVolume attaches at the next free device; the Device parameter is
-// echoed in the answer, but CloudStack picks the slot (DescribeVolumes
-// shows the real one).
+// attachVolume attaches at CloudStack's next free slot and keeps the
+// Device the caller named (tagDevice), so DescribeVolumes, its
+// attachment.device filter and the instance's block device mapping show
+// that name. A device already used on the instance is refused.
 func (s *server) attachVolume(r *request) (response, error) {
+	dev, err := r.q.required("Device")
+	if err != nil {
+		return nil, err
+	}
+	if !validDevice(dev) {
+		return nil, apiErrf("InvalidParameterValue", "Value (%s) for parameter device is invalid. %s is not a valid EBS device name.", dev, dev)
+	}
 	v, err := s.oneVolume(r)
 	if err != nil {
 		return nil, err
@@ -260,20 +309,30 @@ func (s *server) attachVolume(r *request) (response, error) {
 		return nil, &translate.Error{Kind: translate.InUse, Resource: translate.ResVolume,
 			Message: "vol '" + ec2ID(pVolume, v.ID) + "' is already attached to an instance"}
 	}
-	job, err := s.svc.AttachVolume(r.ctx, v.ID, in.ID, 0)
+	attached, err := s.svc.Volumes(r.ctx, translate.VolumeQuery{InstanceID: in.ID})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.wait(r.ctx, job); err != nil {
+	for i := range attached {
+		if d := volumeDevice(&attached[i]); d == dev || (attached[i].Type == "ROOT" && strings.TrimRight(d, "0123456789") == dev) {
+			return nil, apiErrf("InvalidParameterValue", "Invalid value '%s' for unixDevice. Attachment point %s is already in use", dev, dev)
+		}
+	}
+	if err := s.svc.CreateTags(r.ctx, translate.ResVolume, []string{v.ID}, translate.Tags{tagDevice: dev}); err != nil {
+		return nil, err
+	}
+	job, err := s.svc.AttachVolume(r.ctx, v.ID, in.ID, 0)
+	if err == nil {
+		err = s.wait(r.ctx, job)
+	}
+	if err != nil {
+		_ = s.svc.DeleteTags(r.ctx, translate.ResVolume, []string{v.ID}, translate.Tags{tagDevice: ""})
 		return nil, err
 	}
 	resp := &attachResp{attachmentItem: attachmentItem{VolumeID: ec2ID(pVolume, v.ID), InstanceID: ec2ID(pInstance, in.ID),
-		Device: r.q.str("Device"), Status: "attaching", AttachTime: ts(s.opts.Now())}}
+		Device: dev, Status: "attaching", AttachTime: ts(s.opts.Now())}}
 	if cur, err := s.svc.Volume(r.ctx, v.ID); err == nil && cur.InstanceID != "" {
 		resp.Status = "attached"
-		if resp.Device == "" {
-			resp.Device = deviceName(cur.DeviceID, false)
-		}
 	}
 	return resp, nil
 }
@@ -290,6 +349,12 @@ func (s *server) detachVolume(r *request) (response, error) {
 	if v.Type == "ROOT" {
 		return nil, apiErr("OperationNotPermitted", "The root volume of an instance cannot be detached.")
 	}
+	if inst := r.q.str("InstanceId"); inst != "" && inst != ec2ID(pInstance, v.InstanceID) {
+		return nil, apiErrf("IncorrectState", "Volume '%s' is not attached to instance '%s'.", ec2ID(pVolume, v.ID), inst)
+	}
+	if dev := r.q.str("Device"); dev != "" && dev != volumeDevice(v) {
+		return nil, apiErrf("InvalidAttachment.NotFound", "The volume '%s' is not attached as %s.", ec2ID(pVolume, v.ID), dev)
+	}
 	job, err := s.svc.DetachVolume(r.ctx, v.ID)
 	if err != nil {
 		return nil, err
@@ -297,8 +362,14 @@ func (s *server) detachVolume(r *request) (response, error) {
 	if err := s.wait(r.ctx, job); err != nil {
 		return nil, err
 	}
+	if v.Tags[tagDevice] != "" {
+		// The device name belonged to this attachment only.
+		if err := s.svc.DeleteTags(r.ctx, translate.ResVolume, []string{v.ID}, translate.Tags{tagDevice: ""}); err != nil {
+			return nil, err
+		}
+	}
 	resp := &attachResp{attachmentItem: attachmentItem{VolumeID: ec2ID(pVolume, v.ID), InstanceID: ec2ID(pInstance, v.InstanceID),
-		Device: deviceName(v.DeviceID, false), Status: "detaching", AttachTime: ts(v.Attached)}}
+		Device: volumeDevice(v), Status: "detaching", AttachTime: ts(v.Attached)}}
 	if cur, err := s.svc.Volume(r.ctx, v.ID); err == nil && cur.InstanceID == "" {
 		resp.Status = "detached"
 	}

@@ -46,12 +46,31 @@ func (s *server) describeVpcs(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	vpcs, err := s.svc.VPCs(r.ctx, cids)
-	if err != nil {
-		return nil, err
+	var real []string
+	wantDefault := len(cids) == 0
+	for _, c := range cids {
+		if isDefaultVPC(c) {
+			wantDefault = true
+		} else {
+			real = append(real, c)
+		}
+	}
+	var vpcs []translate.VPC
+	if len(cids) == 0 || len(real) > 0 {
+		if vpcs, err = s.svc.VPCs(r.ctx, real); err != nil {
+			return nil, err
+		}
 	}
 	found := map[string]bool{}
 	var items []vpcItem
+	if wantDefault {
+		nets, err := s.svc.Networks(r.ctx, translate.NetworkQuery{})
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, defaultVPCItem(nets, r.principal.AccountID))
+		found[defaultVPCName] = true
+	}
 	for i := range vpcs {
 		found[strings.ToLower(vpcs[i].ID)] = true
 		items = append(items, toVpcItem(&vpcs[i], r.principal.AccountID))
@@ -67,7 +86,9 @@ func (s *server) describeVpcs(r *request) (response, error) {
 		"cidr":       func(x vpcItem) []string { return one(x.CidrBlock) },
 		"cidr-block": func(x vpcItem) []string { return one(x.CidrBlock) },
 		"is-default": func(x vpcItem) []string { return one(boolStr(x.IsDefault)) },
-		"owner-id":   func(x vpcItem) []string { return one(x.OwnerID) },
+		// EC2 also accepts the attribute's own name (Ansible sends it).
+		"isDefault": func(x vpcItem) []string { return one(boolStr(x.IsDefault)) },
+		"owner-id":  func(x vpcItem) []string { return one(x.OwnerID) },
 	}, func(x vpcItem) translate.Tags { return x.tags })
 	if err != nil {
 		return nil, err
@@ -117,6 +138,9 @@ func (s *server) deleteVpc(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if isDefaultVPC(cid) {
+		return nil, apiErr("OperationNotPermitted", "The default VPC is this cloud's guest networks outside VPCs; it cannot be deleted.")
+	}
 	if err := s.svc.DeleteVPC(r.ctx, cid); err != nil {
 		return nil, err
 	}
@@ -126,7 +150,7 @@ func (s *server) deleteVpc(r *request) (response, error) {
 type subnetItem struct {
 	SubnetID            string    `xml:"subnetId"`
 	State               string    `xml:"state"`
-	VpcID               string    `xml:"vpcId,omitempty"`
+	VpcID               string    `xml:"vpcId"`
 	CidrBlock           string    `xml:"cidrBlock"`
 	AvailableIPCount    int       `xml:"availableIpAddressCount"`
 	AvailabilityZone    string    `xml:"availabilityZone"`
@@ -139,7 +163,7 @@ type subnetItem struct {
 }
 
 func toSubnetItem(n *translate.Network, owner string) subnetItem {
-	return subnetItem{SubnetID: ec2ID(pSubnet, n.ID), State: networkState(n.State), VpcID: ec2ID(pVPC, n.VPCID),
+	return subnetItem{SubnetID: ec2ID(pSubnet, n.ID), State: networkState(n.State), VpcID: vpcOfNetwork(n.VPCID),
 		CidrBlock: n.CIDR, AvailableIPCount: availableIPs(n.CIDR), AvailabilityZone: n.ZoneName,
 		AvailabilityZoneID: n.ZoneID, DefaultForAz: n.Default, OwnerID: owner, Tags: tagSet(n.Tags), tags: n.Tags}
 }
@@ -229,6 +253,9 @@ func (s *server) createSubnet(r *request) (response, error) {
 	cid, err := csID(pVPC, translate.ResVPC, vpcID)
 	if err != nil {
 		return nil, err
+	}
+	if isDefaultVPC(cid) {
+		return nil, apiErr("UnsupportedOperation", "Subnets cannot be created in the default VPC of this cloud; create a VPC (CreateVpc) and its subnets.")
 	}
 	vpcs, err := s.svc.VPCs(r.ctx, []string{cid})
 	if err != nil {

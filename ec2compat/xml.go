@@ -101,3 +101,8 @@ type groupItem struct {
 type valueItem struct {
 	Value string `xml:"value"`
 }
+
+// optValueItem is a <value> that may be absent.
+type optValueItem struct {
+	Value *string `xml:"value,omitempty"`
+}

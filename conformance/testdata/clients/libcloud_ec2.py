@@ -1,0 +1,161 @@
+"""Apache Libcloud's EC2 driver (Debian python3-libcloud) against cloudgate.
+
+Driven by conformance/ec2clients_test.go. Environment: CG_URL (https://host:port),
+CG_CA (the gateway's ca.pem), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
+Prints "STEP <name> ok" per passed step; the first failed assertion ends it
+with a traceback and a non-zero exit.
+"""
+import base64
+import os
+import sys
+import time
+from urllib.parse import urlparse
+
+import libcloud.security
+from libcloud.compute.providers import Provider, get_driver
+from libcloud.compute.types import NodeState
+
+u = urlparse(os.environ["CG_URL"])
+libcloud.security.CA_CERTS_PATH = os.environ["CG_CA"]
+libcloud.security.VERIFY_SSL_CERT = True
+cls = get_driver(Provider.EC2)
+drv = cls(os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"],
+          host=u.hostname, port=u.port, secure=True, region="us-east-1",
+          signature_version=os.environ.get("CG_SIGV", "4"))
+
+
+def step(name):
+    print("STEP %s ok" % name, flush=True)
+
+
+def wait_state(node_id, want, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        nodes = drv.list_nodes(ex_node_ids=[node_id])
+        if nodes and nodes[0].state == want:
+            return nodes[0]
+        time.sleep(1)
+    raise AssertionError("node %s never reached %s" % (node_id, want))
+
+
+locs = drv.list_locations()
+assert locs, "no locations"
+zone = locs[0].availability_zone.name
+step("list_locations")
+
+images = drv.list_images(ex_owner="amazon")
+assert images, "no images"
+image = [i for i in images if "ebian" in (i.name or "")][0] if any("ebian" in (i.name or "") for i in images) else images[0]
+assert image.id.startswith("ami-"), image.id
+step("list_images")
+
+sizes = {s.id: s for s in drv.list_sizes()}
+size = sizes["t3.micro"]
+step("list_sizes")
+
+kp = drv.create_key_pair("lc-key")
+assert kp.private_key and "PRIVATE KEY" in kp.private_key, kp
+assert drv.get_key_pair("lc-key").fingerprint == kp.fingerprint
+step("create_key_pair")
+
+sg = drv.ex_create_security_group("lc-web", "libcloud web")
+gid = sg["group_id"]
+assert gid.startswith("sg-"), sg
+assert drv.ex_authorize_security_group_ingress(gid, 22, 22, ["0.0.0.0/0"], protocol="tcp")
+groups = drv.ex_get_security_groups(group_ids=[gid])
+assert len(groups) == 1 and groups[0].ingress_rules and groups[0].ingress_rules[0]["from_port"] == "22", groups[0].ingress_rules
+step("security_group")
+
+node = drv.create_node(name="lc-vm", size=size, image=image, ex_keyname="lc-key",
+                       ex_security_groups=["lc-web"], ex_userdata="#!/bin/sh\necho libcloud\n",
+                       location=locs[0])
+assert node.id.startswith("i-"), node
+node = wait_state(node.id, NodeState.RUNNING)
+assert node.name == "lc-vm", node.name  # CreateTags with ResourceId.0 / Tag.0.Key
+assert node.extra["key_name"] == "lc-key", node.extra
+assert node.private_ips, node
+step("create_node")
+
+assert drv.ex_create_tags(node, {"env": "dev", "team": "a"})
+tags = drv.ex_describe_tags(node)
+assert tags.get("env") == "dev" and tags.get("Name") == "lc-vm", tags
+assert drv.ex_delete_tags(node, {"team": "a"})
+assert "team" not in drv.ex_describe_tags(node)
+step("tags")
+
+out = drv.ex_get_console_output(node)
+assert out["instance_id"] == node.id, out
+step("console_output")
+
+assert drv.ex_stop_node(node), "StopInstances did not answer stopping"
+wait_state(node.id, NodeState.STOPPED)
+assert drv.ex_start_node(node), "StartInstances did not answer pending"
+wait_state(node.id, NodeState.RUNNING)
+assert drv.reboot_node(node)
+step("stop_start_reboot")
+
+vol = drv.create_volume(2, "lc-data", location=locs[0])
+assert vol.id.startswith("vol-") and vol.size == 2, vol
+assert vol.name == "lc-data", vol.name  # tagged with ResourceId.0
+step("create_volume")
+
+assert drv.attach_volume(node, vol, device="/dev/sdh")
+deadline = time.time() + 60
+while True:
+    v = [x for x in drv.list_volumes() if x.id == vol.id][0]
+    if v.extra.get("instance_id") == node.id:
+        break
+    assert time.time() < deadline, v.extra
+    time.sleep(1)
+assert v.extra["device"] == "/dev/sdh", v.extra
+vols = drv.list_volumes(node)
+assert vol.id in [x.id for x in vols], vols
+step("attach_volume")
+
+snap = drv.create_volume_snapshot(vol, name="lc-snap")
+assert snap.id.startswith("snap-"), snap
+assert snap.id in [s.id for s in drv.list_snapshots()]
+assert drv.destroy_volume_snapshot(snap)
+step("snapshot")
+
+assert drv.detach_volume(vol)
+deadline = time.time() + 60
+while [x for x in drv.list_volumes() if x.id == vol.id][0].extra.get("instance_id"):
+    assert time.time() < deadline
+    time.sleep(1)
+assert drv.destroy_volume(vol)
+assert vol.id not in [x.id for x in drv.list_volumes()]
+step("detach_destroy_volume")
+
+eip = drv.ex_allocate_address()
+assert eip.ip, eip
+assert drv.ex_associate_address_with_node(node, eip)
+node = drv.list_nodes(ex_node_ids=[node.id])[0]
+assert eip.ip in node.public_ips, node.public_ips
+assert drv.ex_disassociate_address(eip)
+assert drv.ex_release_address(eip)
+step("elastic_ip")
+
+assert drv.destroy_node(node)
+deadline = time.time() + 120
+while True:
+    ns = drv.list_nodes(ex_node_ids=[node.id])
+    if not ns or ns[0].state == NodeState.TERMINATED:
+        break
+    assert time.time() < deadline
+    time.sleep(1)
+step("destroy_node")
+
+assert drv.delete_key_pair(kp)
+assert "lc-key" not in [k.name for k in drv.list_key_pairs()]
+deadline = time.time() + 60
+while True:
+    try:
+        assert drv.ex_delete_security_group_by_id(gid)
+        break
+    except Exception as e:  # the group may be in use until the VM is expunged
+        if time.time() > deadline:
+            raise
+        time.sleep(2)
+step("cleanup")
+print("DONE", flush=True)
