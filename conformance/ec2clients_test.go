@@ -50,6 +50,20 @@ func TestEC2Clients(t *testing.T) {
 		requirePythonModule(t, py, "boto")
 		runClientScript(t, clientEnv(t, base, map[string]string{"CG_SIGV": "2", "CG_PREFIX": "b2"}), 6*time.Minute, 11, py, filepath.Join(scripts, "boto2_ec2.py"))
 	})
+	t.Run("JSSDK", func(t *testing.T) {
+		node := requireTool(t, "node")
+		dir, err := filepath.Abs(filepath.Join("testdata", "node"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", "@aws-sdk", "client-ec2")); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("@aws-sdk/client-ec2 is not installed (.ci/run runs npm ci in %s): %v", dir, err)
+			}
+			t.Skipf("run `npm ci --ignore-scripts` in %s", dir)
+		}
+		runClientScript(t, clientEnv(t, base, nil), 6*time.Minute, 9, node, filepath.Join(dir, "ec2_lifecycle.mjs"))
+	})
 }
 
 // clientEnv is a hermetic environment for one client: base plus extra and

@@ -73,6 +73,9 @@ var actions = map[string]handler{
 	"ReleaseAddress":      (*server).releaseAddress,
 	"DescribeAddresses":   (*server).describeAddresses,
 
+	// networkinterfaces.go
+	"DescribeNetworkInterfaces": (*server).describeNetworkInterfaces,
+
 	// tags.go
 	"CreateTags":   (*server).createTags,
 	"DeleteTags":   (*server).deleteTags,

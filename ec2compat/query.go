@@ -214,6 +214,9 @@ type ipPermission struct {
 	CIDRs      []string
 	GroupIDs   []string
 	GroupNames []string
+	// Descs holds the Description of each source, keyed "cidr:C",
+	// "id:G" or "name:N".
+	Descs map[string]string
 }
 
 // ipPermissions decodes IpPermissions.N.{IpProtocol,FromPort,ToPort,
@@ -227,9 +230,13 @@ func (q query) ipPermissions() ([]ipPermission, error) {
 		if err != nil {
 			return nil, err
 		}
+		perm.Descs = map[string]string{}
 		for _, r := range p.structs("IpRanges") {
 			if c := r.str("CidrIp"); c != "" {
 				perm.CIDRs = append(perm.CIDRs, c)
+				if d := r.str("Description"); d != "" {
+					perm.Descs["cidr:"+c] = d
+				}
 			}
 		}
 		if len(p.structs("Ipv6Ranges")) > 0 {
@@ -239,8 +246,14 @@ func (q query) ipPermissions() ([]ipPermission, error) {
 			switch {
 			case g.str("GroupId") != "":
 				perm.GroupIDs = append(perm.GroupIDs, g.str("GroupId"))
+				if d := g.str("Description"); d != "" {
+					perm.Descs["id:"+g.str("GroupId")] = d
+				}
 			case g.str("GroupName") != "":
 				perm.GroupNames = append(perm.GroupNames, g.str("GroupName"))
+				if d := g.str("Description"); d != "" {
+					perm.Descs["name:"+g.str("GroupName")] = d
+				}
 			}
 		}
 		out = append(out, perm)

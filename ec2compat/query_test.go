@@ -64,10 +64,10 @@ func TestIpPermissions(t *testing.T) {
 	}
 	i := func(n int) *int { return &n }
 	want := []ipPermission{
-		{Protocol: "tcp", FromPort: i(80), ToPort: i(80), CIDRs: []string{"0.0.0.0/0"}},
-		{Protocol: "tcp", FromPort: i(8000), ToPort: i(8100), GroupIDs: []string{"sg-9999"}},
-		{Protocol: "-1", CIDRs: []string{"10.0.0.0/8"}},
-		{Protocol: "icmp", FromPort: i(-1), ToPort: i(-1), GroupNames: []string{"web"}},
+		{Protocol: "tcp", FromPort: i(80), ToPort: i(80), CIDRs: []string{"0.0.0.0/0"}, Descs: map[string]string{"cidr:0.0.0.0/0": "http"}},
+		{Protocol: "tcp", FromPort: i(8000), ToPort: i(8100), GroupIDs: []string{"sg-9999"}, Descs: map[string]string{}},
+		{Protocol: "-1", CIDRs: []string{"10.0.0.0/8"}, Descs: map[string]string{}},
+		{Protocol: "icmp", FromPort: i(-1), ToPort: i(-1), GroupNames: []string{"web"}, Descs: map[string]string{}},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("(-want +got):\n%s", d)

@@ -1,6 +1,7 @@
 package ec2compat
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -8,14 +9,21 @@ import (
 )
 
 type ipRangeItem struct {
-	CidrIP string `xml:"cidrIp"`
+	CidrIP      string `xml:"cidrIp"`
+	Description string `xml:"description,omitempty"`
 }
 
 type userIDGroupPair struct {
-	UserID    string `xml:"userId,omitempty"`
-	GroupID   string `xml:"groupId,omitempty"`
-	GroupName string `xml:"groupName,omitempty"`
+	UserID      string `xml:"userId,omitempty"`
+	GroupID     string `xml:"groupId,omitempty"`
+	GroupName   string `xml:"groupName,omitempty"`
+	Description string `xml:"description,omitempty"`
 }
+
+// tagRuleDescription keeps a rule's Description in a reserved tag on the
+// CloudStack security-group rule (ResourceObjectType SecurityGroupRule is
+// taggable), so what a client writes it reads back.
+const tagRuleDescription = translate.ReservedTagPrefix + "ec2-description"
 
 type ipPermissionItem struct {
 	IPProtocol string            `xml:"ipProtocol"`
@@ -63,11 +71,12 @@ func rulePorts(r translate.Rule) (*int, *int) {
 func toPermission(r translate.Rule, owner string, groupIDs map[string]string) ipPermissionItem {
 	from, to := rulePorts(r)
 	p := ipPermissionItem{IPProtocol: wireProtocol(r.Protocol), FromPort: from, ToPort: to}
+	desc := r.Tags[tagRuleDescription]
 	if r.CIDR != "" {
-		p.IPRanges = []ipRangeItem{{CidrIP: r.CIDR}}
+		p.IPRanges = []ipRangeItem{{CidrIP: r.CIDR, Description: desc}}
 	}
 	if r.GroupName != "" {
-		p.Groups = []userIDGroupPair{{UserID: owner, GroupID: ec2ID(pGroup, groupIDs[r.GroupName]), GroupName: r.GroupName}}
+		p.Groups = []userIDGroupPair{{UserID: owner, GroupID: ec2ID(pGroup, groupIDs[r.GroupName]), GroupName: r.GroupName, Description: desc}}
 	}
 	return p
 }
@@ -80,7 +89,8 @@ func toGroupItem(g *translate.SecurityGroup, owner string, groupIDs map[string]s
 	for _, r := range g.Ingress {
 		it.Ingress = append(it.Ingress, toPermission(r, owner, groupIDs))
 	}
-	for _, r := range g.Egress {
+	shown, _, _ := egressState(g)
+	for _, r := range shown {
 		it.Egress = append(it.Egress, toPermission(r, owner, groupIDs))
 	}
 	return it
@@ -292,15 +302,21 @@ func (s *server) rules(r *request, egress bool) ([]translate.Rule, error) {
 			}
 			base.Protocol = p.Protocol
 		}
+		withDesc := func(rule translate.Rule, key string) translate.Rule {
+			if d := p.Descs[key]; d != "" {
+				rule.Tags = translate.Tags{tagRuleDescription: d}
+			}
+			return rule
+		}
 		for _, c := range p.CIDRs {
 			rule := base
 			rule.CIDR = c
-			out = append(out, rule)
+			out = append(out, withDesc(rule, "cidr:"+c))
 		}
 		for _, n := range p.GroupNames {
 			rule := base
 			rule.GroupName = n
-			out = append(out, rule)
+			out = append(out, withDesc(rule, "name:"+n))
 		}
 		for _, id := range p.GroupIDs {
 			cid, err := csID(pGroup, translate.ResSecurityGroup, id)
@@ -323,7 +339,7 @@ func (s *server) rules(r *request, egress bool) ([]translate.Rule, error) {
 			}
 			rule := base
 			rule.GroupName = name
-			out = append(out, rule)
+			out = append(out, withDesc(rule, "id:"+id))
 		}
 		if len(p.CIDRs) == 0 && len(p.GroupNames) == 0 && len(p.GroupIDs) == 0 {
 			return nil, apiErr("MissingParameter", "Each IpPermission needs an IpRanges.N.CidrIp or a Groups.N source.")
@@ -342,6 +358,7 @@ type ruleItem struct {
 	ToPort        int              `xml:"toPort"`
 	CidrIPv4      string           `xml:"cidrIpv4,omitempty"`
 	ReferencedGrp *userIDGroupPair `xml:"referencedGroupInfo,omitempty"`
+	Description   string           `xml:"description,omitempty"`
 	Tags          []tagItem        `xml:"tagSet>item"`
 	tags          translate.Tags
 }
@@ -349,7 +366,7 @@ type ruleItem struct {
 func toRuleItem(g *translate.SecurityGroup, rl translate.Rule, owner string, groupIDs map[string]string) ruleItem {
 	it := ruleItem{RuleID: ec2ID(pRule, rl.ID), GroupID: ec2ID(pGroup, g.ID), GroupOwnerID: owner,
 		IsEgress: rl.Egress, IPProtocol: wireProtocol(rl.Protocol), FromPort: -1, ToPort: -1,
-		CidrIPv4: rl.CIDR, Tags: tagSet(rl.Tags), tags: rl.Tags}
+		CidrIPv4: rl.CIDR, Tags: tagSet(rl.Tags), tags: rl.Tags, Description: rl.Tags[tagRuleDescription]}
 	if from, to := rulePorts(rl); from != nil {
 		it.FromPort, it.ToPort = *from, *to
 	}
@@ -374,8 +391,23 @@ func (s *server) authorize(r *request, egress bool) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	added, err := s.svc.AuthorizeRules(r.ctx, g.ID, rules)
+	var added []translate.Rule
+	if egress {
+		added, err = s.authorizeEgressRules(r.ctx, g, rules)
+	} else {
+		added, err = s.svc.AuthorizeRules(r.ctx, g.ID, rules)
+	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.describeRules(r.ctx, rules, added); err != nil {
+		// Leave nothing half-done: the rules go again.
+		rctx := context.WithoutCancel(r.ctx)
+		if egress {
+			_ = s.revokeEgressRules(rctx, g, added)
+		} else {
+			_ = s.svc.RevokeRules(rctx, g.ID, added)
+		}
 		return nil, err
 	}
 	byName, _, err := s.groupNames(r)
@@ -406,7 +438,7 @@ func (s *server) revoke(r *request, egress bool) (response, error) {
 		}
 		existing := g.Ingress
 		if egress {
-			existing = g.Egress
+			existing, _, _ = egressState(g)
 		}
 		for i, c := range cids {
 			found := false
@@ -423,7 +455,12 @@ func (s *server) revoke(r *request, egress bool) (response, error) {
 	} else if rules, err = s.rules(r, egress); err != nil {
 		return nil, err
 	}
-	if err := s.svc.RevokeRules(r.ctx, g.ID, rules); err != nil {
+	if egress {
+		err = s.revokeEgressRules(r.ctx, g, rules)
+	} else {
+		err = s.svc.RevokeRules(r.ctx, g.ID, rules)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return ok()
@@ -450,7 +487,8 @@ func (s *server) describeSecurityGroupRules(r *request) (response, error) {
 	owner := r.principal.AccountID
 	var items []ruleItem
 	for i := range gs {
-		for _, rl := range append(append([]translate.Rule{}, gs[i].Ingress...), gs[i].Egress...) {
+		shown, _, _ := egressState(&gs[i])
+		for _, rl := range append(append([]translate.Rule{}, gs[i].Ingress...), shown...) {
 			items = append(items, toRuleItem(&gs[i], rl, owner, byName))
 		}
 	}
@@ -472,4 +510,38 @@ func (s *server) describeSecurityGroupRules(r *request) (response, error) {
 	}
 	items, next := paginate(items, func(x ruleItem) string { return x.RuleID }, pg)
 	return &describeRulesResp{Rules: items, NextToken: next}, nil
+}
+
+// describeRules writes the Description of each requested rule that has
+// one onto the CloudStack rule that was added for it.
+func (s *server) describeRules(ctx context.Context, want, added []translate.Rule) error {
+	byDesc := map[string][]string{}
+	for _, w := range want {
+		d := w.Tags[tagRuleDescription]
+		if d == "" {
+			continue
+		}
+		for _, a := range added {
+			if translate.SameRule(a, w) {
+				byDesc[d] = append(byDesc[d], a.ID)
+				break
+			}
+		}
+	}
+	for d, ids := range byDesc {
+		if err := s.svc.CreateTags(ctx, translate.ResRule, ids, translate.Tags{tagRuleDescription: d}); err != nil {
+			return err
+		}
+	}
+	for i := range added {
+		for _, w := range want {
+			if translate.SameRule(added[i], w) && w.Tags[tagRuleDescription] != "" {
+				if added[i].Tags == nil {
+					added[i].Tags = translate.Tags{}
+				}
+				added[i].Tags[tagRuleDescription] = w.Tags[tagRuleDescription]
+			}
+		}
+	}
+	return nil
 }

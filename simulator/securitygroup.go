@@ -25,7 +25,7 @@ func (s *Server) sgByName(accountID, name string) *securityGroup {
 }
 
 func (s *Server) ruleObj(g *securityGroup, r *sgRule) obj {
-	o := obj{"ruleid": r.ID, "protocol": r.Protocol, "account": s.accountName(g.AccountID), "tags": []obj{}}
+	o := obj{"ruleid": r.ID, "protocol": r.Protocol, "account": s.accountName(g.AccountID), "tags": s.tagsOf("SecurityGroupRule", r.ID)}
 	if r.HasPorts {
 		o["startport"], o["endport"] = r.StartPort, r.EndPort
 	}
@@ -370,6 +370,7 @@ func revokeDone(s *Server, c *call) (any, *apiError) {
 	}
 	g.Rules = removeByID(g.Rules, r.ID, func(x *sgRule) string { return x.ID })
 	s.forget(r.ID)
+	s.dropTags("SecurityGroupRule", r.ID)
 	s.event(c, "SG.REVOKE", "SecurityGroup", g.ID, g.Name, "Successfully revoked rule "+r.ID)
 	return success(), nil
 }

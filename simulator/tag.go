@@ -3,7 +3,7 @@ package simulator
 import "strings"
 
 // taggable resource types (ResourceTag.ResourceObjectType names).
-var tagTypes = []string{"UserVm", "Volume", "Snapshot", "SecurityGroup", "Template", "PublicIpAddress", "Network", "Vpc", "SSHKeyPair"}
+var tagTypes = []string{"UserVm", "Volume", "Snapshot", "SecurityGroup", "Template", "PublicIpAddress", "Network", "Vpc", "SSHKeyPair", "SecurityGroupRule"}
 
 func canonicalTagType(t string) (string, bool) {
 	for _, x := range tagTypes {
@@ -48,6 +48,12 @@ func (s *Server) resourceOwner(rtype, id string) (owned, bool) {
 	case "Vpc":
 		if v := s.vpcByID(id); v != nil {
 			return v.owned, true
+		}
+	case "SecurityGroupRule":
+		// ResourceTag.ResourceObjectType.SecurityGroupRule (api/.../ResourceTag.java):
+		// rules are taggable; their tags come back in the rule's "tags".
+		if g, r := s.findRule(id); r != nil {
+			return g.owned, true
 		}
 	case "SSHKeyPair":
 		for _, k := range s.st.KeyPairs {

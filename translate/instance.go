@@ -65,6 +65,21 @@ type Instance struct {
 	// Destroyed is when CloudStack destroyed the VM, when known (set by
 	// TerminatedInstances).
 	Destroyed time.Time
+	// NICs are the VM's network interfaces as listVirtualMachines nests
+	// them (NicResponse; the same objects listNics returns one VM at a
+	// time).
+	NICs []NIC
+}
+
+// NIC is one network interface of a VM.
+type NIC struct {
+	ID           string
+	NetworkID    string
+	IP           string
+	MAC          string
+	Default      bool
+	DeviceID     int
+	SecondaryIPs []string
 }
 
 // LaunchSpec describes instances to create (RunInstances,

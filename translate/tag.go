@@ -25,6 +25,7 @@ type TagQuery struct {
 var taggable = map[Resource]bool{
 	ResInstance: true, ResVolume: true, ResSnapshot: true, ResSecurityGroup: true,
 	ResImage: true, ResAddress: true, ResNetwork: true, ResVPC: true,
+	ResRule: true, // CloudStack's SecurityGroupRule
 }
 
 // CreateTags sets tags on resources of one type, replacing existing values

@@ -28,11 +28,16 @@ type vmJSON struct {
 		Name string     `json:"name"`
 	} `json:"securitygroup"`
 	Nic []struct {
+		ID          flexString `json:"id"`
 		IPAddress   string     `json:"ipaddress"`
 		MACAddress  string     `json:"macaddress"`
 		NetworkID   flexString `json:"networkid"`
 		NetworkName string     `json:"networkname"`
 		IsDefault   flexBool   `json:"isdefault"`
+		DeviceID    flexInt    `json:"deviceid"`
+		SecondaryIP []struct {
+			IPAddress string `json:"ipaddress"`
+		} `json:"secondaryip"`
 	} `json:"nic"`
 	PublicIP        string     `json:"publicip"`
 	PublicIPID      flexString `json:"publicipid"`
@@ -62,6 +67,12 @@ func (v *vmJSON) instance() translate.Instance {
 		in.Groups = append(in.Groups, translate.GroupRef{ID: string(g.ID), Name: g.Name})
 	}
 	for i, n := range v.Nic {
+		nic := translate.NIC{ID: string(n.ID), NetworkID: string(n.NetworkID), IP: n.IPAddress, MAC: n.MACAddress,
+			Default: bool(n.IsDefault), DeviceID: int(n.DeviceID)}
+		for _, s := range n.SecondaryIP {
+			nic.SecondaryIPs = append(nic.SecondaryIPs, s.IPAddress)
+		}
+		in.NICs = append(in.NICs, nic)
 		if i == 0 || bool(n.IsDefault) {
 			in.PrivateIP, in.MACAddress = n.IPAddress, n.MACAddress
 			in.NetworkID, in.NetworkName = string(n.NetworkID), n.NetworkName

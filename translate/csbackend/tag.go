@@ -13,6 +13,7 @@ var resourceTypes = map[translate.Resource]string{
 	translate.ResInstance: "UserVm", translate.ResVolume: "Volume", translate.ResSnapshot: "Snapshot",
 	translate.ResSecurityGroup: "SecurityGroup", translate.ResImage: "Template",
 	translate.ResAddress: "PublicIpAddress", translate.ResNetwork: "Network", translate.ResVPC: "Vpc",
+	translate.ResRule: "SecurityGroupRule",
 }
 
 func resourceType(res translate.Resource) (string, error) {
