@@ -33,6 +33,12 @@ type SigV4 struct {
 	// Service is the required service in the credential scope (default
 	// "ec2"). Any region is accepted.
 	Service string
+	// Services are further services accepted in the credential scope.
+	// Terraform and Ansible call STS GetCallerIdentity on the EC2
+	// endpoint, signed for "sts"; the handler routes a request by the
+	// scope it was signed for and lets each service do only its own
+	// actions.
+	Services []string
 	// MaxBody caps the body read for hashing (default 32 MiB).
 	MaxBody int64
 }
@@ -137,7 +143,7 @@ func (s *SigV4) Authenticate(r *http.Request) (*translate.Principal, error) {
 		return nil, unauthenticated(opSigV4, "Request is missing Authentication Token")
 	}
 
-	if sr.service != s.service() {
+	if sr.service != s.service() && !slices.Contains(s.Services, sr.service) {
 		return nil, unauthenticated(opSigV4, "Credential should be scoped to correct service: '%s'", s.service())
 	}
 	if sr.date != sr.amzDate.Format("20060102") {

@@ -338,3 +338,24 @@ func TestAWSCLI(t *testing.T) {
 		t.Fatalf("aws with AWSProfile files: %v\n%s\nserver: %v", err, outb, lastErr)
 	}
 }
+
+// TestSigV4ExtraServices: a verifier told to also accept "sts" (the EC2
+// endpoint serves sts:GetCallerIdentity) accepts that scope and still
+// refuses others.
+func TestSigV4ExtraServices(t *testing.T) {
+	v := testVerifier(t)
+	v.Services = []string{"sts"}
+	body := "Action=GetCallerIdentity&Version=2011-06-15"
+	if _, err := v.Authenticate(signedPost(t, demoKey, demoSecret, "us-east-1", "sts", body, fixedNow)); err != nil {
+		t.Fatalf("sts scope: %v", err)
+	}
+	if _, err := v.Authenticate(signedPost(t, demoKey, demoSecret, "us-east-1", "ec2", body, fixedNow)); err != nil {
+		t.Fatalf("ec2 scope: %v", err)
+	}
+	if _, err := v.Authenticate(signedPost(t, demoKey, demoSecret, "us-east-1", "iam", body, fixedNow)); translate.KindOf(err) != translate.Unauthenticated {
+		t.Fatalf("iam scope: %v, want Unauthenticated", err)
+	}
+	if _, err := testVerifier(t).Authenticate(signedPost(t, demoKey, demoSecret, "us-east-1", "sts", body, fixedNow)); translate.KindOf(err) != translate.Unauthenticated {
+		t.Fatalf("sts scope without Services: %v, want Unauthenticated", err)
+	}
+}

@@ -80,3 +80,46 @@ func coveringPrefix(cidrs []string) string {
 	}
 	return netip.PrefixFrom(first, bits).Masked().String()
 }
+
+// Default subnets. CloudStack gives an account its guest network in a
+// zone at its first launch there (or the zone's shared network serves
+// it). Until then the default VPC shows, for that zone, a default subnet
+// that stands for "the network CloudStack picks at launch": its id is
+// derived from the zone's, RunInstances with it launches into the zone
+// without naming a network, and once the account has a network in the
+// zone that network is the zone's default subnet instead. Ansible's
+// ec2_instance needs a default subnet to launch without vpc_subnet_id.
+const zoneSubnetPrefix = "default-subnet:"
+
+func zoneSubnetID(zoneID string) string { return ec2ID(pSubnet, zoneSubnetPrefix+zoneID) }
+
+// zoneOfSubnet returns the zone id of a zone default subnet ("" if the
+// decoded subnet id is a CloudStack network).
+func zoneOfSubnet(csSubnetID string) string {
+	z, _ := strings.CutPrefix(csSubnetID, zoneSubnetPrefix)
+	if z == csSubnetID {
+		return ""
+	}
+	return z
+}
+
+// zoneSubnets returns the zone default subnets of zones where the caller
+// has no guest network outside VPCs.
+func zoneSubnets(zones []translate.Zone, nets []translate.Network, owner string) []subnetItem {
+	has := map[string]bool{}
+	for _, n := range nets {
+		if n.VPCID == "" {
+			has[n.ZoneID] = true
+		}
+	}
+	var out []subnetItem
+	for _, z := range zones {
+		if has[z.ID] || !z.Enabled {
+			continue
+		}
+		out = append(out, subnetItem{SubnetID: zoneSubnetID(z.ID), State: "available", VpcID: defaultVPCID,
+			AvailabilityZone: z.Name, AvailabilityZoneID: z.ID, DefaultForAz: true, OwnerID: owner,
+			Tags: []tagItem{}, tags: translate.Tags{}})
+	}
+	return out
+}

@@ -513,15 +513,28 @@ func (s *server) runInstances(r *request) (response, error) {
 		if err != nil {
 			return nil, err
 		}
-		n, err := s.svc.Network(r.ctx, nid)
-		if err != nil {
-			return nil, err
+		if zid := zoneOfSubnet(nid); zid != "" {
+			// A zone default subnet (defaultvpc.go): CloudStack picks the
+			// network in that zone.
+			z, err := s.zoneByName(r, zid)
+			if err != nil {
+				return nil, &translate.Error{Kind: translate.NotFound, Resource: translate.ResNetwork, ID: sub}
+			}
+			if zoneName != "" && zoneName != z.Name {
+				return nil, apiErrf("InvalidParameterValue", "The subnet '%s' is not in availability zone '%s'.", sub, zoneName)
+			}
+			spec.ZoneID = z.ID
+		} else {
+			n, err := s.svc.Network(r.ctx, nid)
+			if err != nil {
+				return nil, err
+			}
+			if zoneName != "" && zoneName != n.ZoneName {
+				return nil, apiErrf("InvalidParameterValue", "The subnet '%s' is not in availability zone '%s'.", sub, zoneName)
+			}
+			spec.NetworkIDs = []string{nid}
+			spec.ZoneID = n.ZoneID
 		}
-		if zoneName != "" && zoneName != n.ZoneName {
-			return nil, apiErrf("InvalidParameterValue", "The subnet '%s' is not in availability zone '%s'.", sub, zoneName)
-		}
-		spec.NetworkIDs = []string{nid}
-		spec.ZoneID = n.ZoneID
 	}
 	if spec.ZoneID == "" {
 		z, err := s.zoneByName(r, zoneName)

@@ -101,6 +101,7 @@ type request struct {
 	version   string
 	id        string
 	principal *translate.Principal
+	service   string // the SigV4 scope's service when not ec2 (sts.go)
 }
 
 // serve is the single entry point: decode, authenticate, dispatch, encode.
@@ -116,6 +117,8 @@ func (s *server) serve(c *gin.Context) {
 			s.log.Error("ec2 request failed", "action", req.action, "requestId", req.id, "code", e.Code, "err", err)
 		}
 		writeError(c, status, req, e)
+	} else if sr, ok := resp.(*stsIdentityResp); ok {
+		writeSTS(c, req, sr)
 	} else {
 		writeResponse(c, req, resp)
 	}
@@ -160,6 +163,9 @@ func (s *server) handle(c *gin.Context, req *request) (response, error) {
 	if v := req.q.str("Version"); v != "" && validVersion(v) {
 		req.version = v
 	}
+	if svc := scopeService(r); svc != "" && svc != "ec2" {
+		req.service = svc // errors, even authentication's, in that service's shape
+	}
 	if s.opts.Authenticate == nil {
 		return nil, &translate.Error{Kind: translate.Unauthenticated, Message: "No authenticator is configured."}
 	}
@@ -174,6 +180,9 @@ func (s *server) handle(c *gin.Context, req *request) (response, error) {
 	req.ctx = translate.NewContext(r.Context(), p)
 	if req.action == "" {
 		return nil, apiErr("MissingAction", "The request must contain the parameter Action.")
+	}
+	if req.service != "" {
+		return s.otherService(req, req.service)
 	}
 	h, ok := actions[req.action]
 	if !ok {

@@ -202,15 +202,42 @@ func (s *server) describeSubnets(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	nets, err := s.svc.Networks(r.ctx, translate.NetworkQuery{IDs: cids})
-	if err != nil {
-		return nil, err
+	var netIDs []string
+	for _, c := range cids {
+		if zoneOfSubnet(c) == "" {
+			netIDs = append(netIDs, c)
+		}
+	}
+	var nets []translate.Network
+	if len(cids) == 0 || len(netIDs) > 0 {
+		if nets, err = s.svc.Networks(r.ctx, translate.NetworkQuery{IDs: netIDs}); err != nil {
+			return nil, err
+		}
 	}
 	found := map[string]bool{}
 	var items []subnetItem
 	for i := range nets {
 		found[strings.ToLower(nets[i].ID)] = true
 		items = append(items, toSubnetItem(&nets[i], r.principal.AccountID))
+	}
+	if len(netIDs) < len(cids) || len(cids) == 0 {
+		zones, err := s.svc.Zones(r.ctx)
+		if err != nil {
+			return nil, err
+		}
+		all := nets
+		if len(cids) > 0 {
+			if all, err = s.svc.Networks(r.ctx, translate.NetworkQuery{}); err != nil {
+				return nil, err
+			}
+		}
+		for _, it := range zoneSubnets(zones, all, r.principal.AccountID) {
+			c, _ := csID(pSubnet, translate.ResNetwork, it.SubnetID)
+			if len(cids) == 0 || contains(cids, c) {
+				found[c] = true
+				items = append(items, it)
+			}
+		}
 	}
 	for i, c := range cids {
 		if !found[c] {

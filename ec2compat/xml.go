@@ -59,9 +59,26 @@ type errorItem struct {
 	Message string `xml:"Message"`
 }
 
-// writeError is the only writer of error documents.
+// stsErrorDoc is the error document of the awsquery services (STS).
+type stsErrorDoc struct {
+	XMLName   xml.Name `xml:"ErrorResponse"`
+	Type      string   `xml:"Error>Type"`
+	Code      string   `xml:"Error>Code"`
+	Message   string   `xml:"Error>Message"`
+	RequestID string   `xml:"RequestId"`
+}
+
+// writeError is the only writer of error documents (EC2's, or STS's for
+// requests signed for sts).
 func writeError(c *gin.Context, status int, req *request, e ec2Error) {
-	doc := errorDoc{Errors: []errorItem{{Code: e.Code, Message: e.Message}}, RequestID: req.id}
+	var doc any = errorDoc{Errors: []errorItem{{Code: e.Code, Message: e.Message}}, RequestID: req.id}
+	if req.service == "sts" {
+		typ := "Sender"
+		if status >= 500 {
+			typ = "Receiver"
+		}
+		doc = stsErrorDoc{Type: typ, Code: e.Code, Message: e.Message, RequestID: req.id}
+	}
 	b, _ := xml.Marshal(doc)
 	c.Data(status, "text/xml;charset=UTF-8", append([]byte(xml.Header), b...))
 }

@@ -63,7 +63,8 @@ func newIdentity(c *Config, be *backend, tokenURL string, logger *slog.Logger) (
 			Revocations: rv,
 			Logf:        func(f string, a ...any) { alog.Info(fmt.Sprintf(f, a...)) },
 		},
-		sigv4: &auth.SigV4{Directory: dir, AllowSigV2: c.Auth.AllowSigV2},
+		// The EC2 endpoint also serves STS GetCallerIdentity (ec2compat/sts.go).
+		sigv4: &auth.SigV4{Directory: dir, AllowSigV2: c.Auth.AllowSigV2, Services: []string{"sts"}},
 	}, nil
 }
 
