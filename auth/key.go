@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Key is the gateway's master secret. Every replica configured with the same
@@ -25,6 +26,40 @@ type Key struct {
 	saKey []byte
 	idKey ed25519.PrivateKey
 	idKID string
+	// Rotation: what the previous keys issued is still accepted until
+	// prevUntil (see WithPrevious).
+	prev      []*Key
+	prevUntil time.Time
+	now       func() time.Time
+}
+
+// WithPrevious returns k with an overlap window for a key rotation: until
+// `until`, tokens, service-account keys and ID tokens issued with any of
+// prev are still accepted; k alone issues everything new. Every replica is
+// given the same new key, previous keys and end of the window (an absolute
+// time, so replicas restarted at different moments agree). After the
+// window, access and refresh tokens and service-account keys of the
+// previous keys are refused: create new service-account keys within it.
+func (k *Key) WithPrevious(until time.Time, prev ...*Key) *Key {
+	c := *k
+	c.prev = append([]*Key(nil), prev...)
+	c.prevUntil = until
+	return &c
+}
+
+// accepted is k followed by the previous keys still inside the window.
+func (k *Key) accepted() []*Key {
+	if len(k.prev) == 0 {
+		return []*Key{k}
+	}
+	now := time.Now
+	if k.now != nil {
+		now = k.now
+	}
+	if !now().Before(k.prevUntil) {
+		return []*Key{k}
+	}
+	return append([]*Key{k}, k.prev...)
 }
 
 // MinKeyLen is the shortest accepted master secret, in bytes.
@@ -102,6 +137,17 @@ func (k *Key) derive(label string) []byte {
 // key ID (the "kid" of ID tokens and of the JWKS entry).
 func (k *Key) IDTokenPublicKey() (ed25519.PublicKey, string) {
 	return k.idKey.Public().(ed25519.PublicKey), k.idKID
+}
+
+// IDTokenPublicKeys are the ID-token keys to publish: the current one
+// first, then those of previous keys inside the overlap window.
+func (k *Key) IDTokenPublicKeys() map[string]ed25519.PublicKey {
+	out := map[string]ed25519.PublicKey{}
+	for _, kk := range k.accepted() {
+		pub, kid := kk.IDTokenPublicKey()
+		out[kid] = pub
+	}
+	return out
 }
 
 // String never shows key material.

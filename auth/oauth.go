@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -437,14 +438,18 @@ func (ts *TokenServer) kidlessKey(ctx context.Context, j *parsedJWT, email strin
 	if err != nil {
 		return nil, nil, err
 	}
-	pub, err := ts.Key.derivedPublicKey(email)
-	if err != nil {
-		return nil, nil, unauthenticated(opSA, "Invalid JWT Signature.")
+	// The key pair derives from the gateway key: during a rotation's
+	// overlap window, keys made under a previous gateway key verify too.
+	for _, k := range ts.Key.accepted() {
+		pub, err := k.derivedPublicKey(email)
+		if err != nil {
+			return nil, nil, unauthenticated(opSA, "Invalid JWT Signature.")
+		}
+		if err := j.verifyRS256(pub); err == nil {
+			return p, pub, nil
+		}
 	}
-	if err := j.verifyRS256(pub); err != nil {
-		return nil, nil, unauthenticated(opSA, "Invalid JWT Signature.")
-	}
-	return p, pub, nil
+	return nil, nil, unauthenticated(opSA, "Invalid JWT Signature.")
 }
 
 func (ts *TokenServer) grantJWTBearer(r *http.Request) (*tokenResponse, error) {
@@ -693,10 +698,21 @@ func (ts *TokenServer) ServeDiscovery(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// ServeJWKS is GET /.well-known/jwks.json: the Ed25519 ID-token key.
+// ServeJWKS is GET /.well-known/jwks.json: the Ed25519 ID-token keys (the
+// current one first, then those of a rotation's previous keys).
 func (ts *TokenServer) ServeJWKS(w http.ResponseWriter, r *http.Request) {
-	pub, kid := ts.Key.IDTokenPublicKey()
-	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
-		"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": kid, "x": b64(pub),
-	}}})
+	_, cur := ts.Key.IDTokenPublicKey()
+	all := ts.Key.IDTokenPublicKeys()
+	kids := make([]string, 0, len(all))
+	for kid := range all {
+		if kid != cur {
+			kids = append(kids, kid)
+		}
+	}
+	sort.Strings(kids)
+	var keys []map[string]string
+	for _, kid := range append([]string{cur}, kids...) {
+		keys = append(keys, map[string]string{"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": kid, "x": b64(all[kid])})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"keys": keys})
 }

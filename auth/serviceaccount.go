@@ -119,7 +119,11 @@ func (k *Key) serviceAccountPublicKey(email, kid string) (*rsa.PublicKey, error)
 		return nil, errors.New("unknown key id")
 	}
 	tag, err := b64d(parts[2])
-	if err != nil || !hmac.Equal(tag, k.saTag(email, parts[1])) {
+	endorsed := false
+	for _, kk := range k.accepted() {
+		endorsed = endorsed || err == nil && hmac.Equal(tag, kk.saTag(email, parts[1]))
+	}
+	if !endorsed {
 		return nil, errors.New("key id not issued by this gateway for this account")
 	}
 	mod, err := b64d(parts[1])

@@ -79,9 +79,21 @@ func (k *Key) sealToken(c *tokenClaims) (string, error) {
 	return tokenPrefix + b64(g.Seal(nonce, nonce, pt, []byte(tokenAAD))), nil
 }
 
-// openToken authenticates and decrypts a token. It checks integrity only;
+// openToken authenticates and decrypts a token sealed with k or, inside a
+// rotation's overlap window, with a previous key. It checks integrity only;
 // the caller checks type, expiry and revocation.
 func (k *Key) openToken(tok string) (*tokenClaims, error) {
+	var err error
+	for _, kk := range k.accepted() {
+		var c *tokenClaims
+		if c, err = kk.openToken1(tok); err == nil {
+			return c, nil
+		}
+	}
+	return nil, err
+}
+
+func (k *Key) openToken1(tok string) (*tokenClaims, error) {
 	if len(tok) > maxTokenLen || !strings.HasPrefix(tok, tokenPrefix) {
 		return nil, errBadToken
 	}

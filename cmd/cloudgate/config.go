@@ -61,6 +61,12 @@ type AuthConfig struct {
 	// endorses service-account keys). Empty: DATA_DIR/gateway.key, created
 	// on first start.
 	Key string `mapstructure:"key"`
+	// PreviousKey is the secret Key replaces in a rotation: what it issued
+	// (tokens, service-account keys) is still accepted until PreviousUntil
+	// (RFC 3339; required with PreviousKey), so replicas can be moved to
+	// the new key one at a time.
+	PreviousKey   string `mapstructure:"previous_key"`
+	PreviousUntil string `mapstructure:"previous_until"`
 	// DemoUser is the simulator user the demo files are written for.
 	DemoUser string `mapstructure:"demo_user"`
 }
@@ -175,6 +181,8 @@ var flagKeys = map[string]string{
 	"demo-user":           "auth.demo_user",
 	"instance-type-alias": "instance_type_aliases",
 	"auth-key":            "auth.key",
+	"auth-previous-key":   "auth.previous_key",
+	"auth-previous-until": "auth.previous_until",
 	"max-body-bytes":      "limits.max_body_bytes",
 	"max-header-bytes":    "limits.max_header_bytes",
 	"rate-limit":          "limits.rate",
@@ -205,6 +213,14 @@ func (c *Config) validate() error {
 	}
 	if err := c.Limits.validate(); err != nil {
 		return err
+	}
+	if (c.Auth.PreviousKey == "") != (c.Auth.PreviousUntil == "") {
+		return errors.New("auth.previous_key and auth.previous_until go together")
+	}
+	if c.Auth.PreviousUntil != "" {
+		if _, err := time.Parse(time.RFC3339, c.Auth.PreviousUntil); err != nil {
+			return fmt.Errorf("auth.previous_until: %w", err)
+		}
 	}
 	if c.CloudStack.URL != "" && (c.CloudStack.AdminAPIKey == "") != (c.CloudStack.AdminSecret == "") {
 		return errors.New("cloudstack.admin_api_key and cloudstack.admin_secret go together")
@@ -253,5 +269,7 @@ func serveFlags(fs *pflag.FlagSet) {
 	fs.String("demo-user", "", "simulator user the demo credential files are written for")
 	fs.StringSlice("instance-type-alias", nil, "EC2 instance type alias as TYPE=OFFERING (repeatable; default t3.micro, t3.small, m5.large → the demo offerings)")
 	fs.String("auth-key", "", "gateway secret shared by replicas (prefer CLOUDGATE_AUTH_KEY; default DATA_DIR/gateway.key)")
+	fs.String("auth-previous-key", "", "the gateway secret being rotated out (prefer CLOUDGATE_AUTH_PREVIOUS_KEY); accepted until --auth-previous-until")
+	fs.String("auth-previous-until", "", "end of the key rotation's overlap window (RFC 3339, the same on every replica)")
 	limitFlags(fs)
 }

@@ -76,6 +76,19 @@ func TestLoadPrecedence(t *testing.T) {
 		{name: "bad listen", args: []string{"--listen", "nonsense"}, errors: true},
 		{name: "half admin key", args: []string{"--cloudstack-url", "http://x", "--admin-api-key", "k"}, errors: true},
 		{name: "unknown flag", args: []string{"--nope"}, errors: true},
+		{name: "previous key without window", env: map[string]string{"CLOUDGATE_AUTH_PREVIOUS_KEY": "the old gateway secret"}, errors: true},
+		{name: "bad window end", args: []string{"--auth-previous-key", "the old gateway secret", "--auth-previous-until", "tomorrow"}, errors: true},
+		{
+			name: "key rotation",
+			args: []string{"--auth-previous-until", "2030-01-02T03:04:05Z"},
+			env:  map[string]string{"CLOUDGATE_AUTH_PREVIOUS_KEY": "the old gateway secret"},
+			check: func(c *Config) string {
+				if c.Auth.PreviousKey != "the old gateway secret" || c.Auth.PreviousUntil != "2030-01-02T03:04:05Z" {
+					return "rotation settings not read"
+				}
+				return ""
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,6 +31,17 @@ func newIdentity(c *Config, be *backend, tokenURL string, logger *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
+	if c.Auth.PreviousKey != "" {
+		// A rotation in progress: the previous key's tokens and
+		// service-account keys stay valid until the end of the window.
+		prev, err := auth.KeyFromString(c.Auth.PreviousKey)
+		if err != nil {
+			return nil, fmt.Errorf("auth.previous_key: %w", err)
+		}
+		until, _ := time.Parse(time.RFC3339, c.Auth.PreviousUntil)
+		key = key.WithPrevious(until, prev)
+		logger.Info("gateway key rotation: the previous key is accepted until " + until.UTC().Format(time.RFC3339))
+	}
 	var dir translate.Directory
 	var login auth.LoginFunc
 	if c.Auth.Registry != "" {
