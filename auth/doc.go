@@ -100,9 +100,18 @@
 // volume therefore share revocations. Otherwise revocation reaches only the
 // replica that received it, and a revoked access token stays valid
 // elsewhere until it expires (at most 1h). Two replicas writing the file at
-// the same moment may lose one entry: there is no cross-process lock. Also
-// remember that deleting a user, or regenerating the user's keys, in
-// CloudStack revokes everything of that user on every replica.
+// the same moment may lose one entry: there is no cross-process lock.
+//
+// What needs no shared file: access and refresh tokens carry the API key
+// they were issued for, so deleting a user, or regenerating the user's
+// keys, in CloudStack revokes the user's tokens (and EC2 signatures) on
+// every replica, within the Directory cache's lifetime.
+//
+// Key rotation. Key.WithPrevious gives a new Key an overlap window: until
+// its end, what the previous keys sealed, endorsed or derived (tokens,
+// service-account keys with and without kid, ID-token keys in the JWKS) is
+// still accepted, while everything new is issued with the new key. The end
+// is an absolute time shared by all replicas (docs/deploy.md).
 //
 // Errors from the authenticators are *translate.Error of kind
 // Unauthenticated, SignatureMismatch or Expired. A Directory failure other
