@@ -51,7 +51,7 @@ func (s *server) addresses(ctx context.Context) ([]translate.Address, map[string
 	}
 	var out []translate.Address
 	for _, a := range all {
-		if !a.SourceNAT && a.State != "Releasing" {
+		if !a.SourceNAT && a.State != "Releasing" && a.Tags[tagEphemeralFor] == "" {
 			out = append(out, a)
 		}
 	}

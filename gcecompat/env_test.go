@@ -35,8 +35,14 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv over a simulator seeded with seed (nil: the demo).
+func newEnvWith(t *testing.T, seed *simulator.Seed) *env {
+	t.Helper()
 	gin.SetMode(gin.TestMode)
-	sim, err := simulator.New(&simulator.Options{NoListener: true})
+	sim, err := simulator.New(&simulator.Options{NoListener: true, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}

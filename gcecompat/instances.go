@@ -417,7 +417,16 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 			}
 		}
 	}
-	spec.Wait = natAddr != nil || len(data) > 0
+	// An access config without natIP outside security-group zones is an
+	// ephemeral address (accessconfigs.go), set up once the VM exists.
+	ephemeral := false
+	for _, nic := range req.NetworkInterfaces {
+		for _, ac := range nic.AccessConfigs {
+			ephemeral = ephemeral || ac.NatIP == ""
+		}
+	}
+	ephemeral = ephemeral && !zone.SecurityGroups
+	spec.Wait = natAddr != nil || len(data) > 0 || ephemeral
 	if requestID != "" {
 		spec.ClientToken = requestID
 		spec.Tags[tagRequestID] = requestID
@@ -429,6 +438,20 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	if natAddr != nil {
 		for _, in := range insts {
 			if err := s.svc.AssociateAddress(ctx, natAddr.ID, in.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if ephemeral {
+		for i := range insts {
+			if err := s.attachEphemeralAddress(ctx, &insts[i]); err != nil {
+				// Nothing half-done: the instance goes again.
+				for _, in := range insts {
+					_ = s.releaseEphemeralAddresses(ctx, in.ID)
+					if _, derr := s.svc.TerminateInstance(ctx, in.ID, true); derr != nil {
+						s.log.Warn("cannot remove an instance whose address failed", "instance", in.ID, "err", derr)
+					}
+				}
 				return nil, err
 			}
 		}
@@ -546,6 +569,9 @@ func (s *server) deleteInstance(c *gin.Context) (any, error) {
 			return nil, errProtected()
 		}
 		if err := s.keepBootDisk(ctx, id); err != nil {
+			return nil, err
+		}
+		if err := s.releaseEphemeralAddresses(ctx, id); err != nil {
 			return nil, err
 		}
 		return s.svc.TerminateInstance(ctx, id, true)
