@@ -159,3 +159,41 @@ func TestKeepBootDiskAndAttachAtInsert(t *testing.T) {
 	}).Do()
 	apiErr(t, err, 400, "invalid")
 }
+
+// TestDiskSources: sourceDisk copies through a snapshot, sourceSnapshot and
+// sourceDisk of another project or unknown are errors, sourceImage is 400
+// naming it; nothing is left behind by a refused insert.
+func TestDiskSources(t *testing.T) {
+	e := newEnv(t)
+	e.insertVM("src1", "small-instance")
+	e.mustOK(e.gce.Disks.Insert(e.project, e.zone, &compute.Disk{Name: "copy1", SourceDisk: "zones/" + e.zone + "/disks/src1"}).Do())
+	cp, err := e.gce.Disks.Get(e.project, e.zone, "copy1").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _ := e.gce.Disks.Get(e.project, e.zone, "src1").Do()
+	if cp.SizeGb != src.SizeGb || last(cp.SourceDisk) != "src1" || len(cp.Users) != 0 {
+		t.Fatalf("copy = %+v (source %+v)", cp, src)
+	}
+	if sl, err := e.gce.Snapshots.List(e.project).Do(); err != nil || len(sl.Items) != 0 {
+		t.Fatalf("snapshots after a copy = %+v, %v", sl, err)
+	}
+	_, err = e.gce.Disks.Insert(e.project, e.zone, &compute.Disk{Name: "copy2", SourceDisk: "projects/other/zones/" + e.zone + "/disks/src1"}).Do()
+	apiErr(t, err, 404, "notFound")
+	_, err = e.gce.Disks.Insert(e.project, e.zone, &compute.Disk{Name: "copy2", SourceDisk: "zones/" + e.zone + "/disks/nosuch"}).Do()
+	apiErr(t, err, 404, "notFound")
+	_, err = e.gce.Disks.Insert(e.project, e.zone, &compute.Disk{Name: "copy2", SourceSnapshot: "projects/other/global/snapshots/s1"}).Do()
+	apiErr(t, err, 404, "notFound")
+	_, err = e.gce.Disks.Insert(e.project, e.zone, &compute.Disk{Name: "copy2", SourceImage: "projects/debian-cloud/global/images/family/debian-12"}).Do()
+	apiErr(t, err, 400, "invalid")
+	if _, err := e.gce.Disks.Get(e.project, e.zone, "copy2").Do(); err == nil {
+		t.Fatal("a refused disk exists")
+	}
+	// From a snapshot: reads back its source.
+	e.mustOK(e.gce.Disks.CreateSnapshot(e.project, e.zone, "src1", &compute.Snapshot{Name: "snap1"}).Do())
+	e.mustOK(e.gce.Disks.Insert(e.project, e.zone, &compute.Disk{Name: "fromsnap", SourceSnapshot: "global/snapshots/snap1"}).Do())
+	fs, err := e.gce.Disks.Get(e.project, e.zone, "fromsnap").Do()
+	if err != nil || last(fs.SourceSnapshot) != "snap1" {
+		t.Fatalf("disk from snapshot = %+v, %v", fs, err)
+	}
+}

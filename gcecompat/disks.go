@@ -104,6 +104,12 @@ func (s *server) wireDisk(project, zone string, v *translate.Volume, offs []tran
 	if img := v.Tags[tagSourceImage]; img != "" {
 		d.SourceImage = s.base + "/" + img
 	}
+	if sn := v.Tags[tagSourceSnapshot]; sn != "" {
+		d.SourceSnapshot = s.global(project, "snapshots", sn)
+	}
+	if sd := v.Tags[tagSourceDisk]; sd != "" {
+		d.SourceDisk = s.zonal(project, zone, "disks", sd)
+	}
 	if v.InstanceID != "" && v.InstanceName != "" {
 		d.Users = []string{s.zonal(project, zone, "instances", v.InstanceName)}
 		d.LastAttachTimestamp = timestamp(v.Attached)
@@ -174,7 +180,10 @@ type diskInsert struct {
 	Type           string            `json:"type"`
 	SourceSnapshot string            `json:"sourceSnapshot"`
 	SourceImage    string            `json:"sourceImage"`
+	SourceDisk     string            `json:"sourceDisk"`
 	Labels         map[string]string `json:"labels"`
+	// Accepted with the values GCE gives them by default.
+	PhysicalBlockSizeBytes int64String `json:"physicalBlockSizeBytes"`
 }
 
 func (s *server) insertDisk(c *gin.Context) (any, error) {
@@ -200,7 +209,22 @@ func (s *server) insertDisk(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	if req.SourceImage != "" {
-		return nil, unimplementedf("Disks cannot be created from images on CloudStack; create an instance from the image instead.")
+		return nil, unsupportedValue("resource.sourceImage", req.SourceImage, "CloudStack cannot create a data disk from an image (template); create an instance from the image, or a disk from a snapshot.")
+	}
+	if b := int64(req.PhysicalBlockSizeBytes); b != 0 && b != 4096 {
+		return nil, unsupportedValue("resource.physicalBlockSizeBytes", b, "Disks have 4096-byte physical blocks.")
+	}
+	sources := 0
+	for _, src := range []string{req.SourceSnapshot, req.SourceDisk} {
+		if src != "" {
+			sources++
+		}
+	}
+	if sources > 1 {
+		return nil, unsupportedValue("resource.sourceDisk", req.SourceDisk, "Give one of sourceSnapshot and sourceDisk.")
+	}
+	if req.SourceDisk != "" {
+		return s.insertDiskFromDisk(c, zone, &req)
 	}
 	off, typeName, err := s.resolveDiskType(ctx, project, zoneName, req.Type)
 	if err != nil {
@@ -214,11 +238,20 @@ func (s *server) insertDisk(c *gin.Context) (any, error) {
 		spec.SizeGB = 0
 	}
 	if req.SourceSnapshot != "" {
+		if p := segmentAfter(req.SourceSnapshot, "projects"); p != "" && p != project {
+			return nil, notFound(translate.ResSnapshot, "projects/"+p+"/global/snapshots/"+lastSegment(req.SourceSnapshot))
+		}
 		snap, err := s.snapshotByName(ctx, project, lastSegment(req.SourceSnapshot))
 		if err != nil {
 			return nil, err
 		}
 		spec.SnapshotID = snap.ID
+		spec.Tags[tagSourceSnapshot] = snap.Name
+		if req.Type == "" && spec.SizeGB == 0 {
+			// The snapshot's size and offering.
+			spec.DiskOfferingID = ""
+			delete(spec.Tags, tagDiskType)
+		}
 	}
 	for k, v := range req.Labels {
 		spec.Tags[k] = v
@@ -328,3 +361,69 @@ func (s *server) setDiskLabels(c *gin.Context) (any, error) {
 	}
 	return s.done(c, newOp("setLabels", zone, "disks", diskName(d.vol), d.vol.ID))
 }
+
+// tagSourceSnapshot keeps the snapshot a disk was created from.
+const tagSourceSnapshot = translate.ReservedTagPrefix + "gce-source-snapshot"
+
+// insertDiskFromDisk creates a disk as a copy of another. CloudStack copies
+// volumes only through snapshots: the source is snapshotted, the disk is
+// created from the snapshot, and the snapshot is deleted again. The call
+// waits for the copy (the snapshot is needed until the volume exists).
+func (s *server) insertDiskFromDisk(c *gin.Context, zone *translate.Zone, req *diskInsert) (any, error) {
+	ctx, project, zoneName := c.Request.Context(), c.Param("project"), c.Param("zone")
+	if p := segmentAfter(req.SourceDisk, "projects"); p != "" && p != project {
+		return nil, notFound(translate.ResVolume, "projects/"+p+"/zones/"+segmentAfter(req.SourceDisk, "zones")+"/disks/"+lastSegment(req.SourceDisk))
+	}
+	if z := segmentAfter(req.SourceDisk, "zones"); z != "" && z != zoneName {
+		return nil, unsupportedValue("resource.sourceDisk", req.SourceDisk, "The source disk must be in the new disk's zone.")
+	}
+	src, err := s.diskByName(ctx, project, zoneName, lastSegment(req.SourceDisk))
+	if err != nil {
+		return nil, err
+	}
+	if req.Type != "" {
+		return nil, unsupportedValue("resource.type", req.Type, "A copy of a disk has the source disk's type.")
+	}
+	if n := int64(req.SizeGb); n != 0 && n != src.vol.SizeGB {
+		return nil, unsupportedValue("resource.sizeGb", n, "A copy of a disk has the source disk's size; resize it afterwards.")
+	}
+	tags := translate.Tags{tagSourceDisk: diskName(src.vol)}
+	snap, job, err := s.svc.CreateSnapshot(ctx, src.vol.ID, req.Name+"-copy-source", translate.Tags{tagCopySource: "true"})
+	if err != nil {
+		return nil, err
+	}
+	cleanup := func() {
+		if _, err := s.svc.DeleteSnapshot(ctx, snap.ID); err != nil && !isNotFound(err) {
+			s.log.Warn("cannot delete the snapshot of a disk copy", "snapshot", snap.ID, "err", err)
+		}
+	}
+	if err := s.waitJob(ctx, job); err != nil {
+		cleanup()
+		return nil, err
+	}
+	for k, v := range req.Labels {
+		tags[k] = v
+	}
+	if req.Description != "" {
+		tags[tagDesc] = req.Description
+	}
+	if t := src.vol.Tags[tagDiskType]; t != "" {
+		tags[tagDiskType] = t
+	}
+	vol, vjob, err := s.svc.CreateVolume(ctx, translate.VolumeSpec{Name: req.Name, ZoneID: zone.ID, SnapshotID: snap.ID, Tags: tags})
+	if err == nil {
+		err = s.waitJob(ctx, vjob)
+	}
+	cleanup()
+	if err != nil {
+		return nil, err
+	}
+	return s.done(c, newOp("insert", zoneName, "disks", req.Name, vol.ID))
+}
+
+// tagSourceDisk keeps the disk a disk was copied from; tagCopySource marks
+// the snapshot made for the copy (not listed).
+const (
+	tagSourceDisk = translate.ReservedTagPrefix + "gce-source-disk"
+	tagCopySource = translate.ReservedTagPrefix + "gce-copy-source"
+)

@@ -89,7 +89,7 @@ func (s *server) listSnapshots(c *gin.Context) (any, error) {
 	}
 	items := make([]*wireSnapshot, 0, len(snaps))
 	for i := range snaps {
-		if snapshotStatus[snaps[i].State] == "DELETING" {
+		if snapshotStatus[snaps[i].State] == "DELETING" || snaps[i].Tags[tagCopySource] != "" {
 			continue
 		}
 		items = append(items, s.wireSnapshot(project, &snaps[i], zones, vols))

@@ -303,6 +303,7 @@ type wireDisk struct {
 	Status              string            `json:"status"`
 	SourceSnapshot      string            `json:"sourceSnapshot,omitempty"`
 	SourceImage         string            `json:"sourceImage,omitempty"`
+	SourceDisk          string            `json:"sourceDisk,omitempty"`
 	Type                string            `json:"type"`
 	Users               []string          `json:"users,omitempty"`
 	Labels              map[string]string `json:"labels,omitempty"`
