@@ -86,7 +86,7 @@ func TestGoogleAPIClientPython(t *testing.T) {
 	script, _ := filepath.Abs("testdata/gce/googleapiclient_lifecycle.py")
 	key := filepath.Join(gw.DataDir, "demo", "gce-key.json")
 	so, se, err := run(t, env, 8*time.Minute, py, script, gw.URL, key, gw.CAFile, "-", "debian-cloud", "debian-12")
-	checkSteps(t, "googleapiclient", so, se, err, 19)
+	checkSteps(t, "googleapiclient", so, se, err, 21)
 }
 
 // connectProxy is an HTTP proxy that tunnels every CONNECT to target

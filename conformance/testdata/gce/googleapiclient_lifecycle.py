@@ -215,4 +215,26 @@ def not_found():
 
 
 step("get after delete is 404", not_found)
+
+
+def unmatched_path():
+    resp, content = http.request(gw + "/compute/v1/projects/%s/zones/%s/nosuchCollection" % (project, zone))
+    e = errors.HttpError(resp, content, uri="nosuch")
+    body = json.loads(content)
+    check(resp.status == 404 and body["error"]["code"] == 404 and body["error"]["errors"][0]["reason"] == "notFound", content)
+    check("was not found" in e._get_reason(), e._get_reason())
+    return body["error"]["status"]
+
+
+step("unmatched /compute/v1 path is Google's JSON 404", unmatched_path)
+
+
+def unauthenticated():
+    resp, content = httplib2.Http(ca_certs=ca).request(gw + "/compute/v1/projects/%s/zones" % project)
+    body = json.loads(content)
+    check(resp.status == 401 and body["error"]["status"] == "UNAUTHENTICATED" and body["error"]["code"] == 401, content)
+    return body["error"]["message"]
+
+
+step("401 carries status UNAUTHENTICATED", unauthenticated)
 sys.exit(1 if failed else 0)
