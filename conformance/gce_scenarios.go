@@ -45,6 +45,7 @@ func gceScenarios() []scenario {
 		gceInstancesSettings(),
 		gceInstancesMachineTypeName(),
 		gceInstancesRefusedSettings(),
+		gceImageFamily(),
 		gceInstanceActions(),
 		gceMachineTypeAndDisks(),
 		gceAddressesAssociate(),

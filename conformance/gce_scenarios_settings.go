@@ -169,33 +169,37 @@ func gceInstancesRefusedSettings() scenario {
 // freeAddress picks a host address of cidr that is neither the gateway
 // nor taken by a listed instance.
 func freeAddress(t *scenarioT, cidr, gateway string, taken ...string) string {
-	_, n, err := net.ParseCIDR(cidr)
-	if err != nil || n.IP.To4() == nil {
-		t.Fatalf("subnetwork range %q is not an IPv4 CIDR", cidr)
-	}
-	used := map[string]bool{gateway: true}
-	for _, a := range taken {
-		used[a] = true
-	}
 	list, err := t.env.gce.Instances.AggregatedList(t.env.cfg.GCEProject).Context(t.ctx).Do()
 	t.Must(err, "instances.aggregatedList")
 	for _, sc := range list.Items {
 		for _, in := range sc.Instances {
 			for _, nic := range in.NetworkInterfaces {
-				used[nic.NetworkIP] = true
+				taken = append(taken, nic.NetworkIP)
 			}
 		}
 	}
+	return pickFreeAddress(t, cidr, gateway, taken...)
+}
+
+// pickFreeAddress returns the highest host address of cidr (below the
+// last few) that is not the gateway and not taken.
+func pickFreeAddress(t *scenarioT, cidr, gateway string, taken ...string) string {
+	_, n, err := net.ParseCIDR(cidr)
+	if err != nil || n.IP.To4() == nil {
+		t.Fatalf("range %q is not an IPv4 CIDR", cidr)
+	}
+	used := map[string]bool{gateway: true}
+	for _, a := range taken {
+		used[a] = true
+	}
 	ones, bits := n.Mask.Size()
-	size := 1 << (bits - ones)
 	base := n.IP.To4()
-	for i := size - 10; i > 1; i-- {
-		ip := make(net.IP, 4)
-		v := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
-		v += uint32(i)
-		ip[0], ip[1], ip[2], ip[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
-		if s := ip.String(); !used[s] {
-			return s
+	v0 := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+	for i := (1 << (bits - ones)) - 10; i > 1; i-- {
+		v := v0 + uint32(i)
+		ip := net.IPv4(byte(v>>24), byte(v>>16), byte(v>>8), byte(v)).String()
+		if !used[ip] {
+			return ip
 		}
 	}
 	t.Fatalf("no free address in %s", cidr)
@@ -208,4 +212,40 @@ func jsonOf(v any) string {
 		return fmt.Sprintf("%+v", v)
 	}
 	return string(b)
+}
+
+// gceImageFamily creates an image with a family from a stopped
+// instance's boot disk and reads the family back, also through
+// images.getFromFamily.
+func gceImageFamily() scenario {
+	return scenario{
+		name: "gce/images/family", api: "gce",
+		ops: []string{"compute.images.insert", "compute.images.get", "compute.images.getFromFamily", "compute.images.delete"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			vm := t.runInstance(t.env.name("vm-img"))
+			op, err := svc.Instances.Stop(p, cat.zone, vm.Name).Context(t.ctx).Do()
+			t.Must(err, "instances.stop")
+			t.waitOp(op, "compute.instances.stop")
+			t.waitInstanceStatus(vm.Name, "TERMINATED", "compute.instances.stop")
+			t.Check(len(vm.Disks) > 0 && vm.Disks[0].Source != "", "instance without a boot disk source")
+			name, family := t.env.name("img"), t.env.name("fam")
+			op, err = svc.Images.Insert(p, &compute.Image{Name: name, Family: family, SourceDisk: vm.Disks[0].Source}).Context(t.ctx).Do()
+			t.Must(err, "images.insert with a family")
+			t.Defer("delete image "+name, func(ctx context.Context) error {
+				_, err := svc.Images.Delete(p, name).Context(ctx).Do()
+				return ignoreGCENotFound(err)
+			})
+			t.waitOp(op, "compute.images.insert")
+			img, err := svc.Images.Get(p, name).Context(t.ctx).Do()
+			t.Must(err, "images.get")
+			Equal(t, "family", img.Family, family)
+			fam, err := svc.Images.GetFromFamily(p, family).Context(t.ctx).Do()
+			t.Must(err, "images.getFromFamily of the user's family")
+			Equal(t, "images.getFromFamily name", fam.Name, name)
+			_, err = svc.Images.Insert(p, &compute.Image{Name: t.env.name("img-bad"), Family: "Bad_Family", SourceDisk: vm.Disks[0].Source}).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusBadRequest, "", "images.insert with an invalid family")
+		},
+	}
 }

@@ -34,6 +34,21 @@
 // Options.SyncWait for their CloudStack job, so the CLI's 15-second
 // waiters see the final state at their first poll.
 //
+// # Launch settings
+//
+// RunInstances honours DisableApiTermination (the reserved tag shared with
+// GCE deletionProtection; TerminateInstances answers OperationNotPermitted),
+// PrivateIpAddress and NetworkInterface.1 (SubnetId, PrivateIpAddress,
+// SecurityGroupId.N, AssociatePublicIpAddress) and refuses, with EC2's
+// error naming the parameter, what CloudStack cannot do: a terminate
+// shutdown behaviour, IMDSv2-only metadata options, detailed monitoring,
+// instance profiles, Spot market options (instancesettings.go). An
+// instance's PublicIpAddress is its static-NAT address or, in
+// security-group zones (shared guest networks, routable guest addresses),
+// its guest address unless launched with AssociatePublicIpAddress=false.
+// CreateVolume VolumeType is served by a disk offering of that name
+// (gp3 → offering "gp3") and read back; without one it is refused.
+//
 // # Not supported
 //
 // IPv6 rules, volume types/IOPS, tagging key pairs, ModifyInstanceAttribute

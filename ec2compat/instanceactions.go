@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"strconv"
 
 	"github.com/cloudgate/cloudgate/translate"
 )
@@ -103,6 +104,18 @@ func (s *server) rebootInstances(r *request) (response, error) {
 // data volumes detached); DescribeInstances keeps showing them as
 // terminated for an hour from CloudStack's events.
 func (s *server) terminateInstances(r *request) (response, error) {
+	// Termination protection fails the whole request, as on AWS.
+	if ids := r.q.list("InstanceId"); len(ids) > 0 {
+		insts, err := s.instancesByID(r, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range insts {
+			if protected(&insts[i]) && stateOf(&insts[i]) != stateTerminated {
+				return nil, apiErrf("OperationNotPermitted", "The instance '%s' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", ec2ID(pInstance, insts[i].ID))
+			}
+		}
+	}
 	return s.stateChange(r, func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown }, true, stateShuttingDown,
 		func(ctx context.Context, id string) (*translate.Job, error) {
 			return s.svc.TerminateInstance(ctx, id, false)
@@ -168,7 +181,7 @@ func (s *server) describeInstanceAttribute(r *request) (response, error) {
 	case "rootDeviceName":
 		resp.RootDeviceName = &valueItem{rootDeviceName}
 	case "disableApiTermination":
-		resp.DisableAPITermination = &valueItem{"false"}
+		resp.DisableAPITermination = &valueItem{strconv.FormatBool(protected(in))}
 	case "disableApiStop":
 		resp.DisableAPIStop = &valueItem{"false"}
 	case "instanceInitiatedShutdownBehavior":
@@ -204,8 +217,10 @@ func (s *server) modifyInstanceAttribute(r *request) (response, error) {
 		attr, val = "instanceType", r.q.str("InstanceType.Value")
 	case r.q.has("UserData.Value"):
 		attr, val = "userData", r.q.str("UserData.Value")
+	case r.q.has("DisableApiTermination.Value"):
+		attr, val = "disableApiTermination", r.q.str("DisableApiTermination.Value")
 	case attr == "":
-		for _, k := range []string{"DisableApiTermination.Value", "InstanceInitiatedShutdownBehavior.Value", "SourceDestCheck.Value", "EbsOptimized.Value", "GroupId.1", "Kernel.Value", "Ramdisk.Value"} {
+		for _, k := range []string{"InstanceInitiatedShutdownBehavior.Value", "SourceDestCheck.Value", "EbsOptimized.Value", "GroupId.1", "Kernel.Value", "Ramdisk.Value"} {
 			if r.q.has(k) {
 				return nil, apiErrf("UnsupportedOperation", "Modifying %s is not supported by this cloud.", k)
 			}
@@ -223,6 +238,10 @@ func (s *server) modifyInstanceAttribute(r *request) (response, error) {
 			return nil, err
 		}
 		if err := s.svc.ChangeOffering(r.ctx, in.ID, off.ID, 0, 0); err != nil {
+			return nil, err
+		}
+	case "disableApiTermination":
+		if err := s.setProtection(r, in, val); err != nil {
 			return nil, err
 		}
 	case "userData":

@@ -113,6 +113,7 @@ type instanceView struct {
 	groupIDs map[string]string             // security group name → id
 	vpcOf    map[string]string             // network id → vpc id
 	volumes  map[string][]translate.Volume // instance id → attached volumes
+	sgZones  map[string]bool               // zone ids with security groups (shared networks)
 }
 
 func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanceItem {
@@ -129,7 +130,6 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 		Monitoring:         "disabled",
 		SubnetID:           ec2ID(pSubnet, in.NetworkID),
 		PrivateIPAddress:   in.PrivateIP,
-		IPAddress:          in.PublicIP,
 		SourceDestCheck:    true,
 		Architecture:       "x86_64",
 		RootDeviceType:     "ebs",
@@ -147,8 +147,9 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 	if it.reservation == "" {
 		it.reservation = ec2ID(pReservation, in.ID)
 	}
-	if in.PublicIP != "" {
-		it.DNSName = "ec2-" + strings.ReplaceAll(in.PublicIP, ".", "-") + "." + s.opts.Region + ".compute.cloudgate"
+	if ip := publicIP(in, v.sgZones[in.ZoneID]); ip != "" {
+		it.IPAddress = ip
+		it.DNSName = "ec2-" + strings.ReplaceAll(ip, ".", "-") + "." + s.opts.Region + ".compute.cloudgate"
 	}
 	if vpc, ok := v.vpcOf[in.NetworkID]; ok {
 		it.VpcID = vpcOfNetwork(vpc)
@@ -192,7 +193,14 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 // optional fields.
 func (s *server) view(r *request, insts []translate.Instance) *instanceView {
 	v := &instanceView{owner: r.principal.AccountID, groupIDs: map[string]string{}, vpcOf: map[string]string{},
-		volumes: map[string][]translate.Volume{}}
+		volumes: map[string][]translate.Volume{}, sgZones: map[string]bool{}}
+	if len(insts) > 0 {
+		if zs, err := s.svc.Zones(r.ctx); err == nil {
+			for _, z := range zs {
+				v.sgZones[z.ID] = z.SecurityGroups
+			}
+		}
+	}
 	needGroups, needNets := false, false
 	for _, in := range insts {
 		for _, g := range in.Groups {
@@ -498,7 +506,15 @@ func (s *server) runInstances(r *request) (response, error) {
 		return nil, err
 	}
 	spec.OfferingID = off.ID
-	if spec.GroupIDs, err = csIDs(pGroup, translate.ResSecurityGroup, r.q.list("SecurityGroupId")); err != nil {
+	ln, err := launchSettings(r.q, &spec)
+	if err != nil {
+		return nil, err
+	}
+	groupIDs := r.q.list("SecurityGroupId")
+	if len(ln.groupIDs) > 0 {
+		groupIDs = ln.groupIDs
+	}
+	if spec.GroupIDs, err = csIDs(pGroup, translate.ResSecurityGroup, groupIDs); err != nil {
 		return nil, err
 	}
 	spec.GroupNames = r.q.list("SecurityGroup")
@@ -508,7 +524,7 @@ func (s *server) runInstances(r *request) (response, error) {
 		}
 	}
 	zoneName := r.q.str("Placement.AvailabilityZone")
-	if sub := r.q.str("SubnetId"); sub != "" {
+	if sub := ln.subnet; sub != "" {
 		nid, err := csID(pSubnet, translate.ResNetwork, sub)
 		if err != nil {
 			return nil, err

@@ -166,6 +166,11 @@ func (s *server) describeKeyPairs(r *request) (response, error) {
 		}
 		found[strings.ToLower(k.ID)] = true
 		found["name:"+k.Name] = true
+		if withPub && k.PublicKey == "" {
+			// CloudStack's listSSHKeyPairs returns no public key; saying
+			// nothing would look like a key without one.
+			return nil, apiErrf("UnsupportedOperation", "The parameter IncludePublicKey is not supported by this cloud: CloudStack does not return the public key of key pair '%s'.", k.Name)
+		}
 		items = append(items, toKeyPairItem(k, withPub))
 	}
 	for _, n := range names {

@@ -1,6 +1,7 @@
 package ec2compat
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -103,7 +104,7 @@ func validDevice(d string) bool {
 func toVolumeItem(v *translate.Volume) volumeItem {
 	it := volumeItem{VolumeID: ec2ID(pVolume, v.ID), Size: v.SizeGB, SnapshotID: ec2ID(pSnapshot, v.SnapshotID),
 		AvailabilityZone: v.ZoneName, Status: volumeStatus(v), CreateTime: ts(v.Created),
-		VolumeType: "standard", Tags: tagSet(v.Tags), tags: v.Tags}
+		VolumeType: volumeType(v), Tags: tagSet(v.Tags), tags: v.Tags}
 	if v.InstanceID != "" {
 		at := v.Attached
 		if at.IsZero() {
@@ -148,6 +149,19 @@ func (s *server) createVolume(r *request) (response, error) {
 		}
 	} else if size == 0 {
 		return nil, apiErr("MissingParameter", "The request must contain the parameter size or snapshotId")
+	}
+	if spec.DiskOfferingID, err = s.volumeTypeOffering(r, r.q.str("VolumeType")); err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"Iops", "Throughput"} {
+		if v := r.q.str(k); v != "" {
+			return nil, apiErrf("UnsupportedOperation", "The parameter %s=%s is not supported by this cloud: a volume's performance comes from its CloudStack disk offering (VolumeType).", k, v)
+		}
+	}
+	if on, err := r.q.boolean("MultiAttachEnabled"); err != nil {
+		return nil, err
+	} else if on {
+		return nil, apiErr("UnsupportedOperation", "The parameter MultiAttachEnabled=true is not supported by this cloud.")
 	}
 	az, err := r.q.required("AvailabilityZone")
 	if err != nil {
@@ -428,4 +442,50 @@ func (s *server) modifyVolume(r *request) (response, error) {
 		mod.ModificationState, mod.Progress, mod.EndTime = "completed", 100, ts(s.opts.Now())
 	}
 	return &modifyVolumeResp{Modification: mod}, nil
+}
+
+// ebsVolumeTypes are EC2's volume types. A CloudStack disk offering named
+// like one of them (case-insensitively) serves it: CreateVolume
+// VolumeType=gp3 uses the offering "gp3" and the volume reads back gp3.
+// Without such an offering only "standard" (the default, served by the
+// custom-size offering) is available and other types are refused.
+var ebsVolumeTypes = map[string]bool{"standard": true, "gp2": true, "gp3": true, "io1": true, "io2": true, "st1": true, "sc1": true}
+
+// volumeType is the EC2 type of a volume: its disk offering's name when
+// that is an EBS type, else "standard".
+func volumeType(v *translate.Volume) string {
+	if t := strings.ToLower(v.DiskOfferingName); ebsVolumeTypes[t] {
+		return t
+	}
+	return "standard"
+}
+
+// volumeTypeOffering resolves VolumeType to a disk offering id ("" for
+// the default offering).
+func (s *server) volumeTypeOffering(r *request, typ string) (string, error) {
+	if typ == "" {
+		return "", nil
+	}
+	if !ebsVolumeTypes[typ] {
+		return "", apiErrf("InvalidParameterValue", "Value (%s) for parameter volumeType is invalid. Valid values are standard, gp2, gp3, io1, io2, st1, sc1.", typ)
+	}
+	offs, err := s.svc.DiskOfferings(r.ctx)
+	if err != nil {
+		return "", err
+	}
+	var avail []string
+	for _, o := range offs {
+		if t := strings.ToLower(o.Name); ebsVolumeTypes[t] {
+			if t == typ {
+				return o.ID, nil
+			}
+			avail = append(avail, t)
+		}
+	}
+	if typ == "standard" {
+		return "", nil
+	}
+	sort.Strings(avail)
+	return "", apiErrf("InvalidParameterValue", "Value (%s) for parameter volumeType is invalid. This cloud has no CloudStack disk offering named '%s'; available volume types: %s.",
+		typ, typ, strings.Join(append([]string{"standard"}, avail...), ", "))
 }

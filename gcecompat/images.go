@@ -71,6 +71,18 @@ var (
 )
 
 // imageFamily derives an image family from an OS type description.
+// tagFamily keeps the family an image was created with.
+const tagFamily = translate.ReservedTagPrefix + "gce-family"
+
+// familyOf is an image's family: the one it was created with, else one
+// derived from its OS type or name.
+func familyOf(img *translate.Image) string {
+	if f := img.Tags[tagFamily]; f != "" {
+		return f
+	}
+	return imageFamily(img.OSType, img.Name)
+}
+
 func imageFamily(osType, name string) string {
 	src := osType
 	if src == "" {
@@ -165,7 +177,7 @@ func (s *server) wireImage(project string, img *translate.Image) *wireImage {
 	labels := img.Tags.User()
 	return &wireImage{
 		Kind: "compute#image", ID: numericID(img.ID), Name: name, Description: desc,
-		CreationTimestamp: timestamp(img.Created), Family: imageFamily(img.OSType, img.Name),
+		CreationTimestamp: timestamp(img.Created), Family: familyOf(img),
 		SourceType: "RAW", Status: status, ArchiveSizeBytes: strconv.FormatInt(img.SizeBytes, 10),
 		DiskSizeGb: strconv.FormatInt(gb, 10), Architecture: "X86_64",
 		Labels: labels, LabelFingerprint: mapFingerprint(labels),
@@ -304,7 +316,18 @@ func (s *server) insertImage(c *gin.Context) (any, error) {
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResImage, req.Name,
 			"The resource 'projects/%s/global/images/%s' already exists", project, req.Name)
 	}
-	spec := translate.CreateImageSpec{Name: req.Name, Description: req.Description, Tags: translate.Tags(req.Labels)}
+	spec := translate.CreateImageSpec{Name: req.Name, Description: req.Description, Tags: translate.Tags{}}
+	for k, v := range req.Labels {
+		spec.Tags[k] = v
+	}
+	if req.Family != "" {
+		// images create --family: kept on the template, read back, and
+		// served by images.getFromFamily / family/ URLs.
+		if err := checkName("resource.family", req.Family); err != nil {
+			return nil, err
+		}
+		spec.Tags[tagFamily] = req.Family
+	}
 	if d.vol.Type == "ROOT" && d.vol.InstanceID != "" {
 		spec.InstanceID = d.vol.InstanceID
 	} else {

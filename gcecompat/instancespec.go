@@ -96,14 +96,17 @@ func (r *instanceInsert) validate() error {
 	}
 	if sc := r.Scheduling; sc != nil {
 		switch {
+		// Spot/preemptible first: gcloud sends automaticRestart=false and
+		// onHostMaintenance=TERMINATE with them, and the error must name
+		// what the user asked for.
+		case sc.ProvisioningModel != "" && sc.ProvisioningModel != "STANDARD":
+			return unsupportedValue("resource.scheduling.provisioningModel", sc.ProvisioningModel, "Only STANDARD provisioning is supported by this gateway.")
+		case sc.Preemptible:
+			return unsupportedValue("resource.scheduling.preemptible", true, "Preemptible instances are not supported by this gateway.")
 		case sc.AutomaticRestart != nil && !*sc.AutomaticRestart:
 			return unsupportedValue("resource.scheduling.automaticRestart", false, "CloudStack restarts instances after host failures.")
 		case sc.OnHostMaintenance != "" && sc.OnHostMaintenance != "MIGRATE":
 			return unsupportedValue("resource.scheduling.onHostMaintenance", sc.OnHostMaintenance, "CloudStack live-migrates instances on host maintenance.")
-		case sc.Preemptible:
-			return unsupportedValue("resource.scheduling.preemptible", true, "Preemptible instances are not supported by this gateway.")
-		case sc.ProvisioningModel != "" && sc.ProvisioningModel != "STANDARD":
-			return unsupportedValue("resource.scheduling.provisioningModel", sc.ProvisioningModel, "Only STANDARD provisioning is supported by this gateway.")
 		}
 	}
 	for i, d := range r.Disks {
