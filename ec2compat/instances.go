@@ -192,6 +192,43 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 // view loads the lookups instance conversion needs. Failures only lose
 // optional fields.
 func (s *server) view(r *request, insts []translate.Instance) *instanceView {
+	return s.viewWith(r, insts, nil, nil)
+}
+
+// volumesByInstance lists the volumes attached to instances (of one
+// instance when instanceID is set), by instance id; nil on failure (block
+// device mappings are optional output).
+func (s *server) volumesByInstance(r *request, instanceID string) map[string][]translate.Volume {
+	vols, err := s.svc.Volumes(r.ctx, translate.VolumeQuery{InstanceID: instanceID})
+	if err != nil {
+		return nil
+	}
+	m := map[string][]translate.Volume{}
+	for _, vol := range vols {
+		if vol.InstanceID != "" {
+			m[vol.InstanceID] = append(m[vol.InstanceID], vol)
+		}
+	}
+	return m
+}
+
+// networkVPCs maps network id -> VPC id (nil on failure: the VPC is
+// optional output).
+func (s *server) networkVPCs(r *request) map[string]string {
+	ns, err := s.svc.Networks(r.ctx, translate.NetworkQuery{})
+	if err != nil {
+		return nil
+	}
+	m := make(map[string]string, len(ns))
+	for _, n := range ns {
+		m[n.ID] = n.VPCID
+	}
+	return m
+}
+
+// viewWith is view with the network -> VPC map and the attached volumes
+// already loaded (nil: load them if needed).
+func (s *server) viewWith(r *request, insts []translate.Instance, vpcOf map[string]string, vols map[string][]translate.Volume) *instanceView {
 	v := &instanceView{owner: r.principal.AccountID, groupIDs: map[string]string{}, vpcOf: map[string]string{},
 		volumes: map[string][]translate.Volume{}, sgZones: map[string]bool{}}
 	if len(insts) > 0 {
@@ -215,27 +252,23 @@ func (s *server) view(r *request, insts []translate.Instance) *instanceView {
 			}
 		}
 	}
-	if len(insts) > 0 {
+	if len(insts) > 0 && vols == nil {
 		// One listVolumes for the block device mappings of every instance
 		// (one per instance would be O(N) calls).
-		q := translate.VolumeQuery{}
+		id := ""
 		if len(insts) == 1 {
-			q.InstanceID = insts[0].ID
+			id = insts[0].ID
 		}
-		if vols, err := s.svc.Volumes(r.ctx, q); err == nil {
-			for _, vol := range vols {
-				if vol.InstanceID != "" {
-					v.volumes[vol.InstanceID] = append(v.volumes[vol.InstanceID], vol)
-				}
-			}
-		}
+		vols = s.volumesByInstance(r, id)
 	}
-	if needNets {
-		if ns, err := s.svc.Networks(r.ctx, translate.NetworkQuery{}); err == nil {
-			for _, n := range ns {
-				v.vpcOf[n.ID] = n.VPCID
-			}
-		}
+	if vols != nil {
+		v.volumes = vols
+	}
+	if needNets && vpcOf == nil {
+		vpcOf = s.networkVPCs(r)
+	}
+	if needNets && vpcOf != nil {
+		v.vpcOf = vpcOf
 	}
 	return v
 }
@@ -457,11 +490,25 @@ func (s *server) describeInstances(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The network -> VPC map and, for a listing, the attached volumes do
+	// not depend on the instances: load them alongside (the sequential
+	// chain of CloudStack calls stays one call long).
+	vpcs := make(chan map[string]string, 1)
+	go func() { vpcs <- s.networkVPCs(r) }()
+	var vols chan map[string][]translate.Volume
+	if len(ids) == 0 {
+		vols = make(chan map[string][]translate.Volume, 1)
+		go func() { vols <- s.volumesByInstance(r, "") }()
+	}
 	insts, err := s.instancesByID(r, ids)
 	if err != nil {
 		return nil, err
 	}
-	v := s.view(r, insts)
+	var attached map[string][]translate.Volume
+	if vols != nil {
+		attached = <-vols
+	}
+	v := s.viewWith(r, insts, <-vpcs, attached)
 	items := make([]instanceItem, 0, len(insts))
 	for i := range insts {
 		items = append(items, s.toInstanceItem(v, &insts[i]))

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -552,27 +553,54 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 		}
 		sort.Strings(req.IDs)
 	}
-	vms, err := s.cs.ListVirtualMachines(ctx, req)
+	// The CloudStack lists below do not depend on each other: issue them
+	// concurrently (a remote CloudStack's latency, not CPU, is what they
+	// cost). ROOT volumes: see the comment at the end.
+	wantDestroyed := req.ID == "" && (len(q.States) == 0 || stateIn(StateDestroyed, q.States))
+	scoped := len(q.IDs) > 0 || q.Name != "" || q.Keyword != "" || len(q.Tags) > 0
+	var (
+		vms, destroyed []Instance
+		err, dErr      error
+		roots          map[string]string
+		wg             sync.WaitGroup
+	)
+	goRun := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+	goRun(func() { vms, err = s.listVMsByIDs(ctx, &req) })
+	if wantDestroyed {
+		goRun(func() {
+			dreq := req
+			dreq.State = StateDestroyed
+			destroyed, dErr = s.listVMsByIDs(ctx, &dreq)
+		})
+	}
+	switch {
+	case len(ids) > 0:
+		idList := make([]string, 0, len(ids))
+		for id := range ids {
+			idList = append(idList, id)
+		}
+		goRun(func() { roots, _ = s.rootVolumesOf(ctx, idList) })
+	case !scoped:
+		goRun(func() { roots = s.rootVolumes(ctx, nil, false, req.ZoneID) })
+	}
+	wg.Wait()
 	if isNotFound(err) && req.ID != "" {
 		return []Instance{}, nil
-	}
-	if isNotFound(err) && len(req.IDs) > 0 {
-		// One of the ids does not exist: CloudStack refuses the whole
-		// list, so list everything and filter.
-		req.IDs = nil
-		vms, err = s.cs.ListVirtualMachines(ctx, req)
 	}
 	if err != nil {
 		return nil, opErr(op, ResInstance, req.ID, err)
 	}
 	// CloudStack lists Destroyed (not yet expunged) VMs only when asked by
 	// id or state; the contract includes them, so ask for them too.
-	if req.ID == "" && (len(q.States) == 0 || stateIn(StateDestroyed, q.States)) {
-		dreq := req
-		dreq.State = StateDestroyed
-		destroyed, err := s.cs.ListVirtualMachines(ctx, dreq)
-		if err != nil {
-			return nil, opErr(op, ResInstance, "", err)
+	if wantDestroyed {
+		if dErr != nil {
+			return nil, opErr(op, ResInstance, "", dErr)
 		}
 		seen := make(map[string]bool, len(vms))
 		for _, vm := range vms {
@@ -594,12 +622,15 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 		out = append(out, vm)
 	}
 	// listVirtualMachines does not name the ROOT volume. A query that
-	// selects instances (ids, name, keyword, tags) asks for each one's ROOT volume,
-	// so its cost follows the answer, not the size of the cloud; a listing
-	// reads the ROOT volumes of its zone once.
+	// selects instances asks for each one's ROOT volume, so its cost
+	// follows the answer, not the size of the cloud: by ids alongside the
+	// VM lists above, by name, keyword or tags once the VMs are known. A
+	// listing read the ROOT volumes of its zone once, alongside the VMs.
 	if len(out) > 0 {
-		scoped := len(q.IDs) > 0 || q.Name != "" || q.Keyword != "" || len(q.Tags) > 0
-		byVM := s.rootVolumes(ctx, out, scoped, req.ZoneID)
+		if roots == nil {
+			roots = s.rootVolumes(ctx, out, true, req.ZoneID)
+		}
+		byVM := roots
 		for i := range out {
 			if out[i].RootVolumeID == "" {
 				out[i].RootVolumeID = byVM[out[i].ID]
@@ -608,6 +639,19 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 	}
 	sortByCreated(out, func(i *Instance) time.Time { return i.Created }, func(i *Instance) string { return i.ID })
 	return out, nil
+}
+
+// listVMsByIDs lists the VMs req selects. When one of several ids does not
+// exist CloudStack refuses the whole list: then it lists without the ids
+// and the caller filters.
+func (s *Service) listVMsByIDs(ctx context.Context, req *ListVMsRequest) ([]Instance, error) {
+	vms, err := s.cs.ListVirtualMachines(ctx, *req)
+	if isNotFound(err) && len(req.IDs) > 0 {
+		r := *req
+		r.IDs = nil
+		vms, err = s.cs.ListVirtualMachines(ctx, r)
+	}
+	return vms, err
 }
 
 func stateIn(state string, states []string) bool {
