@@ -164,11 +164,24 @@ func (s *server) listInstances(c *gin.Context) (any, error) {
 }
 
 func (s *server) allInstances(ctx context.Context, project, zoneID string) ([]scoped[*wireInstance], error) {
+	// The view (catalog, attached volumes) does not depend on the
+	// instances: load it alongside them, so the sequential chain of
+	// CloudStack calls is one call long.
+	type loaded struct {
+		v   *instanceView
+		err error
+	}
+	views := make(chan loaded, 1)
+	go func() {
+		v, err := s.loadView(ctx, project, true)
+		views <- loaded{v, err}
+	}()
 	insts, err := s.svc.Instances(ctx, translate.InstanceQuery{ZoneID: zoneID})
+	lv := <-views
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.loadView(ctx, project, true)
+	v, err := lv.v, lv.err
 	if err != nil {
 		return nil, err
 	}
