@@ -121,8 +121,14 @@ func TestCrashIdempotentRetries(t *testing.T) {
 			a = crashGCE(t, top, sim, a, gB, ts, cat, pt, figs)
 		})
 	}
-	t.Logf("crash figures: %d kills (%d points x 2 APIs), %d retries (%d failed), first attempts answered before the kill %d; duplicates %d, lost resources %d, resources missing the caller's tags %d, retries naming another resource %d",
-		figs.kills, len(crashPoints), figs.retries, figs.failedRetries, figs.firstAttemptAnswered, figs.duplicates, figs.lost, figs.missingTags, figs.diffNames)
+	// EC2 CreateVolume carries a ClientToken too (the SDKs fill it in).
+	for _, pt := range volumeCrashPoints {
+		t.Run("ec2-volume/"+pt.name, func(t *testing.T) {
+			a = crashVolume(t, top, sim, a, ecB, pt, figs)
+		})
+	}
+	t.Logf("crash figures: %d kills (%d launch points x 2 APIs + %d CreateVolume points), %d retries (%d failed), first attempts answered before the kill %d; duplicates %d, lost resources %d, resources missing the caller's tags %d, retries naming another resource %d",
+		figs.kills, len(crashPoints), len(volumeCrashPoints), figs.retries, figs.failedRetries, figs.firstAttemptAnswered, figs.duplicates, figs.lost, figs.missingTags, figs.diffNames)
 	if figs.duplicates+figs.lost+figs.failedRetries+figs.missingTags+figs.diffNames > 0 {
 		t.Errorf("crash test failed: %+v", figs)
 	}
@@ -270,4 +276,91 @@ func crashCount(t *testing.T, sim *simProc, before int, figs *crashFigures) {
 		figs.add(func(f *crashFigures) { f.lost++ })
 		t.Errorf("no VM for the key: %v", vmNames(live))
 	}
+}
+
+var volumeCrashPoints = []crashPoint{
+	{"before-create", "listVolumes", "wait:3000", 0},
+	{"before-tags", "createTags", "wait:3000|result:fail", 0},
+	{"create-job", "createVolume", "wait:3000", 300 * time.Millisecond},
+}
+
+// crashVolume runs one kill of replica a during CreateVolume.
+func crashVolume(t, top *testing.T, sim *simProc, a *Gateway, ecB *ec2.Client, pt crashPoint, figs *crashFigures) *Gateway {
+	ctx := ctxT(t, 3*time.Minute)
+	azs, err := ecB.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{})
+	if err != nil || len(azs.AvailabilityZones) == 0 {
+		t.Fatalf("DescribeAvailabilityZones: %v", err)
+	}
+	token := fmt.Sprintf("crash-vol-%s-%d", pt.name, time.Now().UnixNano())
+	in := &ec2.CreateVolumeInput{AvailabilityZone: azs.AvailabilityZones[0].ZoneName, Size: aws.Int32(1), ClientToken: aws.String(token),
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeVolume,
+			Tags: []ec2types.Tag{{Key: aws.String("case"), Value: aws.String(pt.name)}}}}}
+	before := len(sim.liveVolumes(t))
+	mockID := sim.mock(t, pt.cmd, pt.value, 1)
+	ecA := ec2Client(sim, "demo", a, newRR(t, a), 1, time.Minute)
+	first := make(chan error, 1)
+	go func() {
+		_, err := ecA.CreateVolume(ctx, in)
+		first <- err
+	}()
+	sim.waitMockUsed(t, mockID)
+	time.Sleep(pt.delay)
+	a.kill()
+	figs.add(func(f *crashFigures) { f.kills++ })
+	if err := <-first; err == nil {
+		figs.add(func(f *crashFigures) { f.firstAttemptAnswered++ })
+	}
+	ids := map[string]bool{}
+	retry := func(where string, c *ec2.Client) {
+		figs.add(func(f *crashFigures) { f.retries++ })
+		out, err := c.CreateVolume(ctx, in)
+		if err != nil {
+			figs.add(func(f *crashFigures) { f.failedRetries++ })
+			t.Errorf("retry on %s: %v", where, err)
+			return
+		}
+		ids[aws.ToString(out.VolumeId)] = true
+	}
+	retry("replica B", ecB)
+	a2 := startReplica(top, sim, testAuthKey)
+	retry("the restarted replica", ec2Client(sim, "demo", a2, newRR(t, a2), 1, time.Minute))
+	if len(ids) > 1 {
+		figs.add(func(f *crashFigures) { f.diffNames++ })
+		t.Errorf("retries returned different volumes: %v", ids)
+	}
+	switch n := len(sim.liveVolumes(t)) - before; {
+	case n > 1:
+		figs.add(func(f *crashFigures) { f.duplicates += n - 1 })
+		t.Errorf("%d volumes for one ClientToken", n)
+	case n < 1:
+		figs.add(func(f *crashFigures) { f.lost++ })
+		t.Errorf("no volume for the ClientToken")
+	}
+	for id := range ids {
+		out, err := ecB.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{id}})
+		if err != nil || len(out.Volumes) != 1 {
+			t.Errorf("DescribeVolumes %s: %v", id, err)
+			continue
+		}
+		tagged := false
+		for _, tg := range out.Volumes[0].Tags {
+			tagged = tagged || aws.ToString(tg.Key) == "case" && aws.ToString(tg.Value) == pt.name
+		}
+		if !tagged {
+			figs.add(func(f *crashFigures) { f.missingTags++ })
+			t.Errorf("volume %s lacks its tag: %v", id, out.Volumes[0].Tags)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			_, err := ecB.DeleteVolume(ctx, &ec2.DeleteVolumeInput{VolumeId: aws.String(id)})
+			if err == nil || time.Now().After(deadline) {
+				if err != nil {
+					t.Errorf("DeleteVolume: %v", err)
+				}
+				break
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+	}
+	return a2
 }

@@ -183,6 +183,11 @@ func (s *server) createVolume(r *request) (response, error) {
 	if n := spec.Tags["Name"]; n != "" {
 		spec.Name = n
 	}
+	// The SDKs and the CLI fill ClientToken in and resend it when they
+	// retry; translate makes it reach CloudStack in the create call.
+	if spec.ClientToken = r.q.str("ClientToken"); len(spec.ClientToken) > 64 {
+		return nil, apiErr("InvalidParameterValue", "ClientToken must be at most 64 characters.")
+	}
 	v, job, err := s.svc.CreateVolume(r.ctx, spec)
 	if err != nil {
 		return nil, err

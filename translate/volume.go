@@ -36,6 +36,14 @@ type VolumeSpec struct {
 	SizeGB         int64  // required for custom offerings
 	SnapshotID     string
 	Tags           Tags
+	// ClientToken makes CreateVolume idempotent (EC2 CreateVolume's
+	// ClientToken): the volume's CloudStack name is a mark derived from it
+	// (instead of Name), so a retry on any replica, after any crash, finds
+	// the volume instead of creating another and finishes its tags. Unlike
+	// a VM's hostname, CloudStack does not refuse a duplicate volume name:
+	// two attempts racing on different replicas at the same moment can
+	// still both create one.
+	ClientToken string
 }
 
 // VolumeQuery selects volumes. Zero fields do not filter.
@@ -56,6 +64,31 @@ func (s *Service) CreateVolume(ctx context.Context, spec VolumeSpec) (*Volume, *
 	const op = "CreateVolume"
 	req := CreateVolumeRequest{Name: spec.Name, SnapshotID: spec.SnapshotID}
 	out := &Volume{Name: spec.Name, Type: "DATADISK", State: "Allocated", Created: s.opts.Now(), SnapshotID: spec.SnapshotID, Tags: Tags{}}
+	tags := spec.Tags
+	if spec.ClientToken != "" {
+		p, err := principal(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer s.tokens.lock(p.AccountID + "\x00volume\x00" + spec.ClientToken)()
+		mark := launchMark(p.AccountID, "volume\x00"+spec.ClientToken)
+		prev, err := s.Volumes(ctx, VolumeQuery{Name: mark})
+		if err != nil {
+			return nil, nil, opErr(op, ResVolume, "", err)
+		}
+		for i := range prev {
+			switch prev[i].State {
+			case "Destroy", "Destroyed", "Expunging", "Expunged":
+				continue
+			}
+			return s.completeVolume(ctx, &prev[i], spec)
+		}
+		req.Name, out.Name = mark, mark
+		tags = Tags{ClientTokenTag: spec.ClientToken}
+		for k, v := range spec.Tags {
+			tags[k] = v
+		}
+	}
 	if spec.SnapshotID != "" {
 		sn, err := s.Snapshot(ctx, spec.SnapshotID)
 		if err != nil {
@@ -109,17 +142,38 @@ func (s *Service) CreateVolume(ctx context.Context, spec VolumeSpec) (*Volume, *
 		return nil, nil, opErr(op, ResVolume, "", err)
 	}
 	out.ID = r.ID
-	if len(spec.Tags) > 0 && r.ID != "" {
-		if err := s.setTags(ctx, op, ResVolume, []string{r.ID}, spec.Tags); err != nil {
+	if len(tags) > 0 && r.ID != "" {
+		if err := s.ensureTags(ctx, op, ResVolume, []string{r.ID}, tags); err != nil {
 			_, _ = s.WaitJob(ctx, r.JobID, 0)
 			_ = s.cs.DeleteVolume(ctx, r.ID)
 			return nil, nil, err
 		}
-		for k, v := range spec.Tags {
+		for k, v := range tags {
 			out.Tags[k] = v
 		}
 	}
 	return out, s.pendingJob("createVolume", ResVolume, r.ID, r), nil
+}
+
+// completeVolume answers a retried CreateVolume with the volume of the
+// earlier attempt, writing the tags that attempt did not get to.
+func (s *Service) completeVolume(ctx context.Context, v *Volume, spec VolumeSpec) (*Volume, *Job, error) {
+	const op = "CreateVolume"
+	if v.Tags[ClientTokenTag] == spec.ClientToken {
+		return v, nil, nil
+	}
+	tags := Tags{ClientTokenTag: spec.ClientToken}
+	for k, val := range spec.Tags {
+		tags[k] = val
+	}
+	if err := s.replaceTags(ctx, op, ResVolume, []string{v.ID}, tags, false); err != nil {
+		return nil, nil, err
+	}
+	cur, err := s.Volume(ctx, v.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cur, nil, nil
 }
 
 // Volumes lists the caller's volumes matching q, sorted by creation time
