@@ -72,7 +72,12 @@
 // in "ssh-keys" is imported as a CloudStack key pair for the VM. Instance
 // lists return metadata without the startup-script value (get has it).
 // An accessConfigs[].natIP naming a reserved address makes insert wait for
-// the deployment and then enable static NAT from that address.
+// the deployment and then enable static NAT from that address; an access
+// config without natIP is the guest address in security-group zones and an
+// ephemeral public IP elsewhere (accessconfigs.go). Boot disks with
+// autoDelete false (GCE's default) are detached and kept when the instance
+// is deleted; data disks given by source at insert are attached.
+// disks.insert copies a sourceDisk through a temporary snapshot.
 //
 // # Firewalls
 //
