@@ -44,6 +44,7 @@ func ec2Scenarios() []scenario {
 		ec2LaunchNetworkInterface(),
 		ec2RefusedLaunchSettings(),
 		ec2SettingsReadBack(),
+		ec2EverydayFixes(),
 		ec2InstancesFiltersPaging(),
 		ec2InstancesIncorrectState(),
 		ec2VolumesAttach(),

@@ -222,3 +222,43 @@ func freeEC2Address(t *scenarioT, cidr string, taken ...string) string {
 	}
 	return pickFreeAddress(t, cidr, "", taken...)
 }
+
+// ec2EverydayFixes covers common calls that failed wrongly (issue 16 §2):
+// the t2.micro type of getting-started guides, DescribeVolumes with
+// MaxResults 1000 (AWS caps it at 500) and the ip-permission.* filters.
+func ec2EverydayFixes() scenario {
+	return scenario{
+		name: "ec2/everyday-fixes", api: "ec2", needs: []string{capEC2SecurityGroups},
+		ops: []string{"DescribeInstanceTypes", "RunInstances", "DescribeVolumes", "CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "DescribeSecurityGroups"},
+		run: func(t *scenarioT) {
+			c := t.env.ec2
+			if _, err := c.DescribeInstanceTypes(t.ctx, &ec2.DescribeInstanceTypesInput{InstanceTypes: []types.InstanceType{types.InstanceTypeT2Micro}}); err == nil {
+				inst := t.runEC2(1, func(in *ec2.RunInstancesInput) { in.InstanceType = types.InstanceTypeT2Micro })[0]
+				got := t.waitInstance(aws.ToString(inst.InstanceId), types.InstanceStateNameRunning, "RunInstances")
+				Equal(t, "InstanceType of a t2.micro launch", got.InstanceType, types.InstanceTypeT2Micro)
+			}
+			_, err := c.DescribeVolumes(t.ctx, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(1000)})
+			t.Must(err, "DescribeVolumes MaxResults=1000 (AWS caps it at 500)")
+
+			name := t.env.name("permsg")
+			sg, err := c.CreateSecurityGroup(t.ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String("filters")})
+			t.Must(err, "CreateSecurityGroup")
+			id := aws.ToString(sg.GroupId)
+			t.Defer("delete security group "+id, func(ctx context.Context) error { return deleteGroupWhenFree(ctx, c, id) })
+			_, err = c.AuthorizeSecurityGroupIngress(t.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id),
+				IpPermissions: []types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(8443), ToPort: aws.Int32(8444),
+					IpRanges: []types.IpRange{{CidrIp: aws.String("198.51.100.0/24")}}}}})
+			t.Must(err, "AuthorizeSecurityGroupIngress")
+			for _, f := range []types.Filter{ec2Filter("ip-permission.from-port", "8443"), ec2Filter("ip-permission.to-port", "8444"),
+				ec2Filter("ip-permission.cidr", "198.51.100.0/24"), ec2Filter("ip-permission.protocol", "tcp")} {
+				out, err := c.DescribeSecurityGroups(t.ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{f, ec2Filter("group-name", name)}})
+				t.Must(err, "DescribeSecurityGroups filter "+aws.ToString(f.Name))
+				t.Check(len(out.SecurityGroups) == 1, "filter %s=%s found %d groups", aws.ToString(f.Name), f.Values[0], len(out.SecurityGroups))
+			}
+			out, err := c.DescribeSecurityGroups(t.ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{
+				ec2Filter("ip-permission.from-port", "9999"), ec2Filter("group-name", name)}})
+			t.Must(err, "DescribeSecurityGroups filter ip-permission.from-port=9999")
+			t.Check(len(out.SecurityGroups) == 0, "filter ip-permission.from-port=9999 found %d groups", len(out.SecurityGroups))
+		},
+	}
+}

@@ -240,6 +240,9 @@ func (s *server) modifyInstanceAttribute(r *request) (response, error) {
 		if err := s.svc.ChangeOffering(r.ctx, in.ID, off.ID, 0, 0); err != nil {
 			return nil, err
 		}
+		if err := s.setTypeTag(r, in, val); err != nil {
+			return nil, err
+		}
 	case "disableApiTermination":
 		if err := s.setProtection(r, in, val); err != nil {
 			return nil, err

@@ -123,7 +123,7 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 		State:              stateOf(in),
 		PrivateDNSName:     in.Hostname,
 		KeyName:            in.KeyPair,
-		InstanceType:       s.typeName(translate.Offering{ID: in.OfferingID, Name: in.OfferingName}),
+		InstanceType:       s.instanceType(in),
 		LaunchTime:         ts(in.Created),
 		AvailabilityZone:   in.ZoneName,
 		Tenancy:            "default",
@@ -553,6 +553,9 @@ func (s *server) runInstances(r *request) (response, error) {
 		return nil, err
 	}
 	spec.OfferingID = off.ID
+	if _, ok := s.opts.InstanceTypeAliases[r.q.str("InstanceType")]; ok {
+		spec.Tags[tagInstanceType] = r.q.str("InstanceType")
+	}
 	ln, err := launchSettings(r.q, &spec)
 	if err != nil {
 		return nil, err

@@ -56,6 +56,43 @@ func (s *server) typeName(o translate.Offering) string {
 	return o.Name
 }
 
+// tagInstanceType keeps the alias an instance was launched (or modified)
+// with, since several aliases may name one offering (t2.micro and t3.micro).
+const tagInstanceType = translate.ReservedTagPrefix + "ec2-instance-type"
+
+// instanceType is an instance's type as the caller named it: the alias it
+// was launched with while that alias still names its offering, else the
+// offering's display name.
+func (s *server) instanceType(in *translate.Instance) string {
+	if a := in.Tags[tagInstanceType]; a != "" {
+		if t, ok := s.opts.InstanceTypeAliases[a]; ok && (t == in.OfferingName || t == in.OfferingID) {
+			return a
+		}
+	}
+	return s.typeName(translate.Offering{ID: in.OfferingID, Name: in.OfferingName})
+}
+
+// setTypeTag records typ (when it is an alias) as the instance's type.
+func (s *server) setTypeTag(r *request, in *translate.Instance, typ string) error {
+	cur := in.Tags[tagInstanceType]
+	want := ""
+	if _, ok := s.opts.InstanceTypeAliases[typ]; ok {
+		want = typ
+	}
+	if cur == want {
+		return nil
+	}
+	if cur != "" {
+		if err := s.svc.DeleteTags(r.ctx, translate.ResInstance, []string{in.ID}, translate.Tags{tagInstanceType: ""}); err != nil {
+			return err
+		}
+	}
+	if want == "" {
+		return nil
+	}
+	return s.svc.CreateTags(r.ctx, translate.ResInstance, []string{in.ID}, translate.Tags{tagInstanceType: want})
+}
+
 // offering resolves an EC2 instance type (alias, offering name or id).
 func (s *server) offering(r *request, typ string) (*translate.Offering, error) {
 	if t, ok := s.opts.InstanceTypeAliases[typ]; ok {

@@ -3,6 +3,7 @@ package ec2compat
 import (
 	"encoding/base64"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -52,6 +53,21 @@ func paginate[T any](items []T, key func(T) string, p page) ([]T, string) {
 	}
 	items = items[:p.max]
 	return items, base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + key(items[len(items)-1])))
+}
+
+// cappedPaging is paging for actions where AWS caps MaxResults instead
+// of refusing it (DescribeVolumes: "if MaxResults is given a value larger
+// than 500, only 500 items are returned").
+func (q query) cappedPaging(minResults, maxResults int) (page, error) {
+	if n, err := q.integer("MaxResults", 0); err == nil && n > maxResults {
+		c := query{}
+		for k, v := range q {
+			c[k] = v
+		}
+		c["MaxResults"] = []string{strconv.Itoa(maxResults)}
+		q = c
+	}
+	return q.paging(minResults, maxResults)
 }
 
 // listArgs decodes what every Describe* action takes: Filter.N and

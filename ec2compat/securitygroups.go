@@ -226,29 +226,18 @@ func (s *server) describeSecurityGroups(r *request) (response, error) {
 			return nil, &translate.Error{Kind: translate.NotFound, Resource: translate.ResSecurityGroup, ID: n}
 		}
 	}
-	items, err = applyFilters(items, fs, fields[securityGroupItem]{
+	sgFields := fields[securityGroupItem]{
 		"group-id":    func(x securityGroupItem) []string { return one(x.GroupID) },
 		"group-name":  func(x securityGroupItem) []string { return one(x.GroupName) },
 		"description": func(x securityGroupItem) []string { return one(x.Description) },
 		"owner-id":    func(x securityGroupItem) []string { return one(x.OwnerID) },
 		"vpc-id":      func(x securityGroupItem) []string { return one(x.VpcID) },
-		"ip-permission.protocol": func(x securityGroupItem) []string {
-			var out []string
-			for _, p := range x.Ingress {
-				out = append(out, p.IPProtocol)
-			}
-			return out
-		},
-		"ip-permission.cidr": func(x securityGroupItem) []string {
-			var out []string
-			for _, p := range x.Ingress {
-				for _, c := range p.IPRanges {
-					out = append(out, c.CidrIP)
-				}
-			}
-			return out
-		},
-	}, func(x securityGroupItem) translate.Tags { return x.tags })
+	}
+	for name, get := range permissionFields {
+		sgFields["ip-permission."+name] = func(x securityGroupItem) []string { return permValues(x.Ingress, get) }
+		sgFields["egress.ip-permission."+name] = func(x securityGroupItem) []string { return permValues(x.Egress, get) }
+	}
+	items, err = applyFilters(items, fs, sgFields, func(x securityGroupItem) translate.Tags { return x.tags })
 	if err != nil {
 		return nil, err
 	}
@@ -544,4 +533,60 @@ func (s *server) describeRules(ctx context.Context, want, added []translate.Rule
 		}
 	}
 	return nil
+}
+
+// permissionFields are the ip-permission.* (and egress.ip-permission.*)
+// filters of DescribeSecurityGroups: each gives the values of one rule.
+var permissionFields = map[string]func(p ipPermissionItem) []string{
+	"protocol": func(p ipPermissionItem) []string { return one(p.IPProtocol) },
+	"from-port": func(p ipPermissionItem) []string {
+		if p.FromPort == nil {
+			return nil
+		}
+		return one(strconv.Itoa(*p.FromPort))
+	},
+	"to-port": func(p ipPermissionItem) []string {
+		if p.ToPort == nil {
+			return nil
+		}
+		return one(strconv.Itoa(*p.ToPort))
+	},
+	"cidr": func(p ipPermissionItem) []string {
+		var out []string
+		for _, c := range p.IPRanges {
+			out = append(out, c.CidrIP)
+		}
+		return out
+	},
+	"group-id": func(p ipPermissionItem) []string {
+		var out []string
+		for _, g := range p.Groups {
+			out = append(out, g.GroupID)
+		}
+		return out
+	},
+	"group-name": func(p ipPermissionItem) []string {
+		var out []string
+		for _, g := range p.Groups {
+			out = append(out, g.GroupName)
+		}
+		return out
+	},
+	"user-id": func(p ipPermissionItem) []string {
+		var out []string
+		for _, g := range p.Groups {
+			out = append(out, g.UserID)
+		}
+		return out
+	},
+	"ipv6-cidr":      func(ipPermissionItem) []string { return nil },
+	"prefix-list-id": func(ipPermissionItem) []string { return nil },
+}
+
+func permValues(perms []ipPermissionItem, get func(ipPermissionItem) []string) []string {
+	var out []string
+	for _, p := range perms {
+		out = append(out, get(p)...)
+	}
+	return out
 }

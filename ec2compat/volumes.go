@@ -231,7 +231,7 @@ func (s *server) describeVolumes(r *request) (response, error) {
 	if len(ids) > 0 && r.q.has("MaxResults") {
 		return nil, apiErr("InvalidParameterCombination", "The parameter volumeSet cannot be used with the parameter maxResults")
 	}
-	pg, err := r.q.paging(5, 500)
+	pg, err := r.q.cappedPaging(5, 500)
 	if err != nil {
 		return nil, err
 	}

@@ -83,7 +83,9 @@ var defaults = map[string]any{
 	"simulator.listen":        "127.0.0.1:0",
 	"simulator.expunge_delay": "60s",
 	"auth.demo_user":          "demo",
-	"instance_type_aliases":   []string{"t3.micro=Small Instance", "t3.small=Medium Instance", "m5.large=Large Instance"},
+	"instance_type_aliases": []string{"t3.micro=Small Instance", "t3.small=Medium Instance", "m5.large=Large Instance",
+		// The types getting-started guides and tools default to.
+		"t2.micro=Small Instance", "t2.small=Medium Instance", "t2.medium=Large Instance", "t3.medium=Large Instance"},
 	"limits.max_body_bytes":   int64(2 << 20),
 	"limits.max_header_bytes": 64 << 10,
 	"limits.rate":             0.0,
@@ -267,7 +269,7 @@ func serveFlags(fs *pflag.FlagSet) {
 	fs.String("registry", "", "users registry file (instead of resolving keys through CloudStack)")
 	fs.Bool("allow-sigv2", false, "accept EC2 Signature Version 2")
 	fs.String("demo-user", "", "simulator user the demo credential files are written for")
-	fs.StringSlice("instance-type-alias", nil, "EC2 instance type alias as TYPE=OFFERING (repeatable; default t3.micro, t3.small, m5.large → the demo offerings)")
+	fs.StringSlice("instance-type-alias", nil, "EC2 instance type alias as TYPE=OFFERING (repeatable; default t2.micro, t3.micro, t2.small, t3.small, t2.medium, t3.medium, m5.large → the demo offerings)")
 	fs.String("auth-key", "", "gateway secret shared by replicas (prefer CLOUDGATE_AUTH_KEY; default DATA_DIR/gateway.key)")
 	fs.String("auth-previous-key", "", "the gateway secret being rotated out (prefer CLOUDGATE_AUTH_PREVIOUS_KEY); accepted until --auth-previous-until")
 	fs.String("auth-previous-until", "", "end of the key rotation's overlap window (RFC 3339, the same on every replica)")
