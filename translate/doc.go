@@ -56,9 +56,18 @@
 //     (clienttoken.go).
 //   - Launch validates zone, offering, image, root disk offering and key
 //     pair before creating anything, deploys MaxCount VMs, tags them, and
-//     rolls back (destroy with expunge) when fewer than MinCount deploy or
-//     tagging fails. Job expunges a VM left in Error by a failed
-//     deployVirtualMachine, so any replica observing the failure cleans up.
+//     rolls back when fewer than MinCount deploy or tagging fails. Job
+//     removes a VM left in Error by a failed deployVirtualMachine, so any
+//     replica observing the failure cleans up. Launch names the network a
+//     zone needs (placement.go) and sends cpuSpeed for custom sizes.
+//   - Nothing relies on a permission the operator may not have granted:
+//     Capabilities reads listCapabilities as the caller (cached like the
+//     catalog). Removing a VM (TerminateInstance, rollback) expunges only
+//     where allow.user.expunge.recover.vm lets the caller; otherwise the VM
+//     is renamed (RetiredName, freeing its host name) and destroyed, and
+//     stays held by CloudStack until expunge.delay (removal.go).
+//     TerminatedInstances reads recent VM.DESTROY events, for front ends
+//     that show terminated instances CloudStack hides from users.
 //   - Methods that create several CloudStack objects (security-group rules,
 //     tagged resources) undo what they created when a later step fails.
 //
