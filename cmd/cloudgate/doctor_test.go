@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -93,5 +94,37 @@ func TestDoctorWithoutAdminKeys(t *testing.T) {
 	}
 	if f := feature(t, rep, "listing"); f.Verdict != verdictUnknown {
 		t.Fatalf("page size: %+v", f)
+	}
+}
+
+// The command itself: flags, environment fallback for the keys, JSON out.
+func TestDoctorCommand(t *testing.T) {
+	sim, err := simulator.New(&simulator.Options{Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	key, secret, _ := sim.UserKeys("demo")
+	env := func(k string) (string, bool) {
+		v, ok := map[string]string{"CLOUDSTACK_API_KEY": key, "CLOUDSTACK_SECRET_KEY": secret}[k]
+		return v, ok
+	}
+	var out, errOut bytes.Buffer
+	cmd := newRootCommand(&out, &errOut, env)
+	cmd.SetArgs([]string{"doctor", "--cloudstack-url", sim.URL(), "--json"})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("doctor: %v\n%s", err, errOut.String())
+	}
+	var rep doctorReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out.String())
+	}
+	if rep.Version == "" || len(rep.Features) == 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	cmd = newRootCommand(&out, &errOut, func(string) (string, bool) { return "", false })
+	cmd.SetArgs([]string{"doctor", "--cloudstack-url", sim.URL()})
+	if err := cmd.ExecuteContext(context.Background()); err == nil || !strings.Contains(err.Error(), "--api-key") {
+		t.Fatalf("without keys: %v", err)
 	}
 }
