@@ -749,7 +749,7 @@ func (s *Service) ChangeOffering(ctx context.Context, id, offeringID string, cpu
 	if err != nil {
 		return err
 	}
-	err = s.cs.ChangeServiceForVirtualMachine(ctx, ChangeServiceRequest{ID: id, ServiceOfferingID: off.ID, CPUs: cpus, MemoryMB: memoryMB})
+	err = s.cs.ChangeServiceForVirtualMachine(ctx, ChangeServiceRequest{ID: id, ServiceOfferingID: off.ID, CPUs: cpus, MemoryMB: memoryMB, CPUSpeedMHz: s.customSpeed(off, cpus)})
 	return opErr(op, ResInstance, id, err)
 }
 

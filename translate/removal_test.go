@@ -175,3 +175,24 @@ func TestTerminatedInstancesFromEvents(t *testing.T) {
 		t.Fatalf("by id: %+v", got)
 	}
 }
+
+func TestChangeOfferingCustomSendsCPUSpeed(t *testing.T) {
+	w, m := newWorld()
+	var got translate.ChangeServiceRequest
+	m.ChangeServiceForVirtualMachineFn = func(ctx context.Context, req translate.ChangeServiceRequest) error {
+		got = req
+		return nil
+	}
+	svc := newService(m)
+	vms, err := svc.Launch(testCtx(), translate.LaunchSpec{ZoneID: zoneID, OfferingID: offID, ImageID: imageID, Wait: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.vms[vms[0].ID].State = translate.StateStopped
+	if err := svc.ChangeOffering(testCtx(), vms[0].ID, custID, 4, 4096); err != nil {
+		t.Fatal(err)
+	}
+	if got.CPUs != 4 || got.MemoryMB != 4096 || got.CPUSpeedMHz != translate.DefaultCustomCPUSpeedMHz {
+		t.Fatalf("changeServiceForVirtualMachine %+v", got)
+	}
+}
