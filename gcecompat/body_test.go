@@ -197,3 +197,21 @@ func TestDiskSources(t *testing.T) {
 		t.Fatalf("disk from snapshot = %+v, %v", fs, err)
 	}
 }
+
+// TestSetDiskAutoDelete: the boot disk's autoDelete changes in place (as
+// Terraform does for boot_disk.auto_delete) and decides whether it is kept.
+func TestSetDiskAutoDelete(t *testing.T) {
+	e := newEnv(t)
+	e.insertVM("ad1", "small-instance")
+	e.mustOK(e.gce.Instances.SetDiskAutoDelete(e.project, e.zone, "ad1", false, "ad1").Do())
+	in, err := e.gce.Instances.Get(e.project, e.zone, "ad1").Do()
+	if err != nil || in.Disks[0].AutoDelete {
+		t.Fatalf("boot autoDelete after setDiskAutoDelete(false) = %+v, %v", in.Disks[0], err)
+	}
+	_, err = e.gce.Instances.SetDiskAutoDelete(e.project, e.zone, "ad1", true, "nosuch").Do()
+	apiErr(t, err, 400, "invalid")
+	e.mustOK(e.gce.Instances.Delete(e.project, e.zone, "ad1").Do())
+	if _, err := e.gce.Disks.Get(e.project, e.zone, "ad1").Do(); err != nil {
+		t.Fatalf("boot disk not kept: %v", err)
+	}
+}

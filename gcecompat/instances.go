@@ -906,3 +906,45 @@ func (s *server) getSerialPortOutput(c *gin.Context) (any, error) {
 		SelfLink: s.zonal(project, zone, "instances", in.Name) + "/serialPort",
 	}, nil
 }
+
+// setDiskAutoDelete is instances.setDiskAutoDelete: the boot disk's
+// autoDelete is the reserved tag tagKeepBoot; data disks are always kept
+// (autoDelete=true for them is refused, as at insert).
+func (s *server) setDiskAutoDelete(c *gin.Context) (any, error) {
+	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
+	in, _, err := s.instanceByName(ctx, project, zone, c.Param("instance"))
+	if err != nil {
+		return nil, err
+	}
+	auto, err := strconv.ParseBool(c.Query("autoDelete"))
+	if err != nil {
+		return nil, unsupportedValue("autoDelete", c.Query("autoDelete"), "A boolean is required.")
+	}
+	dev := c.Query("deviceName")
+	vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: in.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vols {
+		if deviceName(v) != dev {
+			continue
+		}
+		if v.Type != "ROOT" {
+			if auto {
+				return nil, unsupportedValue("autoDelete", true, "Data disks are kept when their instance is deleted.")
+			}
+			return s.syncInstanceOp(c, "setDiskAutoDelete", in)
+		}
+		switch {
+		case auto && in.Tags[tagKeepBoot] != "":
+			err = s.svc.DeleteTags(ctx, translate.ResInstance, []string{in.ID}, translate.Tags{tagKeepBoot: ""})
+		case !auto && in.Tags[tagKeepBoot] == "":
+			err = s.svc.CreateTags(ctx, translate.ResInstance, []string{in.ID}, translate.Tags{tagKeepBoot: "true"})
+		}
+		if err != nil {
+			return nil, err
+		}
+		return s.syncInstanceOp(c, "setDiskAutoDelete", in)
+	}
+	return nil, invalid("Invalid value for field 'deviceName': '%s'. No attached disk with this device name.", dev)
+}

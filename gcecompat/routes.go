@@ -60,6 +60,7 @@ var routeTable = []route{
 	{http.MethodPost, "/zones/:zone/instances/:instance/setDeletionProtection", ownProject, func(s *server) handlerFunc { return s.setDeletionProtection }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/addAccessConfig", ownProject, func(s *server) handlerFunc { return s.addAccessConfig }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/deleteAccessConfig", ownProject, func(s *server) handlerFunc { return s.deleteAccessConfig }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/setDiskAutoDelete", ownProject, func(s *server) handlerFunc { return s.setDiskAutoDelete }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/attachDisk", ownProject, func(s *server) handlerFunc { return s.attachDisk }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/detachDisk", ownProject, func(s *server) handlerFunc { return s.detachDisk }},
 	{http.MethodGet, "/zones/:zone/instances/:instance/serialPort", ownProject, func(s *server) handlerFunc { return s.getSerialPortOutput }},
