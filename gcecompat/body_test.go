@@ -214,4 +214,10 @@ func TestSetDiskAutoDelete(t *testing.T) {
 	if _, err := e.gce.Disks.Get(e.project, e.zone, "ad1").Do(); err != nil {
 		t.Fatalf("boot disk not kept: %v", err)
 	}
+	// Its name is taken: a new instance of that name is refused, as in GCE.
+	_, err = e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{Name: "ad1",
+		MachineType: "zones/" + e.zone + "/machineTypes/small-instance",
+		Disks: []*compute.AttachedDisk{{Boot: true, AutoDelete: true, InitializeParams: &compute.AttachedDiskInitializeParams{
+			SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}}}).Do()
+	apiErr(t, err, 409, "alreadyExists")
 }

@@ -270,6 +270,14 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	case !isNotFound(err):
 		return nil, err
 	}
+	// The boot disk is named after the instance: a disk of that name (a
+	// kept boot disk, a data disk) makes the insert fail, as in GCE.
+	if taken, err := s.diskNameTaken(ctx, zone.ID, req.Name); err != nil {
+		return nil, err
+	} else if taken {
+		return nil, translate.Errorf(translate.AlreadyExists, translate.ResVolume, req.Name,
+			"The resource 'projects/%s/zones/%s/disks/%s' already exists", project, zoneName, req.Name)
+	}
 	if req.MachineType == "" {
 		return nil, invalid("Invalid value for field 'resource.machineType': ''. A machine type is required.")
 	}
@@ -947,4 +955,24 @@ func (s *server) setDiskAutoDelete(c *gin.Context) (any, error) {
 		return s.syncInstanceOp(c, "setDiskAutoDelete", in)
 	}
 	return nil, invalid("Invalid value for field 'deviceName': '%s'. No attached disk with this device name.", dev)
+}
+
+// diskNameTaken reports whether a disk of the zone is named name: a data
+// volume of that name, or a kept boot disk (tagName).
+func (s *server) diskNameTaken(ctx context.Context, zoneID, name string) (bool, error) {
+	for _, q := range []translate.VolumeQuery{
+		{ZoneID: zoneID, Name: name},
+		{ZoneID: zoneID, Type: "ROOT", Tags: translate.Tags{tagName: name}},
+	} {
+		vols, err := s.svc.Volumes(ctx, q)
+		if err != nil {
+			return false, err
+		}
+		for _, v := range vols {
+			if v.ZoneID == zoneID && diskName(v) == name && diskStatus[v.State] != "DELETING" {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
