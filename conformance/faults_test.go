@@ -86,7 +86,7 @@ func startSimulator(t testing.TB, extra ...string) *simProc {
 		Registry: filepath.Join(dir, "users.yaml"),
 		State:    filepath.Join(dir, "state.json"),
 	}
-	s.args = append([]string{"simulator", "--listen", s.Addr, "--registry-out", s.Registry, "--state", s.State, "--log-level", "warn"}, extra...)
+	s.args = append([]string{"simulator", "--profile", "demo-recommended", "--listen", s.Addr, "--registry-out", s.Registry, "--state", s.State, "--log-level", "warn"}, extra...)
 	s.start(t)
 	t.Cleanup(func() { s.stop(syscall.SIGTERM) })
 	b, err := os.ReadFile(s.Registry)

@@ -48,7 +48,7 @@ var authErrors = map[string]translate.Kind{
 
 func mustEnv(t testing.TB) *testEnv {
 	t.Helper()
-	sim, err := simulator.New(&simulator.Options{NoListener: true})
+	sim, err := simulator.New(&simulator.Options{NoListener: true, Profile: simulator.ProfileDemoRecommended})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,8 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, seed *simulator.Seed) *env {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	sim, err := simulator.New(&simulator.Options{NoListener: true, Seed: seed})
+	// Profile applies when seed is nil.
+	sim, err := simulator.New(&simulator.Options{NoListener: true, Seed: seed, Profile: simulator.ProfileDemoRecommended})
 	if err != nil {
 		t.Fatal(err)
 	}

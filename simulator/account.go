@@ -84,7 +84,8 @@ func (s *Server) ownerFields(o obj, ow owned) obj {
 	return o
 }
 
-// pageOf applies page/pagesize and wraps items; count is the total.
+// pageOf applies page/pagesize and wraps items; count is the total. Without pagesize a
+// list returns its first default.page.size items (BaseListCmd.getPageSizeVal).
 func (c *call) pageOf(key string, items []obj) listResult {
 	lo, hi := c.pageBounds(len(items))
 	return listResult{Key: key, Items: items[lo:hi], Total: len(items)}
@@ -96,6 +97,9 @@ func (c *call) pageOf(key string, items []obj) listResult {
 func (c *call) pageBounds(total int) (lo, hi int) {
 	page, hasPage, _ := c.integer("page")
 	size, hasSize, _ := c.integer("pagesize")
+	if !hasSize && c.pageMax > 0 {
+		page, hasPage, size, hasSize = 1, true, c.pageMax, true
+	}
 	if !hasPage || !hasSize || size <= 0 {
 		return 0, total
 	}
@@ -278,15 +282,6 @@ func listDomains(s *Server, c *call) (any, *apiError) {
 			"state": "Active", "created": fmtTime(d.Created)})
 	}
 	return c.pageOf("domain", items), nil
-}
-
-func listCapabilities(s *Server, c *call) (any, *apiError) {
-	return objResult{"capability", obj{"cloudstackversion": CloudStackVersion, "securitygroupsenabled": true,
-		"userpublictemplateenabled": true, "allowusercreateprojects": true, "allowuserviewdestroyedvm": true,
-		"allowuserexpungerecovervm": true, "allowuserexpungerecovervolume": true, "allowuserforcestopvm": true,
-		"customdiskofferingminsize": 1, "customdiskofferingmaxsize": 1024, "kvmsnapshotenabled": false,
-		"apilimitinterval": 1, "apilimitmax": 0, "defaultuipagesize": 20, "dynamicrolesenabled": true,
-		"projectinviterequired": false, "supportELB": "false", "kubernetesserviceenabled": false}}, nil
 }
 
 // login handles POST command=login (username, password, domain) and starts a session.

@@ -40,6 +40,9 @@ type call struct {
 	user *user
 	now  time.Time
 	job  *job // set for async commands
+	// pageMax is default.page.size: the page size of a list without pagesize and the
+	// largest pagesize allowed (-1 or 0: unlimited).
+	pageMax int64
 }
 
 var mapParam = regexp.MustCompile(`^([A-Za-z0-9_]+)\[(\d+)\]\.([A-Za-z0-9_]+)$`)
@@ -218,7 +221,7 @@ func (s *Server) serveAPILocked(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := newCall(cmd.name, raw)
-	c.acct, c.user, c.now = acct, u, now
+	c.acct, c.user, c.now, c.pageMax = acct, u, now, s.pageSize
 	if cmd.name == "logout" {
 		s.logout(w, r, asJSON)
 		return
@@ -317,20 +320,28 @@ func (s *Server) authenticate(r *http.Request, raw, lp map[string]string, now ti
 
 func subtleEq(a, b string) bool { return len(a) == len(b) && constantEq(a, b) }
 
-// checkPaging enforces CloudStack's page/pagesize pairing.
+// checkPaging enforces CloudStack's page/pagesize rules
+// (api/src/main/java/org/apache/cloudstack/api/BaseListCmd.java: validateSpecificParameters,
+// then getPageSize against default.page.size).
 func checkPaging(c *call) *apiError {
+	for _, p := range []string{"page", "pagesize"} {
+		if _, _, err := c.integer(p); err != nil {
+			return err
+		}
+	}
 	_, hasPage := c.p["page"]
-	_, hasSize := c.p["pagesize"]
-	if hasSize && !hasPage {
+	size, hasSize, _ := c.integer("pagesize")
+	if hasSize && !hasPage && size != -1 {
 		return paramError("\"page\" parameter is required when \"pagesize\" is specified")
 	}
 	if hasPage && !hasSize {
 		return paramError("\"pagesize\" parameter is required when \"page\" is specified")
 	}
-	for _, p := range []string{"page", "pagesize"} {
-		if _, _, err := c.integer(p); err != nil {
-			return err
-		}
+	if hasSize && c.pageMax > 0 && size > c.pageMax {
+		return invalidParam("Page size can't exceed max allowed page size value: %d", c.pageMax)
+	}
+	if hasSize && size == -1 && hasPage {
+		return invalidParam("Can't specify page parameter when pagesize is -1 (Unlimited)")
 	}
 	return nil
 }

@@ -14,6 +14,32 @@
 //	cs := cloudstack.NewAsyncClient(srv.URL(), key, secret, false,
 //		cloudstack.WithHTTPClient(srv.HTTPClient()))
 //
+// # Profiles and settings
+//
+// The simulator models a default Apache CloudStack: management-server settings
+// (listConfigurations / updateConfiguration / resetConfiguration, admin only) start at
+// CloudStack's defaults and drive behaviour (the Setting* constants name them):
+// users cannot expunge or recover VMs (allow.user.expunge.recover.vm=false: destroy
+// expunge=true returns a jobid whose job fails 530), users never see Destroyed VMs
+// (allow.user.view.destroyed.vm=false), destroyed VMs keep what they hold until the
+// expunge thread (every expunge.interval) finds them older than expunge.delay (86400 s
+// each), and list pages hold at most default.page.size (500) items. listCapabilities
+// reports the caller's view of these settings. A Seed sets them (Seed.Settings).
+//
+// Shipped datacenters, by name (Profiles, ProfileSeed, NewFromProfile, Options.Profile):
+//
+//	demo              Advanced zone with security groups + Basic zone, CloudStack's defaults
+//	                  (DefaultSeed, and what Options{} starts)
+//	demo-recommended  the same datacenter with the settings recommended for a gateway
+//	                  operator (users expunge/recover, see destroyed VMs, expunge after ~1h)
+//	sandbox           an Advanced zone without security groups: Isolated networks with a
+//	                  Required source-NAT offering, VPCs (terraform-provider-cloudstack's CI zone)
+//
+//	srv, _ := simulator.NewFromProfile(simulator.ProfileSandbox, &simulator.Options{NoListener: true})
+//
+// Options.Now and Server.RunExpunger make the expunge thread testable; Options.ExpungeDelay
+// overrides both expunge settings (the CLI's --expunge-delay).
+//
 // # Async jobs
 //
 // An async command applies its "begin" effects at once (a VM shows Starting,

@@ -80,12 +80,11 @@ func (s *Server) finish(j *job, now time.Time) {
 	res, err := cmd.complete(s, c)
 	j.Completed = now
 	if err != nil {
-		j.Status, j.ResultCode = jobFailed, codeInternalError
-		e := obj{"errorcode": err.Code, "errortext": err.Text}
-		if err.CSCode != 0 {
-			e["cserrorcode"] = err.CSCode
-		}
-		j.Result, _ = json.Marshal(e)
+		// ApiAsyncJobDispatcher.runJob: the job completes FAILED with resultCode = the
+		// ExceptionResponse's errorcode, and that response carries no cserrorcode
+		// (server/src/main/java/com/cloud/api/ApiAsyncJobDispatcher.java).
+		j.Status, j.ResultCode = jobFailed, err.Code
+		j.Result, _ = json.Marshal(obj{"uuidList": []any{}, "errorcode": err.Code, "errortext": err.Text})
 	} else {
 		j.Status, j.ResultCode = jobSucceeded, 0
 		j.Result, _ = json.Marshal(renderResult(res))
@@ -95,7 +94,7 @@ func (s *Server) finish(j *job, now time.Time) {
 
 func (s *Server) jobObj(j *job) obj {
 	o := obj{"jobid": j.ID, "accountid": j.AccountID, "userid": j.UserID, "domainid": j.DomainID,
-		"cmd": cmdClass(j.Cmd), "jobstatus": j.Status, "jobprocstatus": 0, "jobresultcode": j.ResultCode,
+		"cmd": cmdClass(j.Cmd, s.isAdminAccount(j.AccountID)), "jobstatus": j.Status, "jobprocstatus": 0, "jobresultcode": j.ResultCode,
 		"jobresulttype": "object", "created": fmtTime(j.Created)}
 	if a := s.accountByID(j.AccountID); a != nil {
 		o["account"] = a.Name
@@ -115,6 +114,11 @@ func (s *Server) jobObj(j *job) obj {
 		}
 	}
 	return o
+}
+
+func (s *Server) isAdminAccount(id string) bool {
+	a := s.accountByID(id)
+	return a != nil && a.Type == 1
 }
 
 func (s *Server) jobByID(id string) *job {
@@ -152,26 +156,50 @@ func listAsyncJobs(s *Server, c *call) (any, *apiError) {
 // fmtTime formats like CloudStack (yyyy-MM-dd'T'HH:mm:ssZ).
 func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05-0700") }
 
-var cmdClasses = map[string]string{
-	"deployVirtualMachine":  "org.apache.cloudstack.api.command.user.vm.DeployVMCmd",
-	"startVirtualMachine":   "org.apache.cloudstack.api.command.user.vm.StartVMCmd",
-	"stopVirtualMachine":    "org.apache.cloudstack.api.command.user.vm.StopVMCmd",
-	"rebootVirtualMachine":  "org.apache.cloudstack.api.command.user.vm.RebootVMCmd",
-	"destroyVirtualMachine": "org.apache.cloudstack.api.command.user.vm.DestroyVMCmd",
-	"expungeVirtualMachine": "org.apache.cloudstack.api.command.admin.vm.ExpungeVMCmd",
-	"createVolume":          "org.apache.cloudstack.api.command.user.volume.CreateVolumeCmd",
-	"attachVolume":          "org.apache.cloudstack.api.command.user.volume.AttachVolumeCmd",
-	"detachVolume":          "org.apache.cloudstack.api.command.user.volume.DetachVolumeCmd",
-	"resizeVolume":          "org.apache.cloudstack.api.command.user.volume.ResizeVolumeCmd",
-	"createSnapshot":        "org.apache.cloudstack.api.command.user.snapshot.CreateSnapshotCmd",
-	"deleteSnapshot":        "org.apache.cloudstack.api.command.user.snapshot.DeleteSnapshotCmd",
-	"createTags":            "org.apache.cloudstack.api.command.user.tag.CreateTagsCmd",
-	"deleteTags":            "org.apache.cloudstack.api.command.user.tag.DeleteTagsCmd",
+// cmdClasses are the API command classes (api/src/main/java/org/apache/cloudstack/api/command/...)
+// a job's cmd names. Admin callers run the ...ByAdmin subclass where one exists, as in the
+// fixtures of cloudstack-go (test/testdata: DeployVMCmdByAdmin, StopVMCmdByAdmin, …).
+var cmdClasses = map[string][2]string{ // name → {user class, admin class ("" = same)}
+	"createTemplate":                 {"user.template.CreateTemplateCmd", "admin.template.CreateTemplateCmdByAdmin"},
+	"deleteTemplate":                 {"user.template.DeleteTemplateCmd", ""},
+	"deployVirtualMachine":           {"user.vm.DeployVMCmd", "admin.vm.DeployVMCmdByAdmin"},
+	"startVirtualMachine":            {"user.vm.StartVMCmd", "admin.vm.StartVMCmdByAdmin"},
+	"stopVirtualMachine":             {"user.vm.StopVMCmd", "admin.vm.StopVMCmdByAdmin"},
+	"rebootVirtualMachine":           {"user.vm.RebootVMCmd", "admin.vm.RebootVMCmdByAdmin"},
+	"destroyVirtualMachine":          {"user.vm.DestroyVMCmd", "admin.vm.DestroyVMCmdByAdmin"},
+	"expungeVirtualMachine":          {"admin.vm.ExpungeVMCmd", ""},
+	"scaleVirtualMachine":            {"user.vm.ScaleVMCmd", "admin.vm.ScaleVMCmdByAdmin"},
+	"resetSSHKeyForVirtualMachine":   {"user.vm.ResetVMSSHKeyCmd", "admin.vm.ResetVMSSHKeyCmdByAdmin"},
+	"resetPasswordForVirtualMachine": {"user.vm.ResetVMPasswordCmd", "admin.vm.ResetVMPasswordCmdByAdmin"},
+	"authorizeSecurityGroupIngress":  {"user.securitygroup.AuthorizeSecurityGroupIngressCmd", ""},
+	"authorizeSecurityGroupEgress":   {"user.securitygroup.AuthorizeSecurityGroupEgressCmd", ""},
+	"revokeSecurityGroupIngress":     {"user.securitygroup.RevokeSecurityGroupIngressCmd", ""},
+	"revokeSecurityGroupEgress":      {"user.securitygroup.RevokeSecurityGroupEgressCmd", ""},
+	"deleteNetwork":                  {"user.network.DeleteNetworkCmd", ""},
+	"createVPC":                      {"user.vpc.CreateVPCCmd", "admin.vpc.CreateVPCCmdByAdmin"},
+	"deleteVPC":                      {"user.vpc.DeleteVPCCmd", ""},
+	"associateIpAddress":             {"user.address.AssociateIPAddrCmd", "admin.address.AssociateIPAddrCmdByAdmin"},
+	"disassociateIpAddress":          {"user.address.DisassociateIPAddrCmd", ""},
+	"disableStaticNat":               {"user.nat.DisableStaticNatCmd", ""},
+	"createVolume":                   {"user.volume.CreateVolumeCmd", "admin.volume.CreateVolumeCmdByAdmin"},
+	"attachVolume":                   {"user.volume.AttachVolumeCmd", "admin.volume.AttachVolumeCmdByAdmin"},
+	"detachVolume":                   {"user.volume.DetachVolumeCmd", "admin.volume.DetachVolumeCmdByAdmin"},
+	"resizeVolume":                   {"user.volume.ResizeVolumeCmd", "admin.volume.ResizeVolumeCmdByAdmin"},
+	"createSnapshot":                 {"user.snapshot.CreateSnapshotCmd", ""},
+	"deleteSnapshot":                 {"user.snapshot.DeleteSnapshotCmd", ""},
+	"createTags":                     {"user.tag.CreateTagsCmd", ""},
+	"deleteTags":                     {"user.tag.DeleteTagsCmd", ""},
 }
 
-func cmdClass(name string) string {
-	if c, ok := cmdClasses[name]; ok {
-		return c
+// cmdClass is the fully qualified command class of a job run by a caller (admin or not).
+func cmdClass(name string, admin bool) string {
+	const pkg = "org.apache.cloudstack.api.command."
+	c, ok := cmdClasses[name]
+	if !ok {
+		return pkg + "user." + name
 	}
-	return "org.apache.cloudstack.api.command.user." + name
+	if admin && c[1] != "" {
+		return pkg + c[1]
+	}
+	return pkg + c[0]
 }

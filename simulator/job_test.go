@@ -35,7 +35,11 @@ func TestCapacityExhaustion(t *testing.T) {
 	p.SetName("huge")
 	p.SetDetails(map[string]string{"cpuNumber": "16", "cpuSpeed": "2000", "memory": "32768"})
 	_, err := cs.VirtualMachine.DeployVirtualMachine(p)
-	wantErr(t, err, `"errorcode":533`, `"cserrorcode":4325`, "Unable to create a deployment for VM")
+	// A failed job's result carries no cserrorcode (ApiAsyncJobDispatcher).
+	wantErr(t, err, `"errorcode":533`, "Unable to create a deployment for VM")
+	if strings.Contains(err.Error(), "cserrorcode") {
+		t.Fatalf("job result has cserrorcode: %v", err)
+	}
 	// Outside the offering's bounds: a synchronous 431.
 	p.SetDetails(map[string]string{"cpuNumber": "64", "memory": "1024"})
 	_, err = cs.VirtualMachine.DeployVirtualMachine(p)
@@ -92,7 +96,7 @@ func TestCapacityExhaustion(t *testing.T) {
 
 func TestJobLatency(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	srv := mustServer(t, &simulator.Options{JobLatency: 5 * time.Second, Now: clk.Now})
+	srv := mustServer(t, &simulator.Options{JobLatency: 5 * time.Second, Now: clk.Now, ExpungeDelay: 60 * time.Second, Profile: simulator.ProfileDemoRecommended})
 	key, secret, _ := srv.UserKeys("demo")
 	// A sync client returns right after submission, so the pending job is observable.
 	cs := cloudstack.NewClient(srv.URL(), key, secret, false, cloudstack.WithHTTPClient(srv.HTTPClient()))
@@ -132,7 +136,7 @@ func TestJobLatency(t *testing.T) {
 	if err != nil || jobs.Count != 2 {
 		t.Fatalf("listAsyncJobs: %v %+v", err, jobs)
 	}
-	// Destroyed VMs are expunged after ExpungeDelay (default 60s).
+	// Destroyed VMs are expunged after ExpungeDelay (here 60s, overriding expunge.delay and expunge.interval).
 	clk.Add(5 * time.Second)
 	if _, err := cs.VirtualMachine.DestroyVirtualMachine(cs.VirtualMachine.NewDestroyVirtualMachineParams(r.Id)); err != nil {
 		t.Fatal(err)
@@ -142,7 +146,10 @@ func TestJobLatency(t *testing.T) {
 	if vm == nil || vm.State != "Destroyed" {
 		t.Fatalf("destroyed VM = %+v", vm)
 	}
+	// The expunge thread runs every 60s and takes VMs destroyed at least 60s before the run:
+	// within two intervals of the destroy the VM is gone.
 	clk.Add(61 * time.Second)
+	clk.Add(60 * time.Second)
 	_, _, err = cs.VirtualMachine.GetVirtualMachineByID(r.Id)
 	wantErr(t, err, "No match found")
 }

@@ -157,7 +157,7 @@ func (s *Server) networkObj(n *network) obj {
 		"egressdefaultpolicy": true, "hasannotations": false}
 	if off != nil {
 		o["networkofferingid"], o["networkofferingname"], o["networkofferingdisplaytext"] = off.ID, off.Name, off.DisplayText
-		o["networkofferingconservemode"], o["networkofferingavailability"] = true, "Optional"
+		o["networkofferingconservemode"], o["networkofferingavailability"] = true, off.availability()
 		o["service"] = networkOfferingServices(off)
 	}
 	if n.VPCID != "" {

@@ -140,6 +140,13 @@ func networkOfferingServices(o *networkOffering) []obj {
 	return out
 }
 
+func (o *networkOffering) availability() string {
+	if o.Availability == "" {
+		return "Optional"
+	}
+	return o.Availability
+}
+
 func listNetworkOfferings(s *Server, c *call) (any, *apiError) {
 	var items []obj
 	for _, o := range s.st.NetworkOfferings {
@@ -159,7 +166,7 @@ func listNetworkOfferings(s *Server, c *call) (any, *apiError) {
 			continue
 		}
 		items = append(items, obj{"id": o.ID, "name": o.Name, "displaytext": o.DisplayText, "guestiptype": o.GuestIPType,
-			"traffictype": "Guest", "isdefault": o.IsDefault, "state": "Enabled", "forvpc": o.ForVPC, "availability": "Optional",
+			"traffictype": "Guest", "isdefault": o.IsDefault, "state": "Enabled", "forvpc": o.ForVPC, "availability": o.availability(),
 			"specifyvlan": false, "specifyipranges": false, "conservemode": true, "egressdefaultpolicy": true,
 			"networkrate": 200, "service": networkOfferingServices(o), "ispersistent": false, "supportspublicaccess": false})
 	}

@@ -41,7 +41,7 @@ var refParams = map[string]int{
 	"serviceofferingid": kServiceOffering, "diskofferingid": kDiskOffering, "networkofferingid": kNetworkOffering,
 	"vpcofferingid": kVPCOffering, "ostypeid": kOSType, "networkid": kNetwork, "associatednetworkid": kNetwork,
 	"vpcid": kVPC, "ipaddressid": kIP, "securitygroupid": kSG, "jobid": kJob, "domainid": kDomain, "userid": kUser,
-	"securitygroupids": kSG, "networkids": kNetwork,
+	"securitygroupids": kSG, "networkids": kNetwork, "accountid": kAccount,
 }
 
 // idKinds maps a command to the entity its id/ids parameters reference.

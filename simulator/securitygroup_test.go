@@ -1,9 +1,13 @@
 package simulator_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/cloudgate/cloudgate/simulator"
+)
 
 func TestSecurityGroups(t *testing.T) {
-	srv := mustServer(t, nil)
+	srv := mustServer(t, &simulator.Options{Profile: simulator.ProfileDemoRecommended})
 	cs := mustClient(t, srv, "demo")
 	cat := mustCatalog(t, cs)
 

@@ -25,6 +25,18 @@ type Seed struct {
 	DiskOfferings    []SeedDiskOffering    `json:"diskOfferings" yaml:"diskOfferings"`
 	Templates        []SeedTemplate        `json:"templates" yaml:"templates"`
 	Accounts         []SeedAccount         `json:"accounts" yaml:"accounts"`
+	// Settings are management-server settings (listConfigurations names, e.g.
+	// allow.user.expunge.recover.vm: "true"); unset ones keep CloudStack's defaults.
+	Settings map[string]string `json:"settings,omitempty" yaml:"settings,omitempty"`
+	// NetworkOfferings changes the built-in network offerings, by name (e.g. availability
+	// Required for DefaultIsolatedNetworkOfferingWithSourceNatService).
+	NetworkOfferings []SeedNetworkOffering `json:"networkOfferings,omitempty" yaml:"networkOfferings,omitempty"`
+}
+
+// SeedNetworkOffering changes one of the built-in network offerings.
+type SeedNetworkOffering struct {
+	Name         string `json:"name" yaml:"name"`
+	Availability string `json:"availability" yaml:"availability"` // Optional (default) or Required
 }
 
 // SeedZone is one zone with one pod and one cluster of identical hosts.
@@ -79,38 +91,15 @@ type SeedAccount struct {
 	Password string `json:"password" yaml:"password"`
 }
 
-// DefaultSeed is the demo datacenter: zone1 (Advanced, security groups) and zone2 (Basic),
-// each with 2 hosts of 4×2000 MHz and 4 GiB; accounts admin, demo and other (password "password").
+// DefaultSeed is the demo datacenter with CloudStack's default settings (profile "demo"):
+// zone1 (Advanced, security groups) and zone2 (Basic), each with 2 hosts of 4×2000 MHz and
+// 4 GiB; accounts admin, demo and other (password "password").
 func DefaultSeed() *Seed {
-	return &Seed{
-		Name:       "cloudgate-demo",
-		RandomSeed: 42,
-		Zones: []SeedZone{
-			{Name: "zone1", NetworkType: "Advanced", SecurityGroups: true, GuestCIDR: "10.1.0.0/16", PublicPrefix: "192.168.2.", Hosts: 2, HostCPUs: 4, HostCPUSpeed: 2000, HostMemoryMB: 4096},
-			{Name: "zone2", NetworkType: "Basic", SecurityGroups: true, GuestCIDR: "10.2.0.0/16", PublicPrefix: "192.168.3.", Hosts: 2, HostCPUs: 4, HostCPUSpeed: 2000, HostMemoryMB: 4096},
-		},
-		ServiceOfferings: []SeedServiceOffering{
-			{Name: "Small Instance", CPUs: 1, CPUSpeed: 500, MemoryMB: 512},
-			{Name: "Medium Instance", CPUs: 1, CPUSpeed: 1000, MemoryMB: 1024},
-			{Name: "Large Instance", CPUs: 2, CPUSpeed: 1000, MemoryMB: 4096},
-			{Name: "Custom", Customized: true, MinCPUs: 1, MaxCPUs: 32, MinMemoryMB: 256, MaxMemoryMB: 65536},
-		},
-		DiskOfferings: []SeedDiskOffering{
-			{Name: "Small", SizeGB: 5},
-			{Name: "Medium", SizeGB: 20},
-			{Name: "Custom", Customized: true},
-		},
-		Templates: []SeedTemplate{
-			{Name: "Debian 12", OSType: "Debian GNU/Linux 12 (64-bit)", SizeGB: 2},
-			{Name: "Ubuntu 22.04", OSType: "Ubuntu 22.04 LTS", SizeGB: 3},
-			{Name: "CentOS 7", OSType: "CentOS 7", SizeGB: 2, PasswordEnabled: true},
-		},
-		Accounts: []SeedAccount{
-			{Name: "admin", Admin: true, Password: "password"},
-			{Name: "demo", Password: "password"},
-			{Name: "other", Password: "password"},
-		},
+	sd, err := ProfileSeed(ProfileDemo)
+	if err != nil {
+		panic(err) // the embedded profile is tested
 	}
+	return sd
 }
 
 // LoadSeed reads a seed from a JSON or YAML file (by extension; YAML otherwise).
@@ -142,6 +131,20 @@ func (sd *Seed) validate() error {
 	for _, z := range sd.Zones {
 		if z.Name == "" || z.Hosts <= 0 || z.HostCPUs <= 0 || z.HostCPUSpeed <= 0 || z.HostMemoryMB <= 0 {
 			return fmt.Errorf("simulator: seed zone %q needs name, hosts and host capacity", z.Name)
+		}
+	}
+	for name, v := range sd.Settings {
+		d := settingByName(name)
+		if d == nil {
+			return fmt.Errorf("simulator: seed setting %q is not one the simulator models", name)
+		}
+		if err := validSetting(d, v); err != nil {
+			return fmt.Errorf("simulator: seed setting %s=%q: %s", name, v, err.Text)
+		}
+	}
+	for _, o := range sd.NetworkOfferings {
+		if o.Availability != "Optional" && o.Availability != "Required" {
+			return fmt.Errorf("simulator: seed network offering %q: availability must be Optional or Required", o.Name)
 		}
 	}
 	return nil
@@ -176,6 +179,13 @@ func osCategory(desc string) string {
 func buildState(sd *Seed, now time.Time) *state {
 	st := newState(sd.RandomSeed)
 	st.Instance = "SIM"
+	st.LastExpunge = now
+	for k, v := range sd.Settings {
+		if st.Settings == nil {
+			st.Settings = map[string]string{}
+		}
+		st.Settings[k] = v
+	}
 	root := &domain{ID: st.uuid(), Name: "ROOT", Path: "ROOT", Created: now}
 	st.Domains = append(st.Domains, root)
 	for _, a := range sd.Accounts {
@@ -231,6 +241,13 @@ func buildState(sd *Seed, now time.Time) *state {
 			Services: []string{"Dhcp", "Dns", "UserData", "SecurityGroup"}},
 		{ID: st.uuid(), Name: "DefaultIsolatedNetworkOfferingForVpcNetworks", DisplayText: "Offering for Isolated VPC networks with Source Nat service enabled", GuestIPType: "Isolated", ForVPC: true, SourceNat: true, IsDefault: true,
 			Services: []string{"Dhcp", "Dns", "UserData", "SourceNat", "StaticNat", "NetworkACL", "PortForwarding", "Lb", "Vpn"}},
+	}
+	for _, so := range sd.NetworkOfferings {
+		for _, o := range st.NetworkOfferings {
+			if o.Name == so.Name {
+				o.Availability = so.Availability
+			}
+		}
 	}
 	st.VPCOfferings = []*vpcOffering{{ID: st.uuid(), Name: "Default VPC offering", DisplayText: "Default VPC offering"}}
 	osIDs := map[string]string{}

@@ -19,13 +19,17 @@ const CloudStackVersion = "4.20.1.0"
 
 // Options configures a Server. The zero value is usable.
 type Options struct {
-	Seed         *Seed         // nil = DefaultSeed()
-	Listen       string        // "" = "127.0.0.1:0"; a real loopback listener is started by New
-	NoListener   bool          // no socket; use HTTPClient()
-	JobLatency   time.Duration // how long async jobs stay pending (0: done at first poll, but still async)
-	StateFile    string        // if set, state is loaded from / saved to this JSON file
-	Now          func() time.Time
-	ExpungeDelay time.Duration // destroyed VMs stay visible as Destroyed this long (default 60s)
+	Seed       *Seed         // nil = DefaultSeed()
+	Listen     string        // "" = "127.0.0.1:0"; a real loopback listener is started by New
+	NoListener bool          // no socket; use HTTPClient()
+	JobLatency time.Duration // how long async jobs stay pending (0: done at first poll, but still async)
+	StateFile  string        // if set, state is loaded from / saved to this JSON file
+	Now        func() time.Time
+	// ExpungeDelay, if set, overrides both expunge.delay and expunge.interval (which
+	// otherwise come from the seed's settings, default 86400 s each).
+	ExpungeDelay time.Duration
+	// Profile names a shipped datacenter (see Profiles) used when Seed is nil.
+	Profile string
 	// CallLatency and ItemLatency hold back every API answer by
 	// CallLatency + ItemLatency × (items of a list answer), without holding
 	// the state lock: a management server across a network (0 = none).
@@ -35,11 +39,14 @@ type Options struct {
 
 // Server is a fake CloudStack management server.
 type Server struct {
-	seed   *Seed
-	log    *slog.Logger
-	now    func() time.Time
-	expDel time.Duration
-	file   string
+	seed *Seed
+	log  *slog.Logger
+	now  func() time.Time
+	file string
+
+	// settings read at start-up (non-dynamic in CloudStack); see bootSettings
+	expDelOverride, expDel, expInt time.Duration
+	pageSize                       int64
 
 	mu      sync.Mutex
 	st      *state
@@ -64,9 +71,16 @@ func New(opts *Options) (*Server, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	s := &Server{seed: opts.Seed, log: opts.Logger, now: opts.Now, expDel: opts.ExpungeDelay,
+	s := &Server{seed: opts.Seed, log: opts.Logger, now: opts.Now, expDelOverride: opts.ExpungeDelay,
 		file: opts.StateFile, latency: opts.JobLatency, sessions: map[string]*session{},
 		callLatency: opts.CallLatency, itemLatency: opts.ItemLatency}
+	if s.seed == nil && opts.Profile != "" {
+		sd, err := ProfileSeed(opts.Profile)
+		if err != nil {
+			return nil, err
+		}
+		s.seed = sd
+	}
 	if s.seed == nil {
 		s.seed = DefaultSeed()
 	} else if err := s.seed.validate(); err != nil {
@@ -78,9 +92,6 @@ func New(opts *Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.expDel == 0 {
-		s.expDel = 60 * time.Second
-	}
 	if s.file != "" {
 		st, err := loadState(s.file)
 		if err != nil {
@@ -91,6 +102,7 @@ func New(opts *Options) (*Server, error) {
 	if s.st == nil {
 		s.st = buildState(s.seed, s.now().UTC())
 	}
+	s.bootSettings()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/client/api", s.serveAPI)
 	mux.HandleFunc("/client/api/", s.serveAPI)
@@ -190,6 +202,7 @@ func (s *Server) SetJobLatency(d time.Duration) {
 func (s *Server) Reset() {
 	s.mu.Lock()
 	s.st = buildState(s.seed, s.now().UTC())
+	s.bootSettings()
 	s.sessions = map[string]*session{}
 	s.persist()
 	s.mu.Unlock()

@@ -51,6 +51,13 @@ type state struct {
 	Events         []*event         `json:"events"`
 	Mocks          []*mock          `json:"mocks"`
 
+	// Settings are the management server's global settings changed from their
+	// defaults; AccountSettings the Account-scoped ones set per account id.
+	Settings        map[string]string            `json:"settings,omitempty"`
+	AccountSettings map[string]map[string]string `json:"accountSettings,omitempty"`
+	// LastExpunge is when the expunge thread last ran (every expunge.interval).
+	LastExpunge time.Time `json:"lastExpunge"`
+
 	// Removed holds ids of deleted entities: like CloudStack (findByUuidIncludingRemoved)
 	// they still resolve as parameters, so lists by such an id are empty, not errors.
 	Removed map[string]bool `json:"removed"`
@@ -120,6 +127,8 @@ type networkOffering struct {
 	ID, Name, DisplayText, GuestIPType string
 	ForVPC, SourceNat, IsDefault       bool
 	Services                           []string
+	Availability                       string // "" = Optional; Required makes CloudStack create the account's network on deploy
+
 }
 
 type vpcOffering struct{ ID, Name, DisplayText string }

@@ -96,21 +96,24 @@ func (s *Server) tagsOf(rtype, id string) []obj {
 	return out
 }
 
-// matchTags implements the tags[n].key/value list filter.
+// matchTags implements the tags[n].key/value list filter: a resource matches when it has
+// ANY of the given pairs. CloudStack ORs the pairs (each one key AND value) in the join on
+// resource_tags (server/src/main/java/com/cloud/api/query/QueryManagerImpl.java:
+// tagSearch.or().op("key"+n, …).and("value"+n, …).cp()). An empty value matches any value
+// (a simulator leniency).
 func (s *Server) matchTags(c *call, rtype, id string) bool {
-	for _, kv := range c.kv("tags") {
-		found := false
+	pairs := c.kv("tags")
+	if len(pairs) == 0 {
+		return true
+	}
+	for _, kv := range pairs {
 		for _, t := range s.tagsFor(rtype, id) {
 			if t.Key == kv[0] && (kv[1] == "" || t.Value == kv[1]) {
-				found = true
-				break
+				return true
 			}
 		}
-		if !found {
-			return false
-		}
 	}
-	return true
+	return false
 }
 
 func (s *Server) dropTags(rtype, id string) {

@@ -142,11 +142,19 @@ func listVirtualMachines(s *Server, c *call) (any, *apiError) {
 		if n := c.str("name"); n != "" && !strings.Contains(strings.ToLower(v.Name), strings.ToLower(n)) {
 			continue
 		}
-		if st := c.str("state"); st != "" && !strings.EqualFold(st, v.State) {
+		destroyed := v.State == "Destroyed" || v.State == "Expunging"
+		if st := c.str("state"); strings.EqualFold(st, "present") {
+			if destroyed {
+				continue
+			}
+		} else if st != "" && !strings.EqualFold(st, v.State) {
 			continue
 		}
-		// Like CloudStack, destroyed VMs are listed only when asked for (state or id).
-		if (v.State == "Destroyed" || v.State == "Expunging") && c.str("state") == "" && c.str("id") == "" && len(ids) == 0 {
+		// Users never see Destroyed/Expunging VMs, not even by id, unless
+		// allow.user.view.destroyed.vm is set for their account; admins always do
+		// (server/src/main/java/com/cloud/api/query/QueryManagerImpl.java searchForUserVMsInternal:
+		// "if (!isAdmin && !AllowUserViewDestroyedVM.valueIn(caller.getAccountId())) stateNIN Destroyed, Expunging").
+		if destroyed && !s.userSeesDestroyed(c) {
 			continue
 		}
 		if z := c.str("zoneid"); z != "" && z != v.ZoneID {
@@ -644,10 +652,26 @@ func rebootDone(s *Server, c *call) (any, *apiError) {
 	return objResult{"virtualmachine", s.vmObj(c, v)}, nil
 }
 
+// errExpungeNotAllowed is the PermissionDeniedException UserVmManagerImpl.destroyVm throws
+// for expunge=true when the caller is no admin and allow.user.expunge.recover.vm is not set
+// for the VM's owner (server/src/main/java/com/cloud/vm/UserVmManagerImpl.java). It is thrown
+// inside the job, so the call returns a jobid and the job fails with 530
+// (server/src/main/java/com/cloud/api/ApiAsyncJobDispatcher.java: any exception that is not
+// a ServerApiException completes the job with INTERNAL_ERROR).
+func errExpungeNotAllowed() *apiError {
+	return &apiError{Code: codeInternalError, Text: "Parameter expunge can be passed by Admin only. Or when the allow.user.expunge.recover.vm key is set."}
+}
+
 func destroyVirtualMachine(s *Server, c *call) (any, *apiError) {
 	v, err := s.needVM(c, "id")
 	if err != nil {
 		return nil, err
+	}
+	if c.boolean("expunge", false) && !c.isAdmin() && !s.settingBool(SettingAllowUserExpungeRecoverVM, v.AccountID) {
+		// Refused before any state change: the VM is neither stopped nor destroyed.
+		c.job.Fault = errExpungeNotAllowed()
+		c.job.InstanceType, c.job.InstanceID = "VirtualMachine", v.ID
+		return jobReply(c), nil
 	}
 	trans := ""
 	if v.State == "Running" {
@@ -662,7 +686,9 @@ func destroyDone(s *Server, c *call) (any, *apiError) {
 		return nil, internalError("VM disappeared")
 	}
 	if c.job.Fault != nil {
-		v.State = prev
+		if prev != "" {
+			v.State = prev
+		}
 		return nil, c.job.Fault
 	}
 	if prev == "Running" {
@@ -715,7 +741,21 @@ func (s *Server) expunge(c *call, v *vm) {
 	s.event(c, "VM.EXPUNGE", "VirtualMachine", v.ID, v.Name, "Successfully completed expunging Vm. Vm Id: "+v.ID)
 }
 
+// expungeVirtualMachine: users may call it (ExpungeVMCmd), but UserVmManagerImpl.expungeVm
+// throws PermissionDeniedException inside the job unless the caller is an admin or
+// allow.user.expunge.recover.vm is set for the caller's account; ExpungeVMCmd.execute turns
+// that CloudRuntimeException into a 530 job failure
+// (api/src/main/java/org/apache/cloudstack/api/command/admin/vm/ExpungeVMCmd.java).
 func expungeVirtualMachine(s *Server, c *call) (any, *apiError) {
+	if !s.userMayExpunge(c) {
+		v, err := s.needVM(c, "id")
+		if err != nil {
+			return nil, err
+		}
+		c.job.Fault = &apiError{Code: codeInternalError, Text: "Expunging a vm can only be done by an Admin. Or when the allow.user.expunge.recover.vm key is set."}
+		c.job.InstanceType, c.job.InstanceID = "VirtualMachine", v.ID
+		return jobReply(c), nil
+	}
 	return s.vmJob(c, "expunge", []string{"Destroyed", "Error"}, "Expunging")
 }
 
@@ -725,27 +765,67 @@ func expungeDone(s *Server, c *call) (any, *apiError) {
 		return nil, internalError("VM disappeared")
 	}
 	if c.job.Fault != nil {
-		v.State = prev
+		if prev != "" {
+			v.State = prev
+		}
 		return nil, c.job.Fault
 	}
 	s.expunge(c, v)
 	return success(), nil
 }
 
-// autoExpunge removes VMs destroyed more than ExpungeDelay ago.
+// autoExpunge is UserVmManagerImpl's ExpungeTask: it runs every expunge.interval and
+// expunges the VMs destroyed at least expunge.delay before the run. Until then a Destroyed VM
+// keeps everything it holds (security groups, NICs and their addresses, volumes, its name in
+// the network). Runs that fell due since the last request are applied at once: the last
+// due run expunges everything every earlier run would have.
 func (s *Server) autoExpunge(now time.Time) {
+	if s.st.LastExpunge.IsZero() {
+		s.st.LastExpunge = now
+	}
+	if now.Sub(s.st.LastExpunge) < s.expInt {
+		return
+	}
+	run := s.st.LastExpunge.Add(now.Sub(s.st.LastExpunge) / s.expInt * s.expInt)
+	s.st.LastExpunge = run
+	s.expungeDestroyed(run)
+}
+
+// expungeDestroyed expunges the VMs destroyed at least expunge.delay before at.
+func (s *Server) expungeDestroyed(at time.Time) int {
+	n := 0
 	for _, v := range append([]*vm{}, s.st.VMs...) {
-		if v.State == "Destroyed" && v.JobID == "" && !v.DestroyedAt.IsZero() && now.Sub(v.DestroyedAt) >= s.expDel {
-			c := &call{now: now, acct: s.accountByID(v.AccountID), user: s.userByID(v.UserID)}
+		if v.State == "Destroyed" && v.JobID == "" && !v.DestroyedAt.IsZero() && !v.DestroyedAt.Add(s.expDel).After(at) {
+			c := &call{now: at, acct: s.accountByID(v.AccountID), user: s.userByID(v.UserID)}
 			s.expunge(c, v)
+			n++
 		}
 	}
+	return n
+}
+
+// RunExpunger runs the expunge thread now, as if expunge.interval had just elapsed: it
+// expunges the VMs destroyed at least expunge.delay ago and returns how many. With
+// expunge.delay 0 it expunges every Destroyed VM.
+func (s *Server) RunExpunger() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now().UTC()
+	s.advance(now)
+	s.st.LastExpunge = now
+	n := s.expungeDestroyed(now)
+	s.persist()
+	return n
 }
 
 func recoverVirtualMachine(s *Server, c *call) (any, *apiError) {
 	v, err := s.needVM(c, "id")
 	if err != nil {
 		return nil, err
+	}
+	// UserVmManagerImpl.recoverVirtualMachine: PermissionDeniedException (sync: 531/4365).
+	if !s.userMayExpunge(c) {
+		return nil, permissionDenied("Recovering a vm can only be done by an Admin. Or when the allow.user.expunge.recover.vm key is set.")
 	}
 	if v.State != "Destroyed" {
 		return nil, invalidParam("Unable to recover VM %s (%s) - the VM is not in Destroyed state: %s", v.ID, v.DisplayName, v.State)

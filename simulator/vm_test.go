@@ -3,10 +3,12 @@ package simulator_test
 import (
 	"encoding/base64"
 	"testing"
+
+	"github.com/cloudgate/cloudgate/simulator"
 )
 
 func TestVMLifecycle(t *testing.T) {
-	srv := mustServer(t, nil)
+	srv := mustServer(t, &simulator.Options{Profile: simulator.ProfileDemoRecommended})
 	cs := mustClient(t, srv, "demo")
 	cat := mustCatalog(t, cs)
 
@@ -59,12 +61,17 @@ func TestVMLifecycle(t *testing.T) {
 	if err != nil || d.State != "Destroyed" {
 		t.Fatalf("destroy: %v %+v", err, d)
 	}
-	// Destroyed VMs are hidden from a plain list but visible by id or state.
+	// With allow.user.view.destroyed.vm a Destroyed VM is listed like any other;
+	// state=present leaves it out.
 	l, err := cs.VirtualMachine.ListVirtualMachines(cs.VirtualMachine.NewListVirtualMachinesParams())
-	if err != nil || l.Count != 0 {
+	if err != nil || l.Count != 1 || l.VirtualMachines[0].State != "Destroyed" {
 		t.Fatalf("list after destroy: %v %+v", err, l)
 	}
 	lp := cs.VirtualMachine.NewListVirtualMachinesParams()
+	lp.SetState("present")
+	if l, err = cs.VirtualMachine.ListVirtualMachines(lp); err != nil || l.Count != 0 {
+		t.Fatalf("list present: %v %+v", err, l)
+	}
 	lp.SetState("Destroyed")
 	if l, err = cs.VirtualMachine.ListVirtualMachines(lp); err != nil || l.Count != 1 {
 		t.Fatalf("list destroyed: %v %+v", err, l)
@@ -100,7 +107,7 @@ func TestVMLifecycle(t *testing.T) {
 }
 
 func TestDestroyWithExpunge(t *testing.T) {
-	srv := mustServer(t, nil)
+	srv := mustServer(t, &simulator.Options{Profile: simulator.ProfileDemoRecommended})
 	cs := mustClient(t, srv, "demo")
 	cat := mustCatalog(t, cs)
 	vm := mustDeploy(t, cs, cat, "gone")

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/cloudgate/cloudgate/simulator"
 )
 
 // Config is cloudgate's whole configuration. Only package main reads it;
@@ -46,6 +48,7 @@ type CloudStackConfig struct {
 type SimulatorConfig struct {
 	Listen       string        `mapstructure:"listen"`
 	Seed         string        `mapstructure:"seed"`
+	Profile      string        `mapstructure:"profile"`
 	State        string        `mapstructure:"state"`
 	JobLatency   time.Duration `mapstructure:"job_latency"`
 	ExpungeDelay time.Duration `mapstructure:"expunge_delay"`
@@ -81,7 +84,6 @@ var defaults = map[string]any{
 	"cloudstack.timeout":      "60s",
 	"cloudstack.verify_ssl":   true,
 	"simulator.listen":        "127.0.0.1:0",
-	"simulator.expunge_delay": "60s",
 	"auth.demo_user":          "demo",
 	"instance_type_aliases": []string{"t3.micro=Small Instance", "t3.small=Medium Instance", "m5.large=Large Instance",
 		// The types getting-started guides and tools default to.
@@ -174,6 +176,7 @@ var flagKeys = map[string]string{
 	"verify-ssl":          "cloudstack.verify_ssl",
 	"cloudstack-timeout":  "cloudstack.timeout",
 	"seed":                "simulator.seed",
+	"profile":             "simulator.profile",
 	"state":               "simulator.state",
 	"job-latency":         "simulator.job_latency",
 	"expunge-delay":       "simulator.expunge_delay",
@@ -261,10 +264,11 @@ func serveFlags(fs *pflag.FlagSet) {
 	fs.String("admin-secret", "", "CloudStack admin secret key")
 	fs.Bool("verify-ssl", true, "verify CloudStack's TLS certificate")
 	fs.Duration("cloudstack-timeout", 0, "bound on one CloudStack API call (default 60s)")
-	fs.String("seed", "", "simulator seed file (default: the demo datacenter)")
+	fs.String("seed", "", "simulator seed file (instead of --profile)")
+	fs.String("profile", "", "embedded simulator's datacenter profile: "+strings.Join(simulator.Profiles(), ", ")+" (default "+simulator.ProfileDemoRecommended+")")
 	fs.String("state", "", "simulator state file (state survives restarts)")
 	fs.Duration("job-latency", 0, "simulator async job latency")
-	fs.Duration("expunge-delay", 0, "simulator delay before destroyed VMs are expunged")
+	fs.Duration("expunge-delay", 0, "simulator: override expunge.delay and expunge.interval (default: the profile's settings)")
 	fs.String("simulator-listen", "", "address of the embedded simulator (default 127.0.0.1:0)")
 	fs.String("registry", "", "users registry file (instead of resolving keys through CloudStack)")
 	fs.Bool("allow-sigv2", false, "accept EC2 Signature Version 2")

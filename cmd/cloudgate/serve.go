@@ -59,7 +59,7 @@ func startBackend(c *Config, logger *slog.Logger) (*backend, error) {
 	if c.CloudStack.URL != "" {
 		return &backend{url: c.CloudStack.URL, adminKey: c.CloudStack.AdminAPIKey, adminSecret: c.CloudStack.AdminSecret}, nil
 	}
-	seed, err := loadSeed(c.Simulator.Seed)
+	seed, err := loadSeed(c.Simulator.Seed, c.Simulator.Profile, simulator.ProfileDemoRecommended)
 	if err != nil {
 		return nil, err
 	}

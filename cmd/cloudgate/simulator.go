@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -23,16 +24,17 @@ func newSimulatorCommand(stdout, stderr io.Writer, env func(string) (string, boo
 	fs := cmd.Flags()
 	fs.String("config", "", "YAML config file (also CLOUDGATE_CONFIG)")
 	fs.String("listen", "", "address to listen on (default 127.0.0.1:8096)")
-	fs.String("seed", "", "seed file (default: the demo datacenter)")
+	fs.String("seed", "", "seed file (instead of --profile)")
+	fs.String("profile", "", "datacenter profile: "+strings.Join(simulator.Profiles(), ", ")+" (default "+simulator.ProfileDemo+": CloudStack's default settings)")
 	fs.String("state", "", "state file; state survives restarts")
 	fs.Duration("job-latency", 0, "how long async jobs stay pending")
-	fs.Duration("expunge-delay", 0, "delay before destroyed VMs are expunged")
+	fs.Duration("expunge-delay", 0, "override expunge.delay and expunge.interval (default: the profile's settings)")
 	fs.String("log-level", "", "debug, info, warn or error")
 	fs.String("registry-out", "", "write the seeded users and their API keys as a cloudgate users registry (mode 0600) for `serve --registry`")
 	fs.BoolP("help", "h", false, "help for simulator")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		c, err := load(fs, args, env, map[string]string{
-			"listen": "simulator.listen", "seed": "simulator.seed", "state": "simulator.state",
+			"listen": "simulator.listen", "seed": "simulator.seed", "profile": "simulator.profile", "state": "simulator.state",
 			"job-latency": "simulator.job_latency", "expunge-delay": "simulator.expunge_delay",
 			"log-level": "log_level",
 		})
@@ -47,7 +49,7 @@ func newSimulatorCommand(stdout, stderr io.Writer, env func(string) (string, boo
 			listen = "127.0.0.1:8096"
 		}
 		logger := newLogger(stderr, c.LogLevel)
-		seed, err := loadSeed(c.Simulator.Seed)
+		seed, err := loadSeed(c.Simulator.Seed, c.Simulator.Profile, simulator.ProfileDemo)
 		if err != nil {
 			return err
 		}
@@ -99,9 +101,16 @@ func writeRegistry(path string, sim *simulator.Server, seed *simulator.Seed) err
 	return os.WriteFile(path, data, 0o600)
 }
 
-func loadSeed(path string) (*simulator.Seed, error) {
-	if path == "" {
-		return simulator.DefaultSeed(), nil
+// loadSeed reads a seed file, or else the named profile (def when empty).
+func loadSeed(path, profile, def string) (*simulator.Seed, error) {
+	if path != "" && profile != "" {
+		return nil, fmt.Errorf("--seed and --profile are exclusive")
 	}
-	return simulator.LoadSeed(path)
+	if path != "" {
+		return simulator.LoadSeed(path)
+	}
+	if profile == "" {
+		profile = def
+	}
+	return simulator.ProfileSeed(profile)
 }

@@ -24,7 +24,7 @@ type simHarness struct {
 
 func newSim(tb testing.TB) (*simulator.Server, *csbackend.Options) {
 	tb.Helper()
-	srv, err := simulator.New(&simulator.Options{NoListener: true})
+	srv, err := simulator.New(&simulator.Options{NoListener: true, Profile: simulator.ProfileDemoRecommended})
 	if err != nil {
 		tb.Fatal(err)
 	}
