@@ -9,8 +9,6 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
-
-	"github.com/cloudgate/cloudgate/simulator"
 )
 
 // Config is cloudgate's whole configuration. Only package main reads it;
@@ -264,8 +262,7 @@ func serveFlags(fs *pflag.FlagSet) {
 	fs.String("admin-secret", "", "CloudStack admin secret key")
 	fs.Bool("verify-ssl", true, "verify CloudStack's TLS certificate")
 	fs.Duration("cloudstack-timeout", 0, "bound on one CloudStack API call (default 60s)")
-	fs.String("seed", "", "simulator seed file (instead of --profile)")
-	fs.String("profile", "", "embedded simulator's datacenter profile: "+strings.Join(simulator.Profiles(), ", ")+" (default "+simulator.ProfileDemoRecommended+")")
+	fs.String("seed", "", "simulator seed file (instead of serve --profile)")
 	fs.String("state", "", "simulator state file (state survives restarts)")
 	fs.Duration("job-latency", 0, "simulator async job latency")
 	fs.Duration("expunge-delay", 0, "simulator: override expunge.delay and expunge.interval (default: the profile's settings)")

@@ -34,6 +34,11 @@ func newKeysCommand(stdout io.Writer, env func(string) (string, bool)) *cobra.Co
 		if err != nil {
 			return err
 		}
+		if fs.Changed("profile") {
+			// keys' --profile is the AWS profile name, not serve's simulator profile (every
+			// shipped profile has the same accounts and keys).
+			c.Simulator.Profile = ""
+		}
 		if help, _ := fs.GetBool("help"); help {
 			return cmd.Usage()
 		}

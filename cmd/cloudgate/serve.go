@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,6 +27,7 @@ func newServeCommand(stdout, stderr io.Writer, env func(string) (string, bool)) 
 	}
 	fs := cmd.Flags()
 	serveFlags(fs)
+	fs.String("profile", "", "embedded simulator's datacenter profile: "+strings.Join(simulator.Profiles(), ", ")+" (default "+simulator.ProfileDemoRecommended+")")
 	fs.BoolP("help", "h", false, "help for serve")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		c, err := Load(fs, args, env)
