@@ -393,3 +393,53 @@ func TestTagsAreORed(t *testing.T) {
 		t.Fatalf("key and value must both match: %v %+v", err, l)
 	}
 }
+
+// Fact 5: a customized offering without cpuspeed needs details[0].cpuSpeed, on deploy and on
+// changeServiceForVirtualMachine; one with a fixed speed refuses it.
+func TestCustomOfferingCPUSpeed(t *testing.T) {
+	srv := mustServer(t, nil)
+	cs := mustClient(t, srv, "demo")
+	cat := mustCatalog(t, cs)
+	p := cs.VirtualMachine.NewDeployVirtualMachineParams(cat.custom, cat.debian, cat.zone)
+	p.SetName("c1")
+	p.SetDetails(map[string]string{"cpuNumber": "2", "memory": "1024"})
+	_, err := cs.VirtualMachine.DeployVirtualMachine(p)
+	wantErr(t, err, "431", "Invalid cpu speed value, specify a value between 1 and 2147483647")
+	_, err = cs.VirtualMachine.DeployVirtualMachine(cs.VirtualMachine.NewDeployVirtualMachineParams(cat.custom, cat.debian, cat.zone))
+	wantErr(t, err, "431", "Need to specify custom parameter values cpu, cpu speed and memory when using custom offering")
+	p.SetDetails(map[string]string{"cpuNumber": "2", "cpuSpeed": "1500", "memory": "1024"})
+	vm, err := cs.VirtualMachine.DeployVirtualMachine(p)
+	if err != nil || vm.Cpuspeed != 1500 || vm.Cpunumber != 2 {
+		t.Fatalf("deploy with cpuSpeed: %v %+v", err, vm)
+	}
+
+	small := mustDeploy(t, cs, cat, "s1")
+	if _, err := cs.VirtualMachine.StopVirtualMachine(cs.VirtualMachine.NewStopVirtualMachineParams(small.Id)); err != nil {
+		t.Fatal(err)
+	}
+	cp := cs.VirtualMachine.NewChangeServiceForVirtualMachineParams(small.Id, cat.custom)
+	cp.SetDetails(map[string]string{"cpuNumber": "2", "memory": "1024"})
+	_, err = cs.VirtualMachine.ChangeServiceForVirtualMachine(cp)
+	wantErr(t, err, "431", "Invalid cpu speed value")
+	cp.SetDetails(map[string]string{"cpuNumber": "2", "cpuSpeed": "800", "memory": "1024"})
+	if _, err := cs.VirtualMachine.ChangeServiceForVirtualMachine(cp); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ := cs.VirtualMachine.GetVirtualMachineByID(small.Id)
+	if got.Cpuspeed != 800 || got.Serviceofferingid != cat.custom {
+		t.Fatalf("after changeService: %+v", got)
+	}
+
+	// demo-recommended's Custom offering fixes the speed: cpuSpeed is then refused and not needed.
+	srv2 := mustServer(t, &simulator.Options{Profile: simulator.ProfileDemoRecommended})
+	cs2 := mustClient(t, srv2, "demo")
+	cat2 := mustCatalog(t, cs2)
+	p2 := cs2.VirtualMachine.NewDeployVirtualMachineParams(cat2.custom, cat2.debian, cat2.zone)
+	p2.SetDetails(map[string]string{"cpuNumber": "2", "cpuSpeed": "1500", "memory": "1024"})
+	_, err = cs2.VirtualMachine.DeployVirtualMachine(p2)
+	wantErr(t, err, "431", "is not customizable")
+	p2.SetDetails(map[string]string{"cpuNumber": "2", "memory": "1024"})
+	if vm, err := cs2.VirtualMachine.DeployVirtualMachine(p2); err != nil || vm.Cpuspeed != 1000 {
+		t.Fatalf("fixed speed: %v %+v", err, vm)
+	}
+}

@@ -81,7 +81,7 @@ func TestCapacityExhaustion(t *testing.T) {
 	}
 	p = cs.VirtualMachine.NewDeployVirtualMachineParams(cat.custom, cat.debian, cat.zone)
 	p.SetName("custom")
-	p.SetDetails(map[string]string{"cpuNumber": "2", "memory": "2048"})
+	p.SetDetails(map[string]string{"cpuNumber": "2", "cpuSpeed": "1000", "memory": "2048"})
 	vm, err := cs.VirtualMachine.DeployVirtualMachine(p)
 	if err != nil || vm.Cpunumber != 2 || vm.Memory != 2048 || vm.Details["cpuNumber"] != "2" {
 		t.Fatalf("custom after stop: %v %+v", err, vm)

@@ -464,25 +464,26 @@ func (s *Server) computeFromOffering(c *call, so *serviceOffering) (int, int, in
 	if !so.Customized {
 		return so.CPUs, so.CPUSpeed, so.Memory, nil, nil
 	}
+	// UserVmManagerImpl.validateCustomParameters (server/src/main/java/com/cloud/vm/UserVmManagerImpl.java):
+	// no details at all → "Need to specify…"; each of cpuNumber, cpuSpeed and memory is required
+	// when the offering leaves it open (getCpu/getSpeed/getRamSize null) and refused when the
+	// offering fixes it. A customized offering without cpuspeed thus needs details[0].cpuSpeed
+	// (431 "Invalid cpu speed value, specify a value between 1 and 2147483647").
 	d := c.mapMerged("details")
-	get := func(k string) (int, bool) {
+	get := func(k string) (int, bool, bool) {
 		for dk, dv := range d {
 			if strings.EqualFold(dk, k) {
 				n, err := strconv.Atoi(dv)
-				return n, err == nil
+				return n, err == nil, true
 			}
 		}
-		return 0, false
+		return -1, false, false
 	}
-	cpus, ok1 := get("cpuNumber")
-	mem, ok2 := get("memory")
-	speed, ok3 := get("cpuSpeed")
-	if !ok1 || !ok2 {
+	if len(d) == 0 {
 		return 0, 0, 0, nil, invalidParam("Need to specify custom parameter values cpu, cpu speed and memory when using custom offering")
 	}
-	if !ok3 {
-		speed = 1000
-	}
+	cpus, _, _ := get("cpuNumber")
+	mem, _, _ := get("memory")
 	minC, maxC, minM, maxM := so.MinCPUs, so.MaxCPUs, so.MinMemory, so.MaxMemory
 	if minC == 0 {
 		minC = 1
@@ -499,11 +500,18 @@ func (s *Server) computeFromOffering(c *call, so *serviceOffering) (int, int, in
 	if cpus < minC || cpus > maxC {
 		return 0, 0, 0, nil, invalidParam("Invalid cpu cores value, specify a value between %d and %d", minC, maxC)
 	}
+	speed, speedOK, speedGiven := get("cpuSpeed")
+	if so.CPUSpeed == 0 {
+		if !speedOK || speed <= 0 {
+			return 0, 0, 0, nil, invalidParam("Invalid cpu speed value, specify a value between 1 and %d", 1<<31-1)
+		}
+	} else if speedGiven {
+		return 0, 0, 0, nil, invalidParam("The cpu speed of this offering id:%s is not customizable. This is predefined in the template.", so.ID)
+	} else {
+		speed = so.CPUSpeed
+	}
 	if mem < minM || mem > maxM {
 		return 0, 0, 0, nil, invalidParam("Invalid memory value, specify a value between %d and %d", minM, maxM)
-	}
-	if speed < 1 {
-		return 0, 0, 0, nil, invalidParam("Invalid cpu speed value, specify a value between 1 and %d", 1<<31-1)
 	}
 	details := map[string]string{"cpuNumber": strconv.Itoa(cpus), "cpuSpeed": strconv.Itoa(speed), "memory": strconv.Itoa(mem)}
 	return cpus, speed, mem, details, nil
