@@ -39,6 +39,8 @@ func (s *Server) serviceOfferingObj(o *serviceOffering) obj {
 		"dynamicscalingenabled": true, "diskofferingstrictness": false, "hasannotations": false, "encryptroot": false}
 	if !o.Customized {
 		r["cpunumber"], r["cpuspeed"], r["memory"] = o.CPUs, o.CPUSpeed, o.Memory
+	} else if o.CPUSpeed > 0 {
+		r["cpuspeed"] = o.CPUSpeed // a customized offering may fix the speed (cores and memory stay open)
 	}
 	if d := offeringBounds(o); len(d) > 0 {
 		r["serviceofferingdetails"] = d
