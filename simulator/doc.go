@@ -31,7 +31,7 @@
 //	demo              Advanced zone with security groups + Basic zone, CloudStack's defaults
 //	                  (DefaultSeed, and what Options{} starts)
 //	demo-recommended  the same datacenter with the settings recommended for a gateway
-//	                  operator (users expunge/recover, see destroyed VMs, expunge after ~1h)
+//	                  operator (users expunge/recover, see destroyed VMs, expunge within ~90s)
 //	sandbox           an Advanced zone without security groups: Isolated networks with a
 //	                  Required source-NAT offering, VPCs (terraform-provider-cloudstack's CI zone)
 //

@@ -16,7 +16,8 @@ const (
 	ProfileDemo = "demo"
 	// ProfileDemoRecommended is the demo datacenter with the settings recommended
 	// for a gateway operator (user expunge/recover, users see destroyed VMs,
-	// expunge after about an hour). `cloudgate serve` embeds it by default.
+	// expunge within about 90 s, a fixed-speed Custom offering). `cloudgate serve`
+	// embeds it by default.
 	ProfileDemoRecommended = "demo-recommended"
 	// ProfileSandbox is an Advanced zone without security groups: Isolated
 	// networks (the default source-NAT offering is Required) and VPCs, shaped like
