@@ -101,6 +101,20 @@ func TestConfigurationsDefaultAndUpdate(t *testing.T) {
 	if !oc.Capabilities.Allowuserviewdestroyedvm || dc.Capabilities.Allowuserviewdestroyedvm {
 		t.Fatalf("account scope: other %+v demo %+v", oc.Capabilities, dc.Capabilities)
 	}
+	// resetConfiguration restores CloudStack's default.
+	var reset struct {
+		C struct {
+			Name, Value string
+		} `json:"configuration"`
+	}
+	rp := &cloudstack.CustomServiceParams{}
+	rp.SetParam("name", simulator.SettingAllowUserExpungeRecoverVM)
+	if err := custom(adm).CustomRequest("resetConfiguration", rp, &reset); err != nil || reset.C.Value != "false" {
+		t.Fatalf("resetConfiguration: %v %+v", err, reset)
+	}
+	if caps, _ = cs.Configuration.ListCapabilities(cs.Configuration.NewListCapabilitiesParams()); caps.Capabilities.Allowuserexpungerecovervm {
+		t.Fatal("reset did not restore the default")
+	}
 	// Non-Account settings cannot be set per account.
 	dp := adm.Configuration.NewUpdateConfigurationParams(simulator.SettingDefaultPageSize)
 	dp.SetValue("100")
