@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -92,15 +93,27 @@ func describeInstances(c *ec2.Client, want int) call {
 		if err != nil {
 			return err
 		}
-		n := 0
-		for _, r := range out.Reservations {
-			n += len(r.Instances)
-		}
+		n := live(out.Reservations)
 		if want >= 0 && n != want {
 			return fmt.Errorf("DescribeInstances: %d instances, want %d", n, want)
 		}
 		return nil
 	}
+}
+
+// live counts the instances that are not terminated (EC2, and the gateway,
+// keep listing terminated instances for about an hour; the run-terminate
+// workloads leave some).
+func live(rs []ec2types.Reservation) int {
+	n := 0
+	for _, r := range rs {
+		for _, in := range r.Instances {
+			if in.State == nil || in.State.Name != ec2types.InstanceStateNameTerminated {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // describeInstancesPaged walks DescribeInstances with MaxResults=page.
@@ -113,9 +126,7 @@ func describeInstancesPaged(c *ec2.Client, page int32, want int) call {
 			if err != nil {
 				return err
 			}
-			for _, r := range out.Reservations {
-				n += len(r.Instances)
-			}
+			n += live(out.Reservations)
 		}
 		if want >= 0 && n != want {
 			return fmt.Errorf("DescribeInstances paged: %d instances, want %d", n, want)
@@ -243,6 +254,18 @@ func (d *direct) listVMs(zoneID string, want int) call {
 	}
 }
 
+// listDestroyedVMs lists Destroyed VMs (the gateway asks for them
+// separately: CloudStack leaves them out of a plain listing).
+func (d *direct) listDestroyedVMs(zoneID string) error {
+	p := d.cs.VirtualMachine.NewListVirtualMachinesParams()
+	p.SetState("Destroyed")
+	if zoneID != "" {
+		p.SetZoneid(zoneID)
+	}
+	_, err := d.cs.VirtualMachine.ListVirtualMachines(p)
+	return err
+}
+
 // listVolumes pages listVolumes (typ "" = all types).
 func (d *direct) listVolumes(typ string) error {
 	n := 0
@@ -264,11 +287,13 @@ func (d *direct) listVolumes(typ string) error {
 	}
 }
 
-// sameCalls makes, directly, the CloudStack list calls the gateway makes
-// for one EC2 DescribeInstances (listVirtualMachines, listVolumes
-// type=ROOT, listNetworks) or one GCE instances.list page
-// (listVirtualMachines in the zone, listVolumes type=ROOT, listVolumes),
-// repeated pages times; gateway − sameCalls is the gateway's own cost.
+// sameCalls makes, directly and one after the other, the CloudStack list
+// calls the gateway makes for one EC2 DescribeInstances
+// (listVirtualMachines, the same with state=Destroyed, listVolumes
+// type=ROOT, listVolumes, listNetworks) or one GCE instances.list page
+// (the same in the zone, without listNetworks), repeated pages times;
+// gateway − sameCalls is the gateway's own cost (the gateway issues these
+// calls concurrently, so on a loaded machine it can come out negative).
 func (d *direct) sameCalls(gce bool, zoneID string, want, pages int) call {
 	vms := d.listVMs(zoneID, want)
 	return func(ctx context.Context) error {
@@ -276,13 +301,16 @@ func (d *direct) sameCalls(gce bool, zoneID string, want, pages int) call {
 			if err := vms(ctx); err != nil {
 				return err
 			}
+			if err := d.listDestroyedVMs(zoneID); err != nil {
+				return err
+			}
 			if err := d.listVolumes("ROOT"); err != nil {
 				return err
 			}
+			if err := d.listVolumes(""); err != nil {
+				return err
+			}
 			if gce {
-				if err := d.listVolumes(""); err != nil {
-					return err
-				}
 				continue
 			}
 			if _, err := d.cs.Network.ListNetworks(d.cs.Network.NewListNetworksParams()); err != nil {
@@ -312,3 +340,50 @@ func (d *direct) zoneID(name string) (string, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// describeFirstPage reads one page of MaxResults instances.
+func describeFirstPage(c *ec2.Client, page int32) call {
+	return func(ctx context.Context) error {
+		out, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(page)})
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, r := range out.Reservations {
+			n += len(r.Instances)
+		}
+		if n != int(page) {
+			return fmt.Errorf("DescribeInstances first page: %d instances, want %d", n, page)
+		}
+		return nil
+	}
+}
+
+// gceFirstPage reads one page of maxResults instances.
+func gceFirstPage(svc *compute.Service, project, zone string, page int64) call {
+	return func(ctx context.Context) error {
+		l, err := svc.Instances.List(project, zone).MaxResults(page).Context(ctx).Do()
+		if err != nil {
+			return err
+		}
+		if int64(len(l.Items)) != page {
+			return fmt.Errorf("instances.list first page: %d instances, want %d", len(l.Items), page)
+		}
+		return nil
+	}
+}
+
+// setSimLatency sets the embedded simulator's per-call latency through its
+// /_sim/config endpoint (simURL is its /client/api URL).
+func setSimLatency(simURL string, call, item time.Duration) error {
+	u := strings.TrimSuffix(simURL, "/client/api") + "/_sim/config?callLatency=" + call.String() + "&itemLatency=" + item.String()
+	resp, err := http.Post(u, "text/plain", nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("simulator config: %s", resp.Status)
+	}
+	return nil
+}

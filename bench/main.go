@@ -54,8 +54,8 @@ func main() {
 	var (
 		floorDir    = flag.String("floor-serve", "", "internal: serve recordings from DIR (the floor process)")
 		floorListen = flag.String("floor-listen", "127.0.0.1:0", "internal: floor address")
-		workloads   = flag.String("workloads", "all", "comma list of: az, describe, gce, conc, boto3, mem, run, cache (all = every one)")
-		sizes       = flag.String("sizes", "10,100,1000,2000", "instance counts for the listing workloads (ascending; 10000 is possible but the simulator launches it in O(N²), see RESULTS.md)")
+		workloads   = flag.String("workloads", "all", "comma list of: az, describe, gce, conc, boto3, mem, page, latency, run, cache (all = every one)")
+		sizes       = flag.String("sizes", "10,100,1000,2000", "instance counts for the listing workloads (ascending; e.g. 10,100,1000,10000)")
 		rounds      = flag.Int("rounds", 40, "max measured rounds per workload (each round calls every target once)")
 		budget      = flag.Duration("budget", 20*time.Second, "time budget per workload (after 5 rounds)")
 		workers     = flag.Int("workers", 8, "concurrent clients for the throughput workload")

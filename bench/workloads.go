@@ -17,15 +17,17 @@ import (
 )
 
 const (
-	region       = "cloudstack-1"
-	motoRegion   = "us-east-1"
-	gceProject   = "demo"
-	perSubnet    = 200 // the simulator allocates guest IPs from a /24
-	motoMaxN     = 1000
-	gcePageSize  = 500
-	ec2PageSize  = 1000
-	motoImage    = "ami-03cf127a"
-	motoInstType = "t2.micro"
+	region      = "cloudstack-1"
+	motoRegion  = "us-east-1"
+	gceProject  = "demo"
+	perSubnet   = 200 // the simulator allocates guest IPs from a /24
+	motoMaxN    = 1000
+	gcePageSize = 500
+	ec2PageSize = 1000
+	// firstPageSize is the page of the first-page workload.
+	firstPageSize = 500
+	motoImage     = "ami-03cf127a"
+	motoInstType  = "t2.micro"
 )
 
 type bench struct {
@@ -231,10 +233,16 @@ func (b *bench) all(ctx context.Context) error {
 				return err
 			}
 		}
+		if n >= 1000 && c.on("page") {
+			b.firstPage(ctx, n)
+		}
 		if n >= 1000 && c.on("mem") {
 			b.memory(ctx, n)
 		}
-		if (n == 10 || n == c.sizes[len(c.sizes)-1]) && c.on("run") {
+		if n == 100 && c.on("latency") {
+			b.latency(ctx, n)
+		}
+		if (n == 10 || n == 1000 || n == c.sizes[len(c.sizes)-1]) && c.on("run") {
 			b.runTerminate(ctx, n)
 		}
 	}
@@ -440,4 +448,61 @@ func sizeRounds(rounds, n int) (maxRounds, minRounds int) {
 		return min(rounds, 12), 5
 	}
 	return rounds, 5
+}
+
+// firstPage reads the first page of 500 instances (EC2 MaxResults, GCE
+// maxResults) with n instances present: a page should cost what its items
+// cost, whatever n.
+func (b *bench) firstPage(ctx context.Context, n int) {
+	logf("workload: first page of %d with %d instances", firstPageSize, n)
+	ts := []target{
+		{name: "gateway", fn: describeFirstPage(b.gwEC2, firstPageSize)},
+		{name: "gce", fn: gceFirstPage(b.gwGCE, gceProject, b.gceZone, firstPageSize)},
+	}
+	rounds, minRounds := sizeRounds(b.c.rounds, n)
+	r := interleave(ctx, ts, 1, rounds, minRounds, b.c.budget)
+	b.rep.add(row{workload: fmt.Sprintf("EC2 DescribeInstances first page (MaxResults %d)", firstPageSize), n: n, s: map[string]sample{"gateway": r["gateway"]}})
+	b.rep.add(row{workload: fmt.Sprintf("GCE instances.list first page (maxResults %d)", firstPageSize), n: n, s: map[string]sample{"gateway": r["gce"]}})
+}
+
+// Simulated CloudStack latency for the latency workload.
+const (
+	simCallLatency = 50 * time.Millisecond
+	simItemLatency = 100 * time.Microsecond
+)
+
+// latency measures operations with simCallLatency + simItemLatency per
+// listed item on every CloudStack call, next to their minimum: the longest
+// chain of sequential CloudStack calls they need. DescribeInstances and a
+// one-page GCE instances.list need one call of n items (every other list
+// they make is independent of it); direct is that one call, made with
+// cloudstack-go.
+func (b *bench) latency(ctx context.Context, n int) {
+	logf("workload: %d instances with %s + %s/item CloudStack latency", n, simCallLatency, simItemLatency)
+	if err := setSimLatency(b.gw.simURL, simCallLatency, simItemLatency); err != nil {
+		b.rep.note("latency workload: " + err.Error())
+		return
+	}
+	defer func() {
+		if err := setSimLatency(b.gw.simURL, 0, 0); err != nil {
+			b.rep.note("latency workload reset: " + err.Error())
+		}
+	}()
+	sub := ""
+	if len(b.subnets) > 0 {
+		sub = b.subnets[0]
+	}
+	ts := []target{
+		{name: "describe", fn: describeInstances(b.gwEC2, n)},
+		{name: "gce", fn: gceListInstances(b.gwGCE, gceProject, b.gceZone, gcePageSize, n)},
+		{name: "direct", fn: b.dir.listVMs("", n)},
+		{name: "run", fn: runTerminate(b.gwEC2, b.image, "", sub)},
+	}
+	r := interleave(ctx, ts, 1, min(b.c.rounds, 10), 3, b.c.budget)
+	chain := simCallLatency + time.Duration(n)*simItemLatency
+	b.rep.lat = append(b.rep.lat,
+		latRow{op: fmt.Sprintf("EC2 DescribeInstances(%d)", n), s: r["describe"], chain: chain, calls: 1, direct: r["direct"]},
+		latRow{op: fmt.Sprintf("GCE instances.list(%d), one page", n), s: r["gce"], chain: chain, calls: 1, direct: r["direct"]},
+		latRow{op: "EC2 RunInstances(1)+TerminateInstances", s: r["run"]})
+	time.Sleep(3 * time.Second) // the terminated VMs are expunged after 1s
 }

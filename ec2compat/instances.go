@@ -392,12 +392,29 @@ func (s *server) instancesByID(r *request, ec2IDs []string) ([]translate.Instanc
 	if err != nil {
 		return nil, err
 	}
+	if len(ids) == 0 {
+		// A listing: the instances terminated within the hour come from
+		// CloudStack's events, independent of the VM lists, so ask for them
+		// alongside.
+		type terminated struct {
+			gone []translate.Instance
+			err  error
+		}
+		ch := make(chan terminated, 1)
+		go func() {
+			gone, err := s.svc.TerminatedInstances(r.ctx, nil)
+			ch <- terminated{gone, err}
+		}()
+		insts, err := s.svc.Instances(r.ctx, translate.InstanceQuery{})
+		t := <-ch
+		if err != nil {
+			return nil, err
+		}
+		return mergeTerminated(insts, t.gone, t.err)
+	}
 	insts, err := s.svc.Instances(r.ctx, translate.InstanceQuery{IDs: ids})
 	if err != nil {
 		return nil, err
-	}
-	if len(ids) == 0 {
-		return s.withTerminated(r, insts, nil)
 	}
 	have := map[string]bool{}
 	for _, in := range insts {
@@ -451,6 +468,12 @@ func (s *server) instancesByID(r *request, ec2IDs []string) ([]translate.Instanc
 // tells: its id, host name and the time (reported as its launch time).
 func (s *server) withTerminated(r *request, insts []translate.Instance, ids []string) ([]translate.Instance, error) {
 	gone, err := s.svc.TerminatedInstances(r.ctx, ids)
+	return mergeTerminated(insts, gone, err)
+}
+
+// mergeTerminated adds gone (TerminatedInstances' answer, or its error
+// err) to insts; see withTerminated.
+func mergeTerminated(insts, gone []translate.Instance, err error) ([]translate.Instance, error) {
 	switch translate.KindOf(err) {
 	case translate.PermissionDenied, translate.Unimplemented:
 		return insts, nil // a role without listEvents sees CloudStack's view only

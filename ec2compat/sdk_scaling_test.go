@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -25,6 +26,15 @@ type csCounter struct {
 	mu    sync.Mutex
 	calls map[string]int
 	items map[string]int
+	trace bool      // record spans
+	t0    time.Time // spans are relative to t0
+	spans []span
+}
+
+// span is one CloudStack call's start and end, relative to csCounter.t0.
+type span struct {
+	cmd        string
+	start, end time.Duration
 }
 
 func newCSCounter(next http.RoundTripper) *csCounter {
@@ -47,7 +57,13 @@ func (c *csCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 			cmd = q.Get("command")
 		}
 	}
+	st := time.Since(c.t0)
 	resp, err := c.next.RoundTrip(r)
+	if c.trace {
+		c.mu.Lock()
+		c.spans = append(c.spans, span{cmd, st, time.Since(c.t0)})
+		c.mu.Unlock()
+	}
 	if err != nil {
 		return resp, err
 	}
@@ -159,5 +175,48 @@ func TestSingleInstanceOperationsDoNotGrowWithTheCloud(t *testing.T) {
 	}
 	if smallCalls["listVirtualMachines"] == 0 || smallCalls["deployVirtualMachine"] != 1 || smallCalls["destroyVirtualMachine"] != 1 {
 		t.Errorf("the counter did not see the lifecycle's CloudStack calls: %s", summary(smallCalls))
+	}
+}
+
+// A listing's CloudStack calls are independent of each other, so
+// DescribeInstances issues them as one concurrent round (issue 15, item 3):
+// with a 300 ms simulated CloudStack latency, every call starts before the
+// first one answers. (An ordering check: the latency only makes a
+// sequential dependency impossible to miss.)
+func TestDescribeInstancesIsOneRoundOfCloudStackCalls(t *testing.T) {
+	e := mustEnv(t)
+	ctx := ctxT(t)
+	if _, err := e.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(debianImage(t, e)), InstanceType: "t3.micro",
+		MinCount: aws.Int32(2), MaxCount: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil { // warm the caches
+		t.Fatal(err)
+	}
+	e.sim.SetCallLatency(300*time.Millisecond, 0)
+	defer e.sim.SetCallLatency(0, 0)
+	e.cs.mu.Lock()
+	e.cs.trace, e.cs.t0, e.cs.spans = true, time.Now(), nil
+	e.cs.mu.Unlock()
+	out, err := e.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+	if err != nil || len(out.Reservations) == 0 {
+		t.Fatalf("DescribeInstances: %v %v", out, err)
+	}
+	e.cs.mu.Lock()
+	spans := append([]span(nil), e.cs.spans...)
+	e.cs.trace = false
+	e.cs.mu.Unlock()
+	if len(spans) < 2 {
+		t.Fatalf("saw %d CloudStack calls", len(spans))
+	}
+	first := spans[0].end
+	for _, s := range spans {
+		first = min(first, s.end)
+	}
+	for _, s := range spans {
+		t.Logf("%-22s %7.1f -> %7.1f ms", s.cmd, float64(s.start)/1e6, float64(s.end)/1e6)
+		if s.start >= first {
+			t.Errorf("%s started after another CloudStack call answered: it waits for it (a sequential chain)", s.cmd)
+		}
 	}
 }
