@@ -30,8 +30,8 @@ import (
 // through the load balancer: aws-sdk-go-v2 and the Go compute client
 // launching and deleting instances with idempotency keys, the aws CLI
 // launching with --client-token, gcloud and the aws CLI listing. In the
-// middle of it one replica is killed with SIGKILL and restarted on the
-// same port.
+// middle of it a replica is killed with SIGKILL and restarted on the same
+// port, then another one.
 //
 // Every client call must succeed, or fail with an error its client treats
 // as retryable (a dropped connection, 5xx, EC2 RequestLimitExceeded/
@@ -278,15 +278,18 @@ backend replicas
 		}
 	})
 
-	// Mid-load: kill replica 1, restart it on the same port.
+	// Mid-load: kill replica 1 with SIGKILL, restart it on the same port;
+	// then the same with replica 2.
 	time.Sleep(8 * time.Second)
-	before := st.total()
-	reps[1].gw.kill()
-	t.Logf("killed replica %s after %d calls", reps[1].addr, before)
-	time.Sleep(2 * time.Second)
-	start(reps[1])
-	t.Logf("restarted replica %s", reps[1].addr)
-	time.Sleep(8 * time.Second)
+	for _, i := range []int{1, 2} {
+		n := st.total()
+		reps[i].gw.kill()
+		t.Logf("killed replica %s after %d calls", reps[i].addr, n)
+		time.Sleep(2 * time.Second)
+		start(reps[i])
+		t.Logf("restarted replica %s", reps[i].addr)
+		time.Sleep(6 * time.Second)
+	}
 	cancel()
 	wg.Wait()
 
@@ -325,7 +328,7 @@ backend replicas
 			served += int(n)
 		}
 	}
-	t.Logf("load through HAProxy with one replica killed and restarted: %d client calls (%s), %d attempts failed with retryable errors and were retried, %d non-retryable failures; SDK HTTP requests %d (%d dropped connections, %d 5xx, retried by the SDKs); the restarted replica served %d API requests; %d launches, %d VMs left live",
+	t.Logf("load through HAProxy with two replicas killed (SIGKILL) and restarted one after the other: %d client calls (%s), %d attempts failed with retryable errors and were retried, %d non-retryable failures; SDK HTTP requests %d (%d dropped connections, %d 5xx, retried by the SDKs); the restarted replica served %d API requests; %d launches, %d VMs left live",
 		st.calls, strings.Join(kinds, " "), st.retried, len(st.fatal), rt.n.Load(), dropped, fivexx, served, keys, len(live))
 	if served == 0 {
 		t.Errorf("the restarted replica took no traffic")

@@ -172,3 +172,24 @@ func TestLaunchRetryAfterRollbackMovesToNextGeneration(t *testing.T) {
 		t.Errorf("second retry: %v %v", again, err)
 	}
 }
+
+// A terminate retried after the replica that sent it died finds its
+// destroy job still running and answers with it: CloudStack would refuse a
+// second destroy ("another operation is in progress").
+func TestTerminateRetryFindsItsJob(t *testing.T) {
+	w, m := newWorld()
+	w.vms["vm-x"] = &translate.Instance{ID: "vm-x", Name: "x", State: translate.StateRunning, JobID: "job-x", JobPending: true, Tags: translate.Tags{}}
+	w.jobs["job-x"] = &translate.Job{ID: "job-x", Status: translate.JobPending, Command: "destroyVirtualMachine"}
+	j, err := newService(m).TerminateInstance(testCtx(), "vm-x", false)
+	if err != nil || j == nil || j.ID != "job-x" {
+		t.Fatalf("retried terminate: %+v %v", j, err)
+	}
+	if n := m.Calls("DestroyVirtualMachine"); n != 0 {
+		t.Errorf("destroyed again (%d calls)", n)
+	}
+	// Another pending job (a stop) is not a terminate under way.
+	w.jobs["job-x"].Command = "stopVirtualMachine"
+	if j, _ := newService(m).TerminateInstance(testCtx(), "vm-x", false); j != nil && j.ID == "job-x" {
+		t.Errorf("a stop job was taken for the terminate")
+	}
+}

@@ -688,6 +688,9 @@ func (s *Service) StartInstance(ctx context.Context, id string) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	if j := s.pendingSame(ctx, vm, "startVirtualMachine"); j != nil {
+		return j, nil
+	}
 	if vm.State != StateStopped {
 		return nil, &Error{Op: "StartInstance", Kind: FailedPrecondition, Resource: ResInstance, ID: id,
 			Message: "instance " + id + " is " + vm.State + ", not Stopped"}

@@ -31,6 +31,25 @@ type Job struct {
 	Completed time.Time
 }
 
+// pendingSame returns the job CloudStack is running on vm if it is a cmd
+// job: a retried call (its first attempt reached CloudStack, the answer was
+// lost with the replica that sent it) finds its own job under way, and
+// answers with it instead of failing with CloudStack's "another operation
+// is in progress".
+func (s *Service) pendingSame(ctx context.Context, vm *Instance, cmd string) *Job {
+	if vm == nil || !vm.JobPending || vm.JobID == "" {
+		return nil
+	}
+	j, err := s.cs.QueryAsyncJobResult(ctx, vm.JobID)
+	if err != nil || j.Status != JobPending || !strings.EqualFold(j.Command, cmd) {
+		return nil
+	}
+	if j.Resource == "" {
+		j.Resource, j.ResourceID = ResInstance, vm.ID
+	}
+	return j
+}
+
 // Done reports whether the job has finished.
 func (j *Job) Done() bool { return j != nil && j.Status != JobPending }
 

@@ -48,6 +48,9 @@ func (s *Service) TerminateInstance(ctx context.Context, id string, freeName boo
 	if err != nil {
 		return nil, err
 	}
+	if j := s.pendingSame(ctx, vm, "destroyVirtualMachine"); j != nil {
+		return j, nil
+	}
 	if s.canExpunge(ctx) {
 		r, err := s.cs.DestroyVirtualMachine(ctx, id, true)
 		if err != nil {
