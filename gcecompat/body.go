@@ -42,7 +42,80 @@ func bindJSON(c *gin.Context, v any) error {
 	if err != nil {
 		return invalid("Invalid JSON payload received. %v", err)
 	}
-	return decodeStrict(raw, v)
+	err = decodeStrict(raw, v)
+	var uf *unknownFieldError
+	if errors.As(err, &uf) {
+		if schema := requestSchema(c); schema != "" && schemaHasPath(schema, uf.path) {
+			// A GCE field this gateway does not implement (not a typo).
+			return invalid("Invalid value for field 'resource.%s': this gateway does not implement this field, so it cannot honour it.", uf.path)
+		}
+		return invalid("Invalid JSON payload received. Unknown name %q: Cannot find field.", uf.path)
+	}
+	return err
+}
+
+// unknownFieldError is a body field the request type does not have.
+type unknownFieldError struct{ path string }
+
+func (e *unknownFieldError) Error() string {
+	return fmt.Sprintf("Invalid JSON payload received. Unknown name %q: Cannot find field.", e.path)
+}
+
+// requestSchema is the discovery schema name of the request body of the
+// method c was routed to ("" if none).
+func requestSchema(c *gin.Context) string {
+	path, ok := strings.CutPrefix(c.FullPath(), projectPrefix)
+	if !ok {
+		return ""
+	}
+	id := methodID(c.Request.Method, path)
+	doc := discoveryDocument()
+	res, _ := doc["resources"].(map[string]any)
+	for _, r := range res {
+		methods, _ := r.(map[string]any)["methods"].(map[string]any)
+		for _, m := range methods {
+			mm, _ := m.(map[string]any)
+			if mm["id"] == id {
+				req, _ := mm["request"].(map[string]any)
+				ref, _ := req["$ref"].(string)
+				return ref
+			}
+		}
+	}
+	return ""
+}
+
+// schemaHasPath reports whether Google's schema has the dotted field path
+// (list indexes ignored).
+func schemaHasPath(schema, path string) bool {
+	schemas, _ := discoveryDocument()["schemas"].(map[string]any)
+	cur, _ := schemas[schema].(map[string]any)
+	for _, part := range strings.Split(path, ".") {
+		if i := strings.IndexByte(part, '['); i >= 0 {
+			part = part[:i]
+		}
+		props, _ := cur["properties"].(map[string]any)
+		p, ok := props[part].(map[string]any)
+		if !ok {
+			return false
+		}
+		for {
+			if items, ok := p["items"].(map[string]any); ok {
+				p = items
+				continue
+			}
+			if ap, ok := p["additionalProperties"].(map[string]any); ok && p["type"] == "object" && p["properties"] == nil {
+				p = ap
+				continue
+			}
+			break
+		}
+		if ref, ok := p["$ref"].(string); ok {
+			p, _ = schemas[ref].(map[string]any)
+		}
+		cur = p
+	}
+	return true
 }
 
 // decodeStrict is bindJSON on bytes.
@@ -66,7 +139,7 @@ func decodeStrict(raw []byte, v any) error {
 		delete(obj, k)
 	}
 	if name := unknownField(obj, reflect.TypeOf(v), ""); name != "" {
-		return invalid("Invalid JSON payload received. Unknown name %q: Cannot find field.", name)
+		return &unknownFieldError{path: name}
 	}
 	clean, err := json.Marshal(obj)
 	if err != nil {

@@ -47,6 +47,9 @@ func TestStrictBodies(t *testing.T) {
 		{"/zones/zone1/instances", `{"name":"vm9","machineType":"zones/zone1/machineTypes/small-instance","scheduling":{"preemptible":true},"disks":[{"boot":true,"initializeParams":{"sourceImage":"projects/debian-cloud/global/images/family/debian-12"}}]}`, "'resource.scheduling.preemptible'"},
 		{"/global/firewalls", `{"name":"fw9","allowed":[{"IPProtocol":"tcp","ports":["22"]}],"logConfig":{"enable":true}}`, "'resource.logConfig.enable'"},
 		{"/zones/zone1/disks", `{"name":"d9","sizeGb":"1","resourceManagerTags":{"k":"v"}}`, `Unknown name "resourceManagerTags"`},
+		// A real GCE field the gateway does not implement is named as such.
+		{"/zones/zone1/disks", `{"name":"d9","sizeGb":"1","replicaZones":["zones/zone2"]}`, "'resource.replicaZones': this gateway does not implement"},
+		{"/zones/zone1/instances", `{"name":"vm9","machineType":"zones/zone1/machineTypes/small-instance","disks":[{"boot":true,"initializeParams":{"sourceSnapshot":"global/snapshots/s"}}]}`, "'resource.disks[0].initializeParams.sourceSnapshot': this gateway does not implement"},
 	} {
 		_, err := e.post(tc.path, tc.body)
 		var ge *googleapi.Error

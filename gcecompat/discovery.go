@@ -23,15 +23,21 @@ var (
 	discoveryDoc  map[string]any
 )
 
-// discovery returns the document with this gateway as rootUrl, so that
-// discovery-driven clients (googleapiclient, gapic generators, the APIs
-// Explorer) call the gateway, never Google.
-func (s *server) discovery() []byte {
+// discoveryDocument is the parsed embedded document (read-only).
+func discoveryDocument() map[string]any {
 	discoveryOnce.Do(func() {
 		if err := json.Unmarshal(discoveryJSON, &discoveryDoc); err != nil {
 			panic("gcecompat: embedded discovery.json: " + err.Error())
 		}
 	})
+	return discoveryDoc
+}
+
+// discovery returns the document with this gateway as rootUrl, so that
+// discovery-driven clients (googleapiclient, gapic generators, the APIs
+// Explorer) call the gateway, never Google.
+func (s *server) discovery() []byte {
+	discoveryDoc := discoveryDocument()
 	doc := make(map[string]any, len(discoveryDoc)+1)
 	for k, v := range discoveryDoc {
 		doc[k] = v
