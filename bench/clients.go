@@ -289,9 +289,9 @@ func (d *direct) listVolumes(typ string) error {
 
 // sameCalls makes, directly and one after the other, the CloudStack list
 // calls the gateway makes for one EC2 DescribeInstances
-// (listVirtualMachines, the same with state=Destroyed, listVolumes
-// type=ROOT, listVolumes, listNetworks) or one GCE instances.list page
-// (the same in the zone, without listNetworks), repeated pages times;
+// (listVirtualMachines, the same with state=Destroyed, listVolumes,
+// listNetworks, listEvents type=VM.DESTROY of the last hour) or one GCE
+// instances.list page (the first three, in the zone), repeated pages times;
 // gateway − sameCalls is the gateway's own cost (the gateway issues these
 // calls concurrently, so on a loaded machine it can come out negative).
 func (d *direct) sameCalls(gce bool, zoneID string, want, pages int) call {
@@ -304,9 +304,6 @@ func (d *direct) sameCalls(gce bool, zoneID string, want, pages int) call {
 			if err := d.listDestroyedVMs(zoneID); err != nil {
 				return err
 			}
-			if err := d.listVolumes("ROOT"); err != nil {
-				return err
-			}
 			if err := d.listVolumes(""); err != nil {
 				return err
 			}
@@ -314,6 +311,12 @@ func (d *direct) sameCalls(gce bool, zoneID string, want, pages int) call {
 				continue
 			}
 			if _, err := d.cs.Network.ListNetworks(d.cs.Network.NewListNetworksParams()); err != nil {
+				return err
+			}
+			ev := d.cs.Event.NewListEventsParams()
+			ev.SetType("VM.DESTROY")
+			ev.SetStartdate(time.Now().Add(-25 * time.Hour).UTC().Format("2006-01-02")) // as csbackend asks
+			if _, err := d.cs.Event.ListEvents(ev); err != nil {
 				return err
 			}
 		}

@@ -388,6 +388,12 @@ func tagsOfItem(x instanceItem) translate.Tags {
 // instancesByID fetches the instances named by InstanceId.N (all if none)
 // and fails with InvalidInstanceID.NotFound for a missing one.
 func (s *server) instancesByID(r *request, ec2IDs []string) ([]translate.Instance, error) {
+	return s.instancesByIDRoots(r, ec2IDs, false)
+}
+
+// instancesByIDRoots is instancesByID; with noRoots a listing (no ids)
+// leaves RootVolumeID empty, for a caller that lists the volumes itself.
+func (s *server) instancesByIDRoots(r *request, ec2IDs []string, noRoots bool) ([]translate.Instance, error) {
 	ids, err := csIDs(pInstance, translate.ResInstance, ec2IDs)
 	if err != nil {
 		return nil, err
@@ -405,7 +411,7 @@ func (s *server) instancesByID(r *request, ec2IDs []string) ([]translate.Instanc
 			gone, err := s.svc.TerminatedInstances(r.ctx, nil)
 			ch <- terminated{gone, err}
 		}()
-		insts, err := s.svc.Instances(r.ctx, translate.InstanceQuery{})
+		insts, err := s.svc.Instances(r.ctx, translate.InstanceQuery{NoRootVolumes: noRoots})
 		t := <-ch
 		if err != nil {
 			return nil, err
@@ -523,13 +529,22 @@ func (s *server) describeInstances(r *request) (response, error) {
 		vols = make(chan map[string][]translate.Volume, 1)
 		go func() { vols <- s.volumesByInstance(r, "") }()
 	}
-	insts, err := s.instancesByID(r, ids)
+	insts, err := s.instancesByIDRoots(r, ids, vols != nil)
 	if err != nil {
 		return nil, err
 	}
 	var attached map[string][]translate.Volume
 	if vols != nil {
+		// The ROOT volumes come from this listing of all volumes (the
+		// instances were listed without them: one CloudStack list less).
 		attached = <-vols
+		for i := range insts {
+			for _, vol := range attached[insts[i].ID] {
+				if vol.Type == "ROOT" && insts[i].RootVolumeID == "" {
+					insts[i].RootVolumeID = vol.ID
+				}
+			}
+		}
 	}
 	v := s.viewWith(r, insts, <-vpcs, attached)
 	items := make([]instanceItem, 0, len(insts))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
 // csCounter is an http.RoundTripper between csbackend and the simulator
@@ -218,5 +219,45 @@ func TestDescribeInstancesIsOneRoundOfCloudStackCalls(t *testing.T) {
 		if s.start >= first {
 			t.Errorf("%s started after another CloudStack call answered: it waits for it (a sequential chain)", s.cmd)
 		}
+	}
+}
+
+// The root device's volume is the same whether the instance is listed or
+// asked for by id (the listing takes it from its one listVolumes, a
+// get-by-id from listVolumes virtualmachineid=…), and it is the volume
+// DescribeVolumes shows attached to the instance.
+func TestRootVolumeInListingAndByID(t *testing.T) {
+	e := mustEnv(t)
+	ctx := ctxT(t)
+	id := launchOne(t, e, "root-volume")
+	rootOf := func(in *ec2.DescribeInstancesInput) string {
+		t.Helper()
+		out, err := e.ec2.DescribeInstances(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range out.Reservations {
+			for _, inst := range r.Instances {
+				if aws.ToString(inst.InstanceId) != id {
+					continue
+				}
+				for _, bd := range inst.BlockDeviceMappings {
+					if aws.ToString(bd.DeviceName) == aws.ToString(inst.RootDeviceName) && bd.Ebs != nil {
+						return aws.ToString(bd.Ebs.VolumeId)
+					}
+				}
+				t.Fatalf("instance %s has no root device mapping: %+v", id, inst.BlockDeviceMappings)
+			}
+		}
+		t.Fatalf("instance %s not listed", id)
+		return ""
+	}
+	listed, byID := rootOf(&ec2.DescribeInstancesInput{}), rootOf(&ec2.DescribeInstancesInput{InstanceIds: []string{id}})
+	vols, err := e.ec2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: []types.Filter{{Name: aws.String("attachment.instance-id"), Values: []string{id}}}})
+	if err != nil || len(vols.Volumes) != 1 {
+		t.Fatalf("DescribeVolumes attached to %s: %v %v", id, vols, err)
+	}
+	if want := aws.ToString(vols.Volumes[0].VolumeId); listed != want || byID != want {
+		t.Fatalf("root volume: listed %q, by id %q, DescribeVolumes %q", listed, byID, want)
 	}
 }

@@ -176,7 +176,8 @@ func (s *server) allInstances(ctx context.Context, project, zoneID string) ([]sc
 		v, err := s.loadView(ctx, project, true)
 		views <- loaded{v, err}
 	}()
-	insts, err := s.svc.Instances(ctx, translate.InstanceQuery{ZoneID: zoneID})
+	// The view lists the volumes itself; Instances need not list the ROOT ones.
+	insts, err := s.svc.Instances(ctx, translate.InstanceQuery{ZoneID: zoneID, NoRootVolumes: true})
 	lv := <-views
 	if err != nil {
 		return nil, err

@@ -138,6 +138,9 @@ type InstanceQuery struct {
 	// Keyword matches a substring of the name (hostname) or displayname,
 	// as CloudStack's keyword does.
 	Keyword string
+	// NoRootVolumes leaves Instance.RootVolumeID empty: for callers that
+	// list the volumes themselves (one CloudStack list less).
+	NoRootVolumes bool
 	// IncludeExpunged is not possible; Destroyed (not yet expunged) VMs are
 	// always included, so callers can show them as terminated.
 }
@@ -580,6 +583,7 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 		})
 	}
 	switch {
+	case q.NoRootVolumes:
 	case len(ids) > 0:
 		idList := make([]string, 0, len(ids))
 		for id := range ids {
@@ -626,7 +630,7 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 	// follows the answer, not the size of the cloud: by ids alongside the
 	// VM lists above, by name, keyword or tags once the VMs are known. A
 	// listing read the ROOT volumes of its zone once, alongside the VMs.
-	if len(out) > 0 {
+	if len(out) > 0 && !q.NoRootVolumes {
 		if roots == nil {
 			roots = s.rootVolumes(ctx, out, true, req.ZoneID)
 		}
