@@ -74,15 +74,15 @@ type AuthConfig struct {
 
 // defaults are the values used when neither file, env nor flag sets a key.
 var defaults = map[string]any{
-	"listen":                  "127.0.0.1:8443",
-	"data_dir":                ".cloudgate",
-	"insecure_http":           false,
-	"region":                  "cloudstack-1",
-	"log_level":               "info",
-	"cloudstack.timeout":      "60s",
-	"cloudstack.verify_ssl":   true,
-	"simulator.listen":        "127.0.0.1:0",
-	"auth.demo_user":          "demo",
+	"listen":                "127.0.0.1:8443",
+	"data_dir":              ".cloudgate",
+	"insecure_http":         false,
+	"region":                "cloudstack-1",
+	"log_level":             "info",
+	"cloudstack.timeout":    "60s",
+	"cloudstack.verify_ssl": true,
+	"simulator.listen":      "127.0.0.1:0",
+	"auth.demo_user":        "demo",
 	"instance_type_aliases": []string{"t3.micro=Small Instance", "t3.small=Medium Instance", "m5.large=Large Instance",
 		// The types getting-started guides and tools default to.
 		"t2.micro=Small Instance", "t2.small=Medium Instance", "t2.medium=Large Instance", "t3.medium=Large Instance"},
