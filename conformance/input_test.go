@@ -85,6 +85,29 @@ func TestStrictInput(t *testing.T) {
 		}
 	})
 
+	t.Run("gce-disk-requestid", func(t *testing.T) {
+		// A retried disks.insert with the same requestId answers the
+		// operation (GCE ignores the repeat); another requestId gets 409.
+		d := &compute.Disk{Name: "reqid-disk", SizeGb: 1}
+		rid := "00000000-0000-4000-8000-00000000d15c"
+		for i := range 2 {
+			op, err := e.gce.Disks.Insert(e.proj, e.cat.zone, d).RequestId(rid).Context(ctx).Do()
+			if err == nil {
+				op, err = waitOp(ctx, e.gce, e.proj, e.cat.zone, op.Name)
+			}
+			if err != nil || op.Error != nil {
+				t.Fatalf("disks.insert #%d with requestId: %v %+v", i+1, err, op)
+			}
+		}
+		_, err := e.gce.Disks.Insert(e.proj, e.cat.zone, d).RequestId("00000000-0000-4000-8000-00000000d15d").Context(ctx).Do()
+		if reason, code := gceErrCode(err); code != 409 {
+			t.Errorf("disks.insert of an existing name with another requestId: %d %q %v", code, reason, err)
+		}
+		if op, err := e.gce.Disks.Delete(e.proj, e.cat.zone, d.Name).Context(ctx).Do(); err == nil {
+			waitOp(ctx, e.gce, e.proj, e.cat.zone, op.Name)
+		}
+	})
+
 	t.Run("ec2-tags", func(t *testing.T) {
 		sg, err := e.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("tag-rules"), Description: aws.String("tag rules")})
 		if err != nil {

@@ -202,7 +202,14 @@ func (s *server) insertDisk(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.diskByName(ctx, project, zoneName, req.Name); err == nil {
+	if d, err := s.diskByName(ctx, project, zoneName, req.Name); err == nil {
+		if rid := c.Query("requestId"); rid != "" && d.vol.Tags[tagRequestID] == rid {
+			// A retry of an insert that was accepted: its operation, not
+			// 409. (A retry after a replica died between createVolume and
+			// its tags still gets 409: createVolume has no field that could
+			// carry the requestId.)
+			return s.done(c, newOp("insert", zoneName, "disks", req.Name, d.vol.ID))
+		}
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResVolume, req.Name,
 			"The resource 'projects/%s/zones/%s/disks/%s' already exists", project, zoneName, req.Name)
 	} else if !isNotFound(err) {
@@ -258,6 +265,9 @@ func (s *server) insertDisk(c *gin.Context) (any, error) {
 	}
 	if req.Description != "" {
 		spec.Tags[tagDesc] = req.Description
+	}
+	if rid := c.Query("requestId"); rid != "" {
+		spec.Tags[tagRequestID] = rid
 	}
 	vol, job, err := s.svc.CreateVolume(ctx, spec)
 	if err != nil {
@@ -409,6 +419,9 @@ func (s *server) insertDiskFromDisk(c *gin.Context, zone *translate.Zone, req *d
 	}
 	if t := src.vol.Tags[tagDiskType]; t != "" {
 		tags[tagDiskType] = t
+	}
+	if rid := c.Query("requestId"); rid != "" {
+		tags[tagRequestID] = rid
 	}
 	vol, vjob, err := s.svc.CreateVolume(ctx, translate.VolumeSpec{Name: req.Name, ZoneID: zone.ID, SnapshotID: snap.ID, Tags: tags})
 	if err == nil {

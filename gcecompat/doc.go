@@ -57,7 +57,11 @@
 // (and passed to translate as the client token, which puts it in the
 // deploy call itself) together with the deploy job, so a retry answers
 // the same operation instead of 409, also on another replica after the
-// first one died before tagging the VM.
+// first one died before tagging the VM. disks.insert keeps its requestId
+// in the same reserved tag, so a retry answers an operation instead of
+// 409, though not after a replica died between createVolume and its tags
+// (createVolume has no field that could carry the id). Other methods
+// ignore requestId.
 //
 // # Instances
 //

@@ -25,7 +25,7 @@ const (
 	tagMD        = translate.ReservedTagPrefix + "gce-md:"
 	tagUserData  = translate.ReservedTagPrefix + "gce-md-ud"
 	tagName      = translate.ReservedTagPrefix + "gce-name"
-	tagRequestID = translate.ReservedTagPrefix + "gce-request-id"    // instances.insert requestId
+	tagRequestID = translate.ReservedTagPrefix + "gce-request-id"    // instances.insert and disks.insert requestId
 	tagOpJob     = translate.ReservedTagPrefix + "gce-insert-job"    // its deploy job, for retries
 	tagHostname  = translate.ReservedTagPrefix + "gce-hostname"      // hostname, when given at insert
 	tagAccessCfg = translate.ReservedTagPrefix + "gce-access-config" // the access config's name, when asked for
