@@ -661,7 +661,8 @@ func TestFaultSlowBackendBounded(t *testing.T) {
 // Retrying RunInstances with the same ClientToken (after a failed attempt,
 // after a client-side timeout, and concurrently) never creates a second VM.
 // Concurrent retries are serialized per token inside one gateway; across
-// replicas only the token tag guards (see translate.Service.Launch).
+// replicas the token reaches CloudStack in the deploy call (see
+// translate/clienttoken.go and crash_test.go).
 func TestFaultRetriedRunInstancesNoDuplicates(t *testing.T) {
 	e := newFaultEnv(t, []string{"--expunge-delay", "100ms"})
 	in := func(tok string) *ec2.RunInstancesInput {
