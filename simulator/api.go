@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"encoding/json"
 	"net/http"
 	"regexp"
 	"sort"
@@ -371,9 +370,14 @@ func (s *Server) write(w http.ResponseWriter, respName string, asJSON bool, res 
 	if asJSON {
 		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 		w.WriteHeader(status)
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		enc.Encode(obj{respName: body})
+		// As encoding/json's Encoder would write it (see appendJSON),
+		// straight into the recorder's buffer when there is one.
+		if rec, ok := w.(*recorder); ok {
+			rec.WriteHeader(status)
+			rec.body = append(appendJSON(rec.body, obj{respName: body}), '\n')
+			return
+		}
+		w.Write(append(appendJSON(nil, obj{respName: body}), '\n'))
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml; charset=UTF-8")

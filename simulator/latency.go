@@ -1,8 +1,8 @@
 package simulator
 
 import (
-	"bytes"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -18,11 +18,17 @@ import (
 type recorder struct {
 	header http.Header
 	status int
-	body   bytes.Buffer
-	items  int // items of a list answer
+	body   []byte // from bodies; returned by flush
+	items  int    // items of a list answer
 }
 
-func newRecorder() *recorder { return &recorder{header: http.Header{}} }
+// bodies recycles answer buffers: a list answer is megabytes, and growing
+// a fresh buffer for each one cost as much as rendering it.
+var bodies = sync.Pool{New: func() any { return new([]byte) }}
+
+func newRecorder() *recorder {
+	return &recorder{header: http.Header{}, body: (*bodies.Get().(*[]byte))[:0]}
+}
 
 func (r *recorder) Header() http.Header { return r.header }
 
@@ -36,7 +42,8 @@ func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	return r.body.Write(b)
+	r.body = append(r.body, b...)
+	return len(b), nil
 }
 
 // flush copies the buffered answer to w.
@@ -48,7 +55,12 @@ func (r *recorder) flush(w http.ResponseWriter) {
 		r.status = http.StatusOK
 	}
 	w.WriteHeader(r.status)
-	_, _ = w.Write(r.body.Bytes())
+	_, _ = w.Write(r.body)
+	if cap(r.body) <= 64<<20 {
+		b := r.body[:0]
+		bodies.Put(&b)
+	}
+	r.body = nil
 }
 
 // callDelay is the latency of an answer with n list items.
@@ -70,6 +82,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
+			rec.body = nil
 			return
 		}
 	}
