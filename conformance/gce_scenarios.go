@@ -46,6 +46,8 @@ func gceScenarios() []scenario {
 		gceInstancesMachineTypeName(),
 		gceInstancesRefusedSettings(),
 		gceImageFamily(),
+		gceImageLifecycleExtras(),
+		gceEverydayFixes(),
 		gceInstanceActions(),
 		gceMachineTypeAndDisks(),
 		gceAddressesAssociate(),

@@ -249,3 +249,86 @@ func gceImageFamily() scenario {
 		},
 	}
 }
+
+// gceImageLifecycleExtras covers images.insert with forceCreate from a
+// running instance's boot disk, images.setLabels and images.deprecate
+// (OBSOLETE images cannot boot new instances).
+func gceImageLifecycleExtras() scenario {
+	return scenario{
+		name: "gce/images/force-labels-deprecate", api: "gce",
+		ops: []string{"compute.images.insert", "compute.images.setLabels", "compute.images.deprecate", "compute.images.get", "compute.instances.insert"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			vm := t.runInstance(t.env.name("vm-force"))
+			name := t.env.name("img-force")
+			img := &compute.Image{Name: name, SourceDisk: vm.Disks[0].Source}
+			_, err := svc.Images.Insert(p, img).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusBadRequest, "resourceInUseByAnotherResource", "images.insert from a running instance's disk without forceCreate")
+			op, err := svc.Images.Insert(p, img).ForceCreate(true).Context(t.ctx).Do()
+			t.Must(err, "images.insert forceCreate from a running instance's disk")
+			t.Defer("delete image "+name, func(ctx context.Context) error {
+				_, err := svc.Images.Delete(p, name).Context(ctx).Do()
+				return ignoreGCENotFound(err)
+			})
+			t.waitOp(op, "compute.images.insert")
+			got, err := svc.Images.Get(p, name).Context(t.ctx).Do()
+			t.Must(err, "images.get")
+			op, err = svc.Images.SetLabels(p, name, &compute.GlobalSetLabelsRequest{Labels: map[string]string{"team": "blue"},
+				LabelFingerprint: got.LabelFingerprint}).Context(t.ctx).Do()
+			t.Must(err, "images.setLabels")
+			t.waitOp(op, "compute.images.setLabels")
+			op, err = svc.Images.Deprecate(p, name, &compute.DeprecationStatus{State: "OBSOLETE"}).Context(t.ctx).Do()
+			t.Must(err, "images.deprecate OBSOLETE")
+			t.waitOp(op, "compute.images.deprecate")
+			got, err = svc.Images.Get(p, name).Context(t.ctx).Do()
+			t.Must(err, "images.get")
+			Equal(t, "labels.team", got.Labels["team"], "blue")
+			t.Check(got.Deprecated != nil && got.Deprecated.State == "OBSOLETE", "deprecated reads back %s", jsonOf(got.Deprecated))
+			body := t.gceInstance(t.env.name("vm-obsolete"))
+			body.Disks[0].InitializeParams.SourceImage = got.SelfLink
+			_, err = svc.Instances.Insert(p, cat.zone, body).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusBadRequest, "", "instances.insert from an OBSOLETE image")
+			op, err = svc.Images.Deprecate(p, name, &compute.DeprecationStatus{State: "ACTIVE"}).Context(t.ctx).Do()
+			t.Must(err, "images.deprecate ACTIVE")
+			t.waitOp(op, "compute.images.deprecate")
+			got, err = svc.Images.Get(p, name).Context(t.ctx).Do()
+			t.Must(err, "images.get")
+			t.Check(got.Deprecated == nil, "deprecated after ACTIVE reads back %s", jsonOf(got.Deprecated))
+		},
+	}
+}
+
+// gceEverydayFixes covers calls that failed wrongly (issue 16 §2):
+// setScheduling, suspend (refused in Google's format), and the catalogs
+// with nothing in them on CloudStack.
+func gceEverydayFixes() scenario {
+	return scenario{
+		name: "gce/everyday-fixes", api: "gce",
+		ops: []string{"compute.instances.setScheduling", "compute.instances.suspend", "compute.acceleratorTypes.list",
+			"compute.acceleratorTypes.aggregatedList", "compute.resourcePolicies.list", "compute.resourcePolicies.aggregatedList"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			vm := t.runInstance(t.env.name("vm-sched"))
+			auto := true
+			op, err := svc.Instances.SetScheduling(p, cat.zone, vm.Name, &compute.Scheduling{AutomaticRestart: &auto, OnHostMaintenance: "MIGRATE"}).Context(t.ctx).Do()
+			t.Must(err, "instances.setScheduling MIGRATE")
+			t.waitOp(op, "compute.instances.setScheduling")
+			_, err = svc.Instances.SetScheduling(p, cat.zone, vm.Name, &compute.Scheduling{OnHostMaintenance: "TERMINATE"}).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusBadRequest, "", "instances.setScheduling TERMINATE")
+			_, err = svc.Instances.Suspend(p, cat.zone, vm.Name).Context(t.ctx).Do()
+			t.Check(err != nil && gceUnsupported(err), "instances.suspend: want 501 in Google's format, got %v", err)
+			at, err := svc.AcceleratorTypes.List(p, cat.zone).Context(t.ctx).Do()
+			t.Must(err, "acceleratorTypes.list")
+			Equal(t, "accelerator types", len(at.Items), 0)
+			_, err = svc.AcceleratorTypes.AggregatedList(p).Context(t.ctx).Do()
+			t.Must(err, "acceleratorTypes.aggregatedList")
+			rp, err := svc.ResourcePolicies.List(p, cat.region).Context(t.ctx).Do()
+			t.Must(err, "resourcePolicies.list")
+			Equal(t, "resource policies", len(rp.Items), 0)
+			_, err = svc.ResourcePolicies.AggregatedList(p).Context(t.ctx).Do()
+			t.Must(err, "resourcePolicies.aggregatedList")
+		},
+	}
+}

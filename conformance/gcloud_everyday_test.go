@@ -103,6 +103,26 @@ func TestGcloudEveryday(t *testing.T) {
 	g.ok("compute", "instances", "delete", "vm-addr", "--zone", zone)
 	g.ok("compute", "addresses", "delete", "ip-everyday", "--region", region)
 
+	// Images: --force from a running instance's disk, --family, labels,
+	// deprecation; set-scheduling; catalogs that are empty on CloudStack.
+	g.ok("compute", "images", "create", "img-everyday", "--source-disk", "vm-default", "--source-disk-zone", zone, "--force", "--family", "fam-everyday")
+	if img := g.describe("compute", "images", "describe-from-family", "fam-everyday"); img["name"] != "img-everyday" {
+		t.Fatalf("describe-from-family fam-everyday = %v", img["name"])
+	}
+	g.ok("compute", "images", "add-labels", "img-everyday", "--labels", "team=blue")
+	g.ok("compute", "images", "deprecate", "img-everyday", "--state", "DEPRECATED")
+	img := g.describe("compute", "images", "describe", "img-everyday")
+	if lbl, _ := img["labels"].(map[string]any); lbl["team"] != "blue" || !strings.Contains(gcloudJSONString(img["deprecated"]), "DEPRECATED") {
+		t.Fatalf("image labels/deprecated = %v / %v", img["labels"], img["deprecated"])
+	}
+	g.ok("compute", "images", "delete", "img-everyday")
+	g.ok("compute", "instances", "set-scheduling", "vm-default", "--zone", zone, "--maintenance-policy", "MIGRATE")
+	if _, stderr := g.fail("compute", "instances", "suspend", "vm-default", "--zone", zone); !strings.Contains(stderr, "not supported") {
+		t.Fatalf("suspend: %s", stderr)
+	}
+	g.ok("compute", "accelerator-types", "list")
+	g.ok("compute", "resource-policies", "list")
+
 	// Refused, naming the flag's field; nothing is created.
 	for _, c := range []struct{ flags, field string }{
 		{"--preemptible", "preemptible"},

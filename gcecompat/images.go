@@ -181,7 +181,7 @@ func (s *server) wireImage(project string, img *translate.Image) *wireImage {
 		SourceType: "RAW", Status: status, ArchiveSizeBytes: strconv.FormatInt(img.SizeBytes, 10),
 		DiskSizeGb: strconv.FormatInt(gb, 10), Architecture: "X86_64",
 		Labels: labels, LabelFingerprint: mapFingerprint(labels),
-		SelfLink: s.global(project, "images", name),
+		SelfLink: s.global(project, "images", name), Deprecated: wireDeprecationOf(img.Tags),
 	}
 }
 
@@ -211,8 +211,11 @@ func (s *server) imageFromFamily(ctx context.Context, project, family string) (*
 		if im.wire.Family != family {
 			continue
 		}
+		// Ready before not ready, active before deprecated, then newest.
+		imDep, bestDep := im.wire.Deprecated != nil, best != nil && best.wire.Deprecated != nil
 		if best == nil || (im.img.Ready && !best.img.Ready) ||
-			(im.img.Ready == best.img.Ready && im.img.Created.After(best.img.Created)) {
+			(im.img.Ready == best.img.Ready && !imDep && bestDep) ||
+			(im.img.Ready == best.img.Ready && imDep == bestDep && im.img.Created.After(best.img.Created)) {
 			best = im
 		}
 	}
@@ -233,13 +236,20 @@ func (s *server) resolveImage(ctx context.Context, ref string) (*projectImage, e
 	if project == "" {
 		project = principal(ctx).Project
 	}
+	var im *projectImage
+	var err error
 	switch {
 	case segmentAfter(ref, "family") != "":
-		return s.imageFromFamily(ctx, project, segmentAfter(ref, "family"))
+		im, err = s.imageFromFamily(ctx, project, segmentAfter(ref, "family"))
 	case segmentAfter(ref, "imageFamilyViews") != "":
-		return s.imageFromFamily(ctx, project, segmentAfter(ref, "imageFamilyViews"))
+		im, err = s.imageFromFamily(ctx, project, segmentAfter(ref, "imageFamilyViews"))
+	default:
+		im, err = s.imageByName(ctx, project, lastSegment(ref))
 	}
-	return s.imageByName(ctx, project, lastSegment(ref))
+	if err == nil && unusable(&im.img) {
+		return nil, invalid("Invalid value for field 'sourceImage': '%s'. The image is %s and cannot be used for new disks.", ref, im.img.Tags[tagDeprecState])
+	}
+	return im, err
 }
 
 func (s *server) listImages(c *gin.Context) (any, error) {
@@ -289,6 +299,7 @@ type imageInsert struct {
 	Description string            `json:"description"`
 	Family      string            `json:"family"`
 	SourceDisk  string            `json:"sourceDisk"`
+	SourceType  string            `json:"sourceType"` // gcloud always sends RAW
 	Labels      map[string]string `json:"labels"`
 }
 
@@ -302,6 +313,9 @@ func (s *server) insertImage(c *gin.Context) (any, error) {
 	}
 	if err := checkName("resource.name", req.Name); err != nil {
 		return nil, err
+	}
+	if req.SourceType != "" && req.SourceType != "RAW" {
+		return nil, invalid("Invalid value for field 'resource.sourceType': '%s'. Only RAW is supported.", req.SourceType)
 	}
 	ctx, project := c.Request.Context(), c.Param("project")
 	if req.SourceDisk == "" {
@@ -330,6 +344,17 @@ func (s *server) insertImage(c *gin.Context) (any, error) {
 	}
 	if d.vol.Type == "ROOT" && d.vol.InstanceID != "" {
 		spec.InstanceID = d.vol.InstanceID
+		in, err := s.svc.Instance(ctx, d.vol.InstanceID)
+		if err != nil {
+			return nil, err
+		}
+		if in.State != translate.StateStopped {
+			if force, _ := strconv.ParseBool(c.Query("forceCreate")); !force { // gcloud sends "True"
+				return nil, translate.Errorf(translate.InUse, translate.ResVolume, d.vol.ID,
+					"The disk resource '%s' is already being used by '%s'", req.SourceDisk, s.zonal(project, zone, "instances", in.Name))
+			}
+			return s.imageFromRunningDisk(c, d.vol, spec)
+		}
 	} else {
 		spec.VolumeID = d.vol.ID
 	}
@@ -355,4 +380,36 @@ func (s *server) deleteImage(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	return s.done(c, newOp("delete", "", "images", im.wire.Name, im.img.ID, job))
+}
+
+// imageFromRunningDisk is images.insert with forceCreate from the boot disk
+// of a running instance: CloudStack templates only a stopped VM's volume,
+// but it snapshots a running VM's root volume and templates the snapshot.
+// The snapshot is temporary (hidden like a disk copy's) and is deleted
+// once the template exists; the operation is DONE when it does.
+func (s *server) imageFromRunningDisk(c *gin.Context, vol translate.Volume, spec translate.CreateImageSpec) (any, error) {
+	ctx := c.Request.Context()
+	snap, job, err := s.svc.CreateSnapshot(ctx, vol.ID, spec.Name+"-image-source", translate.Tags{tagCopySource: "true"})
+	if err != nil {
+		return nil, err
+	}
+	cleanup := func() {
+		if _, err := s.svc.DeleteSnapshot(ctx, snap.ID); err != nil && !isNotFound(err) {
+			s.log.Warn("cannot delete the snapshot of a forced image", "snapshot", snap.ID, "err", err)
+		}
+	}
+	if err := s.waitJob(ctx, job); err != nil {
+		cleanup()
+		return nil, err
+	}
+	spec.InstanceID, spec.SnapshotID = "", snap.ID
+	img, ijob, err := s.svc.CreateImage(ctx, spec)
+	if err == nil {
+		err = s.waitJob(ctx, ijob)
+	}
+	cleanup()
+	if err != nil {
+		return nil, err
+	}
+	return s.done(c, newOp("insert", "", "images", spec.Name, img.ID))
 }

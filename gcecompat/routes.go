@@ -42,6 +42,8 @@ var routeTable = []route{
 	{http.MethodGet, "/global/images/family/:family", publicImages, func(s *server) handlerFunc { return s.getImageFromFamily }},
 	{http.MethodGet, "/zones/:zone/imageFamilyViews/:family", publicImages, func(s *server) handlerFunc { return s.getImageFamilyView }},
 	{http.MethodPost, "/global/images", ownProject, func(s *server) handlerFunc { return s.insertImage }},
+	{http.MethodPost, "/global/images/:image/setLabels", ownProject, func(s *server) handlerFunc { return s.setImageLabels }},
+	{http.MethodPost, "/global/images/:image/deprecate", ownProject, func(s *server) handlerFunc { return s.deprecateImage }},
 	{http.MethodDelete, "/global/images/:image", ownProject, func(s *server) handlerFunc { return s.deleteImage }},
 
 	// instances
@@ -58,6 +60,17 @@ var routeTable = []route{
 	{http.MethodPost, "/zones/:zone/instances/:instance/setTags", ownProject, func(s *server) handlerFunc { return s.setTags }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/setMachineType", ownProject, func(s *server) handlerFunc { return s.setMachineType }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/setDeletionProtection", ownProject, func(s *server) handlerFunc { return s.setDeletionProtection }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/setScheduling", ownProject, func(s *server) handlerFunc { return s.setScheduling }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/suspend", ownProject, func(s *server) handlerFunc { return s.suspendResume }},
+	{http.MethodPost, "/zones/:zone/instances/:instance/resume", ownProject, func(s *server) handlerFunc { return s.suspendResume }},
+	// always-empty catalogs (emptycatalogs.go)
+	{http.MethodGet, "/zones/:zone/acceleratorTypes", ownProject, func(s *server) handlerFunc { return s.listAcceleratorTypes }},
+	{http.MethodGet, "/zones/:zone/acceleratorTypes/:acceleratorType", ownProject, func(s *server) handlerFunc { return s.getAcceleratorType }},
+	{http.MethodGet, "/aggregated/acceleratorTypes", ownProject, func(s *server) handlerFunc { return s.aggregatedAcceleratorTypes }},
+	{http.MethodGet, "/regions/:region/resourcePolicies", ownProject, func(s *server) handlerFunc { return s.listResourcePolicies }},
+	{http.MethodPost, "/regions/:region/resourcePolicies", ownProject, func(s *server) handlerFunc { return s.insertResourcePolicy }},
+	{http.MethodGet, "/regions/:region/resourcePolicies/:resourcePolicy", ownProject, func(s *server) handlerFunc { return s.getResourcePolicy }},
+	{http.MethodGet, "/aggregated/resourcePolicies", ownProject, func(s *server) handlerFunc { return s.aggregatedResourcePolicies }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/addAccessConfig", ownProject, func(s *server) handlerFunc { return s.addAccessConfig }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/deleteAccessConfig", ownProject, func(s *server) handlerFunc { return s.deleteAccessConfig }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/setDiskAutoDelete", ownProject, func(s *server) handlerFunc { return s.setDiskAutoDelete }},

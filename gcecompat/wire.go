@@ -125,7 +125,11 @@ type wireDiskType struct {
 }
 
 type wireDeprecation struct {
-	State string `json:"state"`
+	State       string `json:"state"`
+	Replacement string `json:"replacement,omitempty"`
+	Deprecated  string `json:"deprecated,omitempty"`
+	Obsolete    string `json:"obsolete,omitempty"`
+	Deleted     string `json:"deleted,omitempty"`
 }
 
 type wireImage struct {
