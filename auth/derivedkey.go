@@ -119,6 +119,8 @@ func (h *hmacStream) read(p []byte) {
 	}
 }
 
+var deriveSlots = make(chan struct{}, 2)
+
 var derivedCache sync.Map // email + Key fingerprint → *rsa.PublicKey (bounded below)
 
 var derivedCacheSize struct {
@@ -139,7 +141,12 @@ func (k *Key) derivedPublicKey(email string) (*rsa.PublicKey, error) {
 	if v, ok := derivedCache.Load(ck); ok {
 		return v.(*rsa.PublicKey), nil
 	}
+	// Derivations cost CPU: at most two at a time, so that a flood of
+	// kid-less assertions with made-up serials (for a real user) slows
+	// only kid-less logins.
+	deriveSlots <- struct{}{}
 	priv, err := k.derivedKey(email)
+	<-deriveSlots
 	if err != nil {
 		return nil, err
 	}
