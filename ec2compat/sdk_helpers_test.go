@@ -48,7 +48,26 @@ var authErrors = map[string]translate.Kind{
 
 func mustEnv(t testing.TB) *testEnv {
 	t.Helper()
-	sim, err := simulator.New(&simulator.Options{NoListener: true, Profile: simulator.ProfileDemoRecommended})
+	return mustEnvWith(t, nil)
+}
+
+// isolatedSeed is the sandbox profile (an Advanced zone without security
+// groups: Isolated networks, public IPs) with its zone named zone1: CloudStack
+// has no public IPs or Isolated networks in a zone with security groups.
+func isolatedSeed(t testing.TB) *simulator.Seed {
+	t.Helper()
+	seed, err := simulator.ProfileSeed(simulator.ProfileSandbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed.Zones[0].Name = "zone1"
+	return seed
+}
+
+// mustEnvWith is mustEnv over seed (nil: the demo-recommended profile).
+func mustEnvWith(t testing.TB, seed *simulator.Seed) *testEnv {
+	t.Helper()
+	sim, err := simulator.New(&simulator.Options{NoListener: true, Seed: seed, Profile: simulator.ProfileDemoRecommended})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,7 +114,7 @@ func TestSDKVolumesAndSnapshots(t *testing.T) {
 }
 
 func TestSDKAddresses(t *testing.T) {
-	e := mustEnv(t)
+	e := mustEnvWith(t, isolatedSeed(t))
 	ctx := ctxT(t)
 	c := e.ec2
 	inst := launchOne(t, e, "eip-test")
@@ -154,7 +154,7 @@ func TestSDKAddresses(t *testing.T) {
 }
 
 func TestSDKNetworks(t *testing.T) {
-	e := mustEnv(t)
+	e := mustEnvWith(t, isolatedSeed(t))
 	ctx := ctxT(t)
 	c := e.ec2
 	if _, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); err != nil {

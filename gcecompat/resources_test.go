@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudgate/cloudgate/simulator"
 	"github.com/cloudgate/cloudgate/translate"
 	compute "google.golang.org/api/compute/v1"
 )
@@ -178,8 +179,30 @@ func TestDisksAndSnapshots(t *testing.T) {
 	e.mustOK(e.gce.Instances.Delete(e.project, "local1-zone1", "vm1").Do())
 }
 
+// isolatedSeed is the sandbox profile (an Advanced zone without security
+// groups) with its zone named zone1: CloudStack has no public IPs in a zone
+// with security groups.
+func isolatedSeed(t *testing.T) *simulator.Seed {
+	t.Helper()
+	seed, err := simulator.ProfileSeed(simulator.ProfileSandbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed.Zones[0].Name = "zone1"
+	return seed
+}
+
+// withAccountNetwork gives the demo account its Isolated network in zone1:
+// CloudStack's associateIpAddress with only a zone needs exactly one.
+func withAccountNetwork(e *env) *env {
+	if _, err := e.svc.CreateNetwork(e.ctx(), translate.NetworkSpec{Name: "demo-network", ZoneID: "zone1"}); err != nil {
+		e.t.Fatalf("account network: %v", err)
+	}
+	return e
+}
+
 func TestAddresses(t *testing.T) {
-	e := newEnv(t)
+	e := withAccountNetwork(newEnvWith(t, isolatedSeed(t)))
 	op := e.mustOK(e.gce.Addresses.Insert(e.project, "local1", &compute.Address{Name: "ip1"}).Do())
 	if last(op.Region) != "local1" {
 		t.Fatalf("address op = %+v", op)
@@ -346,7 +369,7 @@ func TestUnauthenticated(t *testing.T) {
 }
 
 func TestInsertWithReservedAddress(t *testing.T) {
-	e := newEnv(t)
+	e := withAccountNetwork(newEnvWith(t, isolatedSeed(t)))
 	e.mustOK(e.gce.Addresses.Insert(e.project, "local1", &compute.Address{Name: "nat1"}).Do())
 	a, err := e.gce.Addresses.Get(e.project, "local1", "nat1").Do()
 	if err != nil {

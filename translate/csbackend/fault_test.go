@@ -136,7 +136,7 @@ func TestServiceIsolation(t *testing.T) {
 }
 
 func TestServiceAddressesAndNetworks(t *testing.T) {
-	svc, ctx, _ := newService(t)
+	svc, ctx, _ := newServiceSeed(t, isolatedSeed(t))
 	imgs, _ := svc.Images(ctx, translate.ImageQuery{Name: "Debian 12"})
 	vms, err := svc.Launch(ctx, translate.LaunchSpec{ZoneID: "zone1", OfferingID: "Small Instance", ImageID: imgs[0].ID, Wait: true})
 	if err != nil {

@@ -20,11 +20,33 @@ type simHarness struct {
 	b   *csbackend.Backend
 	ctx context.Context
 	bad context.Context
+	fx  cstest.Fixtures
 }
 
 func newSim(tb testing.TB) (*simulator.Server, *csbackend.Options) {
 	tb.Helper()
-	srv, err := simulator.New(&simulator.Options{NoListener: true, Profile: simulator.ProfileDemoRecommended})
+	return newSimSeed(tb, nil)
+}
+
+// isolatedSeed is the demo datacenter whose zone1 is an Advanced zone
+// without security groups (Isolated networks, public IPs; the default
+// isolated offering Required): CloudStack has neither in a zone with
+// security groups.
+func isolatedSeed(tb testing.TB) *simulator.Seed {
+	tb.Helper()
+	seed, err := simulator.ProfileSeed(simulator.ProfileDemoRecommended)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	seed.Zones[0].SecurityGroups = false
+	seed.NetworkOfferings = []simulator.SeedNetworkOffering{{Name: "DefaultIsolatedNetworkOfferingWithSourceNatService", Availability: "Required"}}
+	return seed
+}
+
+// newSimSeed starts a simulator on seed (nil: the demo-recommended profile).
+func newSimSeed(tb testing.TB, seed *simulator.Seed) (*simulator.Server, *csbackend.Options) {
+	tb.Helper()
+	srv, err := simulator.New(&simulator.Options{NoListener: true, Seed: seed, Profile: simulator.ProfileDemoRecommended})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -45,7 +67,15 @@ func userCtx(tb testing.TB, srv *simulator.Server, user string) context.Context 
 }
 
 func newHarness(t *testing.T) cstest.Harness {
-	srv, opts := newSim(t)
+	// zone1 has security groups: CloudStack has no public IPs or Isolated
+	// networks there (TestConformanceSimulatorIsolated covers them).
+	h := newHarnessSeed(t, nil)
+	h.fx = cstest.Fixtures{Zone: "zone1", Offering: "Small Instance", Template: "Debian 12", SecurityGroups: true, Timeout: 20 * time.Second}
+	return h
+}
+
+func newHarnessSeed(t *testing.T, seed *simulator.Seed) *simHarness {
+	srv, opts := newSimSeed(t, seed)
 	return &simHarness{
 		srv: srv,
 		b:   csbackend.NewBackend(srv.URL(), opts),
@@ -58,16 +88,28 @@ func (h *simHarness) Backend() translate.CloudStack { return h.b }
 func (h *simHarness) Context() context.Context      { return h.ctx }
 func (h *simHarness) BadContext() context.Context   { return h.bad }
 func (h *simHarness) Close()                        { _ = h.srv.Close() }
-func (h *simHarness) Fixtures() cstest.Fixtures {
-	return cstest.Fixtures{Zone: "zone1", Offering: "Small Instance", Template: "Debian 12", SecurityGroups: true, Addresses: true, Networks: true, Timeout: 20 * time.Second}
-}
+func (h *simHarness) Fixtures() cstest.Fixtures     { return h.fx }
 
 func TestConformanceSimulator(t *testing.T) {
 	cstest.RunConformanceTests(t, func() cstest.Harness { return newHarness(t) })
 }
 
+// TestConformanceSimulatorIsolated runs the suite where zone1 has no security
+// groups: public IPs, Isolated networks and VPCs.
+func TestConformanceSimulatorIsolated(t *testing.T) {
+	cstest.RunConformanceTests(t, func() cstest.Harness {
+		h := newHarnessSeed(t, isolatedSeed(t))
+		h.fx = cstest.Fixtures{Zone: "zone1", Offering: "Small Instance", Template: "Debian 12", Addresses: true, Networks: true, Timeout: 20 * time.Second}
+		return h
+	})
+}
+
 func newService(t *testing.T) (*translate.Service, context.Context, *simulator.Server) {
-	srv, opts := newSim(t)
+	return newServiceSeed(t, nil)
+}
+
+func newServiceSeed(t *testing.T, seed *simulator.Seed) (*translate.Service, context.Context, *simulator.Server) {
+	srv, opts := newSimSeed(t, seed)
 	t.Cleanup(func() { _ = srv.Close() })
 	svc := translate.New(csbackend.New(srv.URL(), opts), &translate.Options{JobPollInterval: 5 * time.Millisecond, JobTimeout: 20 * time.Second})
 	return svc, userCtx(t, srv, "demo"), srv
