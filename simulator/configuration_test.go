@@ -2,6 +2,7 @@ package simulator_test
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -455,5 +456,44 @@ func TestCustomOfferingCPUSpeed(t *testing.T) {
 	p2.SetDetails(map[string]string{"cpuNumber": "2", "memory": "1024"})
 	if vm, err := cs2.VirtualMachine.DeployVirtualMachine(p2); err != nil || vm.Cpuspeed != 1000 {
 		t.Fatalf("fixed speed: %v %+v", err, vm)
+	}
+}
+
+// expunge.delay is not dynamic: a new value is stored at once and takes effect when the
+// management server next starts (here: a restart on the same state file).
+func TestNonDynamicSettingAppliesAfterRestart(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	file := filepath.Join(t.TempDir(), "state.json")
+	srv, err := simulator.New(&simulator.Options{NoListener: true, Now: clk.Now, StateFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adm := mustClient(t, srv, "admin")
+	for _, name := range []string{simulator.SettingExpungeDelay, simulator.SettingExpungeInterval} {
+		up := adm.Configuration.NewUpdateConfigurationParams(name)
+		up.SetValue("10")
+		if _, err := adm.Configuration.UpdateConfiguration(up); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs := mustClient(t, srv, "demo")
+	vm := mustDeploy(t, cs, mustCatalog(t, cs), "slow")
+	cs.VirtualMachine.DestroyVirtualMachine(cs.VirtualMachine.NewDestroyVirtualMachineParams(vm.Id))
+	al := adm.VirtualMachine.NewListVirtualMachinesParams()
+	al.SetListall(true)
+	clk.Add(time.Minute)
+	if l, _ := adm.VirtualMachine.ListVirtualMachines(al); l.Count != 1 {
+		t.Fatalf("expunged with the new delay before a restart: %+v", l)
+	}
+	srv.Close()
+	srv2, err := simulator.New(&simulator.Options{NoListener: true, Now: clk.Now, StateFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv2.Close()
+	adm2 := mustClient(t, srv2, "admin")
+	clk.Add(20 * time.Second)
+	if l, _ := adm2.VirtualMachine.ListVirtualMachines(al); l.Count != 0 {
+		t.Fatalf("not expunged after the restart: %+v", l)
 	}
 }
