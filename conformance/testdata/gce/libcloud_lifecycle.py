@@ -3,7 +3,8 @@
 Stock service-account auth (auth_type SA with the key file: Libcloud signs
 the JWT itself, without kid, for accounts.google.com/o/oauth2/token). The
 driver has its hosts built in (accounts.google.com, www.googleapis.com) and
-its host= option does not reach the GCE connection, so it is pointed at the
+its host= option fails for GCE (Libcloud 3.4 passes it positionally into
+GCEConnection: "multiple values for argument 'auth_type'"), so it is pointed at the
 gateway with its documented proxy_url option: the proxy tunnels every
 CONNECT to the gateway, whose certificate also names those hosts; the
 gateway's CA is given through libcloud.security.CA_CERTS_PATH.
