@@ -36,17 +36,45 @@ import (
 // the same user gets a new serial, and so a new key pair; revocation works
 // as for keys with kid (by the kid the key would have).
 
-var keySerialRE = regexp.MustCompile(`^k[a-z2-7]{10}$`)
+// A serial is "k" and 10 random characters, or "b" (bound), 5 random
+// characters and the fingerprint of the user's CloudStack API key when the
+// key was made (apiKeyPrint): a bound key dies when the user's keys are
+// regenerated in CloudStack, on every replica, with nothing shared between
+// them (TokenServer.serviceAccountPrincipal checks it).
+var keySerialRE = regexp.MustCompile(`^[kb][a-z2-7]{10}$`)
 
-// keyEmail is ServiceAccountEmail with a fresh key serial.
+// keyEmail is ServiceAccountEmail with a fresh key serial, bound to the
+// principal's API key when it has one.
 func keyEmail(p *translate.Principal) (string, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
 	}
 	serial := "k" + b32.EncodeToString(b[:])[:10]
+	if p.APIKey != "" {
+		serial = "b" + b32.EncodeToString(b[:])[:5] + apiKeyPrint(p.APIKey)
+	}
 	local, host, _ := strings.Cut(ServiceAccountEmail(p), "@")
 	return local + "@" + serial + "." + host, nil
+}
+
+// apiKeyPrint is a 25-bit fingerprint of a CloudStack API key (5 base32
+// characters), independent of the gateway key so that it survives a
+// gateway key rotation.
+func apiKeyPrint(apiKey string) string {
+	sum := sha256.Sum256([]byte("cloudgate api key print\x00" + apiKey))
+	return b32.EncodeToString(sum[:])[:5]
+}
+
+// boundKeyPrint is the API key fingerprint a service-account email is
+// bound to ("" for unbound keys).
+func boundKeyPrint(email string) string {
+	_, host, _ := strings.Cut(email, "@")
+	serial, _, _ := strings.Cut(host, ".")
+	if !keySerialRE.MatchString(serial) || serial[0] != 'b' {
+		return ""
+	}
+	return serial[6:]
 }
 
 const derivedBits = 2048

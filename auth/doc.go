@@ -103,9 +103,11 @@
 // the same moment may lose one entry: there is no cross-process lock.
 //
 // What needs no shared file: access and refresh tokens carry the API key
-// they were issued for, so deleting a user, or regenerating the user's
-// keys, in CloudStack revokes the user's tokens (and EC2 signatures) on
-// every replica, within the Directory cache's lifetime.
+// they were issued for, and service-account keys made with a "b" serial
+// carry a fingerprint of it in client_email (derivedkey.go), so deleting a
+// user, or regenerating the user's keys, in CloudStack revokes the user's
+// tokens, service-account keys and EC2 signatures on every replica, within
+// the Directory cache's lifetime.
 //
 // Key rotation. Key.WithPrevious gives a new Key an overlap window: until
 // its end, what the previous keys sealed, endorsed or derived (tokens,

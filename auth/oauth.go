@@ -424,6 +424,9 @@ func (ts *TokenServer) serviceAccountPrincipal(ctx context.Context, email string
 	if p.Project != project || !sameDomain(p.Domain, domain) {
 		return nil, unauthenticated(opSA, "Invalid grant: the service account no longer matches its CloudStack user")
 	}
+	if fp := boundKeyPrint(email); fp != "" && fp != apiKeyPrint(p.APIKey) {
+		return nil, unauthenticated(opSA, "Invalid grant: the key was made for CloudStack API keys that have since been regenerated; create a new key with `cloudgate keys create`")
+	}
 	return p, nil
 }
 

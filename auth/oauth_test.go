@@ -145,7 +145,7 @@ func TestServiceAccountKeyFormat(t *testing.T) {
 	f := newFixture(t, true)
 	js := f.saKey(t, f.demo)
 	k, _ := parseSAKey(t, js)
-	if k.Type != "service_account" || k.ProjectID != "demo" || !regexp.MustCompile(`^demo@k[a-z2-7]{10}\.demo\.root\.cloudgate$`).MatchString(k.ClientEmail) ||
+	if k.Type != "service_account" || k.ProjectID != "demo" || !regexp.MustCompile(`^demo@b[a-z2-7]{10}\.demo\.root\.cloudgate$`).MatchString(k.ClientEmail) ||
 		k.TokenURI != f.srv.URL+"/token" || k.AuthURI != f.srv.URL+"/authorize" || k.ClientID == "" ||
 		!strings.HasPrefix(k.PrivateKey, "-----BEGIN PRIVATE KEY-----") || !strings.HasPrefix(k.PrivateKeyID, "cgsa1.") {
 		t.Fatalf("key %s", js)

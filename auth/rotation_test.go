@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"context"
+	"crypto/rsa"
 	"net/url"
 	"testing"
 	"time"
@@ -69,5 +71,36 @@ func TestGatewayKeyRotation(t *testing.T) {
 	}
 	if n := len(rotated.IDTokenPublicKeys()); n != 1 {
 		t.Errorf("JWKS has %d keys after the window, want 1", n)
+	}
+}
+
+// A service-account key is bound to the user's CloudStack API key when it
+// was made: regenerating the user's keys in CloudStack revokes it on every
+// replica, with no shared revocation list; a key made afterwards works.
+func TestServiceAccountKeyDiesWithCloudStackKeys(t *testing.T) {
+	f := newFixture(t, true)
+	js := f.saKey(t, f.demo)
+	k, priv := parseSAKey(t, js)
+	exchange := func(kid, email string, priv *rsa.PrivateKey) int {
+		code, _ := f.postToken(t, url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"},
+			"assertion": {assertion(t, kid, email, f.srv.URL+"/token", priv, f.clock.Now(), time.Hour, nil)}})
+		return code
+	}
+	if c := exchange(k.PrivateKeyID, k.ClientEmail, priv); c != 200 {
+		t.Fatalf("fresh key: %d", c)
+	}
+	f.reg.set([]User{{Name: "demo", Account: "Demo", APIKey: "NEWKEY", Secret: "new"}})
+	for _, kid := range []string{k.PrivateKeyID, ""} {
+		if c := exchange(kid, k.ClientEmail, priv); c != 400 {
+			t.Errorf("key made for the old CloudStack keys (with kid: %v): %d, want 400", kid != "", c)
+		}
+	}
+	p, err := f.reg.ByUserName(context.Background(), "ROOT", "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, priv2 := parseSAKey(t, f.saKey(t, p))
+	if c := exchange(k2.PrivateKeyID, k2.ClientEmail, priv2); c != 200 {
+		t.Errorf("key made for the new CloudStack keys: %d", c)
 	}
 }

@@ -2,6 +2,9 @@ package conformance
 
 import (
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,10 +19,10 @@ import (
 //     T) accept the tokens and service-account keys issued under OLD until
 //     T; a replica with NEW alone (after T) refuses them.
 //   - Revoking a user everywhere: regenerating the user's keys in
-//     CloudStack (registerUserKeys) kills the user's access tokens (they are
-//     bound to the API key they were issued for) and EC2 signatures on every
-//     replica, within the directory cache's 30 s, with nothing shared
-//     between the replicas.
+//     CloudStack (registerUserKeys) kills the user's access tokens and
+//     service-account keys (both are bound to the API key they were issued
+//     for) and EC2 signatures on every replica, within the directory
+//     cache's 30 s, with nothing shared between the replicas.
 func TestRevocationWithoutSharedFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the directory cache")
@@ -118,11 +121,26 @@ func TestRevocationWithoutSharedFile(t *testing.T) {
 	if len(dead) < 4 {
 		t.Errorf("regenerated CloudStack keys did not revoke everywhere within 45 s: %v", dead)
 	}
-	// The service-account key (bound to the user, not to the keys) mints a
-	// working token for the new keys.
-	if tok, err := gceTokenSource(t, newSA, c, &http.Client{Transport: newRR(t, c), Timeout: time.Minute}).Token(); err != nil {
-		t.Errorf("new token after the key regeneration: %v", err)
+	// Service-account keys are bound to the API key they were made for:
+	// the old one is refused everywhere now, a key made after the
+	// regeneration (the user resolved through CloudStack) works.
+	if _, err := gceTokenSource(t, newSA, c, &http.Client{Transport: newRR(t, c), Timeout: time.Minute}).Token(); err == nil {
+		t.Errorf("a service-account key made for the old CloudStack keys still mints tokens")
+	}
+	out := t.TempDir()
+	kc := exec.Command(cloudgateBinary(t), "keys", "create", "--user", "demo", "--out", out, "--cloudstack-url", sim.URL,
+		"--admin-api-key", admin.APIKey, "--admin-secret", admin.Secret, "--auth-key", newKey, "--data-dir", t.TempDir())
+	kc.Env = hermeticEnv(nil)
+	if b, err := kc.CombinedOutput(); err != nil {
+		t.Fatalf("keys create: %v\n%s", err, b)
+	}
+	fresh, err := os.ReadFile(filepath.Join(out, "demo-gce-key.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := gceTokenSource(t, fresh, c, &http.Client{Transport: newRR(t, c), Timeout: time.Minute}).Token(); err != nil {
+		t.Errorf("a key made after the regeneration: %v", err)
 	} else if code, err := use(b, tok.AccessToken); err != nil || code != 200 {
-		t.Errorf("new token on B: %d %v", code, err)
+		t.Errorf("its token on B: %d %v", code, err)
 	}
 }
