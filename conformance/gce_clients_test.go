@@ -166,5 +166,5 @@ func TestNodeCompute(t *testing.T) {
 	env := hermeticEnv(map[string]string{"HOME": t.TempDir(), "NODE_EXTRA_CA_CERTS": gw.CAFile})
 	key := filepath.Join(gw.DataDir, "demo", "gce-key.json")
 	so, se, err := run(t, env, 8*time.Minute, node, filepath.Join(dir, "gce_lifecycle.js"), host, port, key)
-	checkSteps(t, "@google-cloud/compute", so, se, err, 16)
+	checkSteps(t, "@google-cloud/compute", so, se, err, 22)
 }

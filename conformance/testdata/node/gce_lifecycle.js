@@ -24,6 +24,10 @@ const firewalls = new compute.FirewallsClient(opts);
 const disks = new compute.DisksClient(opts);
 const instances = new compute.InstancesClient(opts);
 const zoneOps = new compute.ZoneOperationsClient(opts);
+const regionOps = new compute.RegionOperationsClient(opts);
+const snapshots = new compute.SnapshotsClient(opts);
+const regions = new compute.RegionsClient(opts);
+const addresses = new compute.AddressesClient(opts);
 const globalOps = new compute.GlobalOperationsClient(opts);
 
 let failed = false;
@@ -47,6 +51,15 @@ async function waitZonal(zone, resp) {
   op = op.latestResponse || op;
   while (op.status !== 'DONE') {
     [op] = await zoneOps.wait({project, zone, operation: op.name});
+  }
+  check(!op.error || !op.error.errors || op.error.errors.length === 0, op.error);
+  return op;
+}
+async function waitRegional(region, resp) {
+  let [op] = Array.isArray(resp) ? resp : [resp];
+  op = op.latestResponse || op;
+  while (op.status !== 'DONE') {
+    [op] = await regionOps.wait({project, region, operation: op.name});
   }
   check(!op.error || !op.error.errors || op.error.errors.length === 0, op.error);
   return op;
@@ -133,8 +146,52 @@ async function waitGlobal(resp) {
     check(got.metadata.items[0].value === 'db', got.metadata);
     return 'ok';
   });
+  await step('instances.detachDisk + attachDisk', async () => {
+    await waitZonal(zone, await instances.detachDisk({project, zone, instance: 'node-vm', deviceName: 'data'}));
+    let [vm] = await instances.get({project, zone, instance: 'node-vm'});
+    check(vm.disks.length === 1, vm.disks);
+    await waitZonal(zone, await instances.attachDisk({project, zone, instance: 'node-vm',
+      attachedDiskResource: {source: `zones/${zone}/disks/node-data`, deviceName: 'data2'}}));
+    [vm] = await instances.get({project, zone, instance: 'node-vm'});
+    check(vm.disks.length === 2 && vm.disks[1].deviceName === 'data2', vm.disks);
+    return vm.disks.length;
+  });
+  await step('instances.getSerialPortOutput', async () => {
+    const [out] = await instances.getSerialPortOutput({project, zone, instance: 'node-vm', port: 1});
+    check(typeof out.contents === 'string', out);
+    return out.contents.length;
+  });
+  await step('disks.createSnapshot (boot disk) + snapshots.get/delete', async () => {
+    await waitZonal(zone, await disks.createSnapshot({project, zone, disk: 'node-vm', snapshotResource: {name: 'node-snap'}}));
+    const [sn] = await snapshots.get({project, snapshot: 'node-snap'});
+    check(sn.sourceDisk.endsWith('/disks/node-vm'), sn);
+    await waitGlobal(await snapshots.delete({project, snapshot: 'node-snap'}));
+    return sn.status;
+  });
+  await step('zoneOperations.list', async () => {
+    const [ops] = await zoneOps.list({project, zone});
+    check(ops.length > 0 && ops.every(o => o.name && o.status), ops.length);
+    return ops.length;
+  });
   await step('instances.stop', async () => (await waitZonal(zone, await instances.stop({project, zone, instance: 'node-vm'}))).status);
+  await step('instances.setMachineType (stopped)', async () => {
+    await waitZonal(zone, await instances.setMachineType({project, zone, instance: 'node-vm',
+      instancesSetMachineTypeRequestResource: {machineType: `zones/${zone}/machineTypes/e2-medium`}}));
+    const [vm] = await instances.get({project, zone, instance: 'node-vm'});
+    check(vm.machineType.endsWith('/machineTypes/e2-medium'), vm.machineType);
+    return vm.machineType.split('/').pop();
+  });
   await step('instances.start', async () => (await waitZonal(zone, await instances.start({project, zone, instance: 'node-vm'}))).status);
+  await step('addresses.insert/get/delete', async () => {
+    const region = zone.replace(/-[^-]+$/, '');
+    const [regs] = await regions.list({project});
+    const r = regs.map(x => x.name).includes(region) ? region : regs[0].name;
+    await waitRegional(r, await addresses.insert({project, region: r, addressResource: {name: 'node-ip'}}));
+    const [a] = await addresses.get({project, region: r, address: 'node-ip'});
+    check(/^\d+\.\d+\.\d+\.\d+$/.test(a.address) && a.status === 'RESERVED', a);
+    await waitRegional(r, await addresses.delete({project, region: r, address: 'node-ip'}));
+    return a.address;
+  });
   await step('instances.delete', async () => (await waitZonal(zone, await instances.delete({project, zone, instance: 'node-vm'}))).status);
   await step('get after delete is 404', async () => {
     try {
