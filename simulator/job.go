@@ -50,7 +50,27 @@ func (s *Server) submit(c *call, cmd *command, fault *mockHit) (any, *apiError) 
 		return nil, err
 	}
 	s.st.Jobs = append(s.st.Jobs, j)
+	if s.st.jobIdx != nil {
+		s.st.jobIdx[j.ID] = j
+		s.st.pendingJobs = append(s.st.pendingJobs, j)
+	}
 	return res, nil
+}
+
+// indexJobs builds the job indexes (by id, and the pending jobs) when
+// they are stale (nil), e.g. after a state load. Callers hold mu.
+func (s *Server) indexJobs() {
+	if s.st.jobIdx != nil {
+		return
+	}
+	s.st.jobIdx = make(map[string]*job, len(s.st.Jobs))
+	s.st.pendingJobs = nil
+	for _, j := range s.st.Jobs {
+		s.st.jobIdx[j.ID] = j
+		if j.Status == jobPending {
+			s.st.pendingJobs = append(s.st.pendingJobs, j)
+		}
+	}
 }
 
 // jobReply is the immediate answer of an async command.
@@ -62,10 +82,24 @@ func createReply(c *call, id string) flat { return flat{"id": id, "jobid": c.job
 // advance completes every due job and expunges VMs whose expunge delay passed.
 // Callers hold mu.
 func (s *Server) advance(now time.Time) {
-	for _, j := range s.st.Jobs {
-		if j.Status == jobPending && !j.Due.After(now) {
-			s.finish(j, now)
+	// Only the pending jobs (every job ever made stays in Jobs): a request
+	// costs O(pending), not O(jobs so far).
+	s.indexJobs()
+	still := s.st.pendingJobs[:0]
+	var due []*job
+	for _, j := range s.st.pendingJobs {
+		switch {
+		case j.Status != jobPending:
+		case !j.Due.After(now):
+			due = append(due, j)
+		default:
+			still = append(still, j)
 		}
+	}
+	clear(s.st.pendingJobs[len(still):])
+	s.st.pendingJobs = still
+	for _, j := range due {
+		s.finish(j, now)
 	}
 	s.autoExpunge(now)
 }
@@ -122,12 +156,8 @@ func (s *Server) isAdminAccount(id string) bool {
 }
 
 func (s *Server) jobByID(id string) *job {
-	for _, j := range s.st.Jobs {
-		if j.ID == id {
-			return j
-		}
-	}
-	return nil
+	s.indexJobs()
+	return s.st.jobIdx[id]
 }
 
 func queryAsyncJobResult(s *Server, c *call) (any, *apiError) {

@@ -18,9 +18,13 @@ type state struct {
 	tagIdx map[string][]*tag
 	// vmIdx indexes VMs by id; nil means stale (reset by every change to
 	// the VMs slice). Guarded by Server.mu.
-	vmIdx    map[string]*vm
-	Seq      int64  `json:"seq"`
-	Instance string `json:"instanceSuffix"`
+	vmIdx map[string]*vm
+	// jobIdx indexes Jobs by id and pendingJobs lists the pending ones;
+	// nil jobIdx means stale (both are rebuilt). Guarded by Server.mu.
+	jobIdx      map[string]*job
+	pendingJobs []*job
+	Seq         int64  `json:"seq"`
+	Instance    string `json:"instanceSuffix"`
 
 	Domains  []*domain  `json:"domains"`
 	Accounts []*account `json:"accounts"`
