@@ -7,6 +7,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/cloudgate/cloudgate/translate"
 )
@@ -226,6 +229,43 @@ func (s *server) networkVPCs(r *request) map[string]string {
 	return m
 }
 
+// perInstanceVolumeLookups is the most instances view looks up volumes for
+// one by one (listVolumes virtualmachineid=…); above it, it lists all.
+const perInstanceVolumeLookups = 100
+
+// volumesOfInstances lists each instance's volumes (at most 8 calls at a
+// time), by instance id; nil if a lookup failed.
+func (s *server) volumesOfInstances(r *request, insts []translate.Instance) map[string][]translate.Volume {
+	if len(insts) == 1 {
+		return s.volumesByInstance(r, insts[0].ID)
+	}
+	out := map[string][]translate.Volume{}
+	var mu sync.Mutex
+	g, ctx := errgroup.WithContext(r.ctx)
+	g.SetLimit(8)
+	for i := range insts {
+		id := insts[i].ID
+		g.Go(func() error {
+			vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: id})
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, vol := range vols {
+				if vol.InstanceID != "" {
+					out[vol.InstanceID] = append(out[vol.InstanceID], vol)
+				}
+			}
+			return nil
+		})
+	}
+	if g.Wait() != nil {
+		return nil
+	}
+	return out
+}
+
 // viewWith is view with the network -> VPC map and the attached volumes
 // already loaded (nil: load them if needed).
 func (s *server) viewWith(r *request, insts []translate.Instance, vpcOf map[string]string, vols map[string][]translate.Volume) *instanceView {
@@ -252,14 +292,17 @@ func (s *server) viewWith(r *request, insts []translate.Instance, vpcOf map[stri
 			}
 		}
 	}
-	if len(insts) > 0 && vols == nil {
-		// One listVolumes for the block device mappings of every instance
-		// (one per instance would be O(N) calls).
-		id := ""
-		if len(insts) == 1 {
-			id = insts[0].ID
-		}
-		vols = s.volumesByInstance(r, id)
+	switch {
+	case vols != nil || len(insts) == 0:
+	case len(insts) <= perInstanceVolumeLookups:
+		// A few instances (a get by id, a RunInstances batch): their own
+		// volumes, asked concurrently, so the cost follows the answer and
+		// not the number of volumes in the cloud.
+		vols = s.volumesOfInstances(r, insts)
+	default:
+		// Many instances: one listVolumes for the block device mappings
+		// of every instance.
+		vols = s.volumesByInstance(r, "")
 	}
 	if vols != nil {
 		v.volumes = vols
