@@ -92,6 +92,9 @@ func TestAWSCLIEveryday(t *testing.T) {
 			t.Fatalf("create-security-group --vpc-id %s reads back %q", vpcs[0], got)
 		}
 	}
+	if n := aws.str("ec2", "describe-account-attributes", "--attribute-names", "max-instances", "--query", "AccountAttributes[0].AttributeValues[0].AttributeValue"); n != "20" {
+		t.Fatalf("max-instances = %q, want the demo account's CloudStack VM limit 20", n)
+	}
 	aws.fails("InvalidParameterValue", "ec2", "create-volume", "--availability-zone", zone, "--size", "1", "--volume-type", "gp3")
 	aws.ok(nil, "ec2", "create-key-pair", "--key-name", "pub-key")
 	aws.fails("UnsupportedOperation", "ec2", "describe-key-pairs", "--key-names", "pub-key", "--include-public-key")

@@ -45,6 +45,7 @@ func ec2Scenarios() []scenario {
 		ec2RefusedLaunchSettings(),
 		ec2SettingsReadBack(),
 		ec2EverydayFixes(),
+		ec2AccountLimits(),
 		ec2InstancesFiltersPaging(),
 		ec2InstancesIncorrectState(),
 		ec2VolumesAttach(),

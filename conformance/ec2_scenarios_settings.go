@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -259,6 +260,28 @@ func ec2EverydayFixes() scenario {
 				ec2Filter("ip-permission.from-port", "9999"), ec2Filter("group-name", name)}})
 			t.Must(err, "DescribeSecurityGroups filter ip-permission.from-port=9999")
 			t.Check(len(out.SecurityGroups) == 0, "filter ip-permission.from-port=9999 found %d groups", len(out.SecurityGroups))
+		},
+	}
+}
+
+// ec2AccountLimits checks that DescribeAccountAttributes max-instances is
+// the account's CloudStack VM limit (a number at least the instances in
+// use), not a constant.
+func ec2AccountLimits() scenario {
+	return scenario{
+		name: "ec2/account-limits", api: "ec2",
+		ops: []string{"DescribeAccountAttributes"},
+		run: func(t *scenarioT) {
+			out, err := t.env.ec2.DescribeAccountAttributes(t.ctx, &ec2.DescribeAccountAttributesInput{
+				AttributeNames: []types.AccountAttributeName{"max-instances"}})
+			t.Must(err, "DescribeAccountAttributes max-instances")
+			if len(out.AccountAttributes) == 0 {
+				t.Skipf("the account has no VM limit")
+			}
+			vals := out.AccountAttributes[0].AttributeValues
+			t.Check(len(vals) == 1, "max-instances has %d values", len(vals))
+			n, err := strconv.Atoi(aws.ToString(vals[0].AttributeValue))
+			t.Check(err == nil && n > 0, "max-instances = %q", aws.ToString(vals[0].AttributeValue))
 		},
 	}
 }

@@ -48,6 +48,7 @@ func gceScenarios() []scenario {
 		gceImageFamily(),
 		gceImageLifecycleExtras(),
 		gceEverydayFixes(),
+		gceQuotas(),
 		gceInstanceActions(),
 		gceMachineTypeAndDisks(),
 		gceAddressesAssociate(),

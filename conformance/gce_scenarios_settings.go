@@ -332,3 +332,37 @@ func gceEverydayFixes() scenario {
 		},
 	}
 }
+
+// gceQuotas checks that region and project quotas carry the account's
+// CloudStack limits and usage: INSTANCES usage grows with an instance.
+func gceQuotas() scenario {
+	return scenario{
+		name: "gce/quotas", api: "gce",
+		ops: []string{"compute.regions.get", "compute.projects.get"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			usage := func() (map[string]*compute.Quota, []*compute.Quota) {
+				r, err := svc.Regions.Get(p, cat.region).Context(t.ctx).Do()
+				t.Must(err, "regions.get")
+				m := map[string]*compute.Quota{}
+				for _, q := range r.Quotas {
+					t.Check(q.Limit >= 0 && q.Usage >= 0, "quota %s has limit %v usage %v", q.Metric, q.Limit, q.Usage)
+					m[q.Metric] = q
+				}
+				pr, err := svc.Projects.Get(p).Context(t.ctx).Do()
+				t.Must(err, "projects.get")
+				return m, pr.Quotas
+			}
+			before, projectQuotas := usage()
+			if len(before) == 0 && len(projectQuotas) == 0 {
+				t.Skipf("the account has no limits (unlimited accounts have no GCE quotas)")
+			}
+			inst, ok := before["INSTANCES"]
+			t.Check(ok, "regions.get quotas lack INSTANCES: %s", jsonOf(before))
+			t.runInstance(t.env.name("vm-quota"))
+			after, _ := usage()
+			Equal(t, "INSTANCES usage after one more instance", after["INSTANCES"].Usage, inst.Usage+1)
+		},
+	}
+}

@@ -120,6 +120,9 @@ func TestGcloudEveryday(t *testing.T) {
 	if _, stderr := g.fail("compute", "instances", "suspend", "vm-default", "--zone", zone); !strings.Contains(stderr, "not supported") {
 		t.Fatalf("suspend: %s", stderr)
 	}
+	if r := g.describe("compute", "regions", "describe", region); !strings.Contains(gcloudJSONString(r["quotas"]), `"INSTANCES"`) {
+		t.Fatalf("region quotas = %v", r["quotas"])
+	}
 	g.ok("compute", "accelerator-types", "list")
 	g.ok("compute", "resource-policies", "list")
 

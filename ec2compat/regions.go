@@ -2,6 +2,7 @@ package ec2compat
 
 import (
 	"sort"
+	"strconv"
 
 	"github.com/cloudgate/cloudgate/translate"
 )
@@ -128,11 +129,22 @@ func (s *server) describeAccountAttributes(r *request) (response, error) {
 	all := []accountAttr{
 		{Name: "supported-platforms", Values: []attrValue{{"VPC"}}},
 		{Name: "default-vpc", Values: []attrValue{{"none"}}},
-		{Name: "max-instances", Values: []attrValue{{"20"}}},
-		{Name: "max-elastic-ips", Values: []attrValue{{"5"}}},
-		{Name: "vpc-max-elastic-ips", Values: []attrValue{{"5"}}},
-		{Name: "vpc-max-security-groups-per-interface", Values: []attrValue{{"5"}}},
 	}
+	// The account's CloudStack limits (listAccounts vmlimit, iplimit);
+	// an unlimited one has no EC2 counterpart and is left out.
+	ls, err := s.svc.Limits(r.ctx)
+	if k := translate.KindOf(err); err != nil && k != translate.PermissionDenied && k != translate.Unimplemented {
+		return nil, err
+	}
+	for _, a := range []struct{ name, limit string }{
+		{"max-instances", translate.LimitVMs}, {"max-elastic-ips", translate.LimitPublicIPs}, {"vpc-max-elastic-ips", translate.LimitPublicIPs},
+	} {
+		if l, ok := ls[a.limit]; ok && l.Max >= 0 {
+			all = append(all, accountAttr{Name: a.name, Values: []attrValue{{strconv.FormatInt(l.Max, 10)}}})
+		}
+	}
+	// EC2's default; CloudStack sets no per-VM group limit.
+	all = append(all, accountAttr{Name: "vpc-max-security-groups-per-interface", Values: []attrValue{{"5"}}})
 	want := r.q.list("AttributeName")
 	if len(want) == 0 {
 		return &describeAccountAttributesResp{Attributes: all}, nil

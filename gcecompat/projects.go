@@ -45,6 +45,9 @@ func (s *server) getProject(c *gin.Context) (any, error) {
 		XpnProjectStatus: "UNSPECIFIED_XPN_PROJECT_STATUS", SelfLink: s.projectLink(project),
 		CommonInstanceMetadata: wireMetadata{Kind: "compute#metadata", Fingerprint: mapFingerprint(md)},
 	}
+	if w.Quotas, err = s.quotas(ctx, projectQuotaMetrics); err != nil {
+		return nil, err
+	}
 	keys := make([]string, 0, len(md))
 	for k := range md {
 		keys = append(keys, k)

@@ -119,6 +119,9 @@ func (s *server) wireRegion(ctx context.Context, project string) (*wireRegion, e
 	for _, z := range zones {
 		r.Zones = append(r.Zones, s.zoneLink(project, s.gceZone(z.Name)))
 	}
+	if r.Quotas, err = s.quotas(ctx, regionQuotaMetrics); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

@@ -133,11 +133,12 @@ func (c *call) matchKeyword(fields ...string) bool {
 func (s *Server) accountObj(a *account) obj {
 	o := obj{"id": a.ID, "name": a.Name, "accounttype": a.Type, "domainid": a.DomainID, "domain": "ROOT", "domainpath": "ROOT",
 		"state": "enabled", "created": fmtTime(a.Created), "isdefault": a.Type == 1, "iscleanuprequired": false,
-		"roletype": "User", "rolename": "User", "vmlimit": "Unlimited", "vmtotal": 0, "vmavailable": "Unlimited"}
+		"roletype": "User", "rolename": "User"}
 	if a.Type == 1 {
 		o["roletype"], o["rolename"] = "Admin", "Root Admin"
 	}
 	var vms, running, stopped int64
+	use := map[string]int64{}
 	for _, v := range s.st.VMs {
 		if v.AccountID == a.ID && v.State != "Destroyed" && v.State != "Expunging" {
 			vms++
@@ -146,9 +147,60 @@ func (s *Server) accountObj(a *account) obj {
 			} else if v.State == "Stopped" {
 				stopped++
 			}
+			use["cpu"] += int64(v.CPUs)
+			use["memory"] += int64(v.Memory)
 		}
 	}
-	o["vmtotal"], o["vmrunning"], o["vmstopped"] = vms, running, stopped
+	o["vmrunning"], o["vmstopped"] = running, stopped
+	use["vm"] = vms
+	for _, v := range s.st.Volumes {
+		if v.AccountID == a.ID && v.State != "Destroy" && v.State != "Expunged" {
+			use["volume"]++
+			use["primarystorage"] += v.Size
+		}
+	}
+	use["primarystorage"] = (use["primarystorage"] + 1<<30 - 1) >> 30 // GiB, as CloudStack reports it
+	for _, ip := range s.st.IPs {
+		if ip.AccountID == a.ID {
+			use["ip"]++
+		}
+	}
+	for _, sn := range s.st.Snapshots {
+		if sn.AccountID == a.ID {
+			use["snapshot"]++
+		}
+	}
+	for _, t := range s.st.Templates {
+		if t.AccountID == a.ID {
+			use["template"]++
+		}
+	}
+	for _, n := range s.st.Networks {
+		if n.AccountID == a.ID {
+			use["network"]++
+		}
+	}
+	for _, v := range s.st.VPCs {
+		if v.AccountID == a.ID {
+			use["vpc"]++
+		}
+	}
+	// Resource limits as listAccounts reports them (AccountResponse:
+	// <type>limit is "Unlimited" or the number, <type>total the usage,
+	// <type>available the difference). Accounts get CloudStack's global
+	// defaults (max.account.user.vms=20, max.account.public.ips=20,
+	// max.account.cpus=40, max.account.memory=40960 MB,
+	// max.account.primary.storage=200 GiB, …; see ResourceLimitService);
+	// root admins are unlimited.
+	for _, r := range accountLimitTypes {
+		o[r.name+"total"] = use[r.name]
+		if a.Type == 1 {
+			o[r.name+"limit"], o[r.name+"available"] = "Unlimited", "Unlimited"
+			continue
+		}
+		o[r.name+"limit"] = strconv.FormatInt(r.def, 10)
+		o[r.name+"available"] = strconv.FormatInt(max(r.def-use[r.name], 0), 10)
+	}
 	var users []obj
 	for _, u := range s.st.Users {
 		if u.AccountID == a.ID {
@@ -336,3 +388,13 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, asJSON bool) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// accountLimitTypes are the resource types listAccounts reports, with
+// CloudStack's default account limits (the max.account.* settings).
+var accountLimitTypes = []struct {
+	name string
+	def  int64
+}{
+	{"vm", 20}, {"ip", 20}, {"volume", 20}, {"snapshot", 20}, {"template", 20}, {"network", 20}, {"vpc", 20},
+	{"cpu", 40}, {"memory", 40960}, {"primarystorage", 200},
+}

@@ -55,6 +55,9 @@ type CloudStack interface {
 	GetVMPassword(ctx context.Context, id string) (string, error)
 	// ListEvents returns events newest first, as CloudStack does.
 	ListEvents(ctx context.Context, req ListEventsRequest) ([]Event, error)
+	// AccountLimits is listAccounts for the caller's own account: its
+	// resource limits and their usage (<type>limit / <type>total).
+	AccountLimits(ctx context.Context) ([]ResourceLimit, error)
 
 	// Async jobs. Job.Err is classified like every other error.
 	QueryAsyncJobResult(ctx context.Context, jobID string) (*Job, error)

@@ -31,6 +31,7 @@ type CloudStack struct {
 	UpdateVirtualMachineUserDataFn   func(ctx context.Context, id, userDataBase64 string) error
 	GetVMPasswordFn                  func(ctx context.Context, id string) (string, error)
 	ListEventsFn                     func(ctx context.Context, req translate.ListEventsRequest) ([]translate.Event, error)
+	AccountLimitsFn                  func(ctx context.Context) ([]translate.ResourceLimit, error)
 	QueryAsyncJobResultFn            func(ctx context.Context, jobID string) (*translate.Job, error)
 	ListAsyncJobsFn                  func(ctx context.Context) ([]translate.Job, error)
 	CreateTagsFn                     func(ctx context.Context, res translate.Resource, ids []string, tags translate.Tags) (translate.AsyncResult, error)
@@ -272,6 +273,15 @@ func (m *CloudStack) ListEvents(ctx context.Context, req translate.ListEventsReq
 		return nil, unimplemented("ListEvents")
 	}
 	return m.ListEventsFn(ctx, req)
+}
+
+// AccountLimits implements translate.CloudStack.
+func (m *CloudStack) AccountLimits(ctx context.Context) ([]translate.ResourceLimit, error) {
+	m.count("AccountLimits")
+	if m.AccountLimitsFn == nil {
+		return nil, unimplemented("AccountLimits")
+	}
+	return m.AccountLimitsFn(ctx)
 }
 
 // QueryAsyncJobResult implements translate.CloudStack.
