@@ -111,7 +111,7 @@ func TestTerraformGoogleSequence(t *testing.T) {
 		Disks: []*compute.AttachedDisk{
 			{Boot: true, AutoDelete: true, Mode: "READ_WRITE", InitializeParams: &compute.AttachedDiskInitializeParams{
 				SourceImage: "projects/debian-cloud/global/images/family/debian-12", DiskSizeGb: 12,
-				DiskType: base + "/zones/" + zone + "/diskTypes/pd-balanced"}},
+				DiskType: base + "/zones/" + zone + "/diskTypes/pd-balanced", Labels: map[string]string{"disk": "boot"}}},
 			{Source: base + "/zones/" + zone + "/disks/tf-data", DeviceName: "data", Mode: "READ_WRITE"},
 		},
 		NetworkInterfaces: []*compute.NetworkInterface{{Network: base + "/global/networks/default",
@@ -155,6 +155,7 @@ func TestTerraformGoogleSequence(t *testing.T) {
 	// boot_disk.initialize_params: image (by family), size, type.
 	same(t, "boot_disk.initialize_params.size", boot.SizeGb, int64(12))
 	same(t, "boot_disk.initialize_params.type", last(boot.Type), "pd-balanced")
+	same(t, "boot_disk.initialize_params.labels", boot.Labels, map[string]string{"disk": "boot"})
 	if !strings.Contains(boot.SourceImage, "/projects/debian-cloud/global/images/") {
 		t.Errorf("boot_disk.initialize_params.image: sourceImage = %q", boot.SourceImage)
 	}

@@ -457,24 +457,31 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What follows the deploy either all happens or the instance goes
+	// again: nothing is left half-done.
+	undo := func(err error) (any, error) {
+		for _, in := range insts {
+			_ = s.releaseEphemeralAddresses(ctx, in.ID)
+			if natAddr != nil {
+				_ = s.svc.DisassociateAddress(ctx, natAddr.ID)
+			}
+			if _, derr := s.svc.TerminateInstance(ctx, in.ID, true); derr != nil {
+				s.log.Warn("cannot remove an instance whose insert failed", "instance", in.ID, "err", derr)
+			}
+		}
+		return nil, err
+	}
 	if natAddr != nil {
 		for _, in := range insts {
 			if err := s.svc.AssociateAddress(ctx, natAddr.ID, in.ID); err != nil {
-				return nil, err
+				return undo(err)
 			}
 		}
 	}
 	if ephemeral {
 		for i := range insts {
 			if err := s.attachEphemeralAddress(ctx, &insts[i]); err != nil {
-				// Nothing half-done: the instance goes again.
-				for _, in := range insts {
-					_ = s.releaseEphemeralAddresses(ctx, in.ID)
-					if _, derr := s.svc.TerminateInstance(ctx, in.ID, true); derr != nil {
-						s.log.Warn("cannot remove an instance whose address failed", "instance", in.ID, "err", derr)
-					}
-				}
-				return nil, err
+				return undo(err)
 			}
 		}
 	}
@@ -485,13 +492,19 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	if bootType != "" {
 		bootTags[tagDiskType] = bootType
 	}
+	for k, v := range boot.InitializeParams.Labels {
+		bootTags[k] = v // the boot disk's labels
+	}
 	for _, in := range insts {
 		vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: in.ID, Type: "ROOT"})
-		if err == nil && len(vols) > 0 {
+		if err == nil && len(vols) == 0 {
+			err = translate.Errorf(translate.Internal, translate.ResVolume, in.ID, "the instance has no ROOT volume")
+		}
+		if err == nil {
 			err = s.svc.CreateTags(ctx, translate.ResVolume, []string{vols[0].ID}, bootTags)
 		}
 		if err != nil {
-			s.log.Warn("cannot record the boot disk's image and type", "instance", in.ID, "err", err)
+			return undo(err)
 		}
 	}
 	var attachJobs []string
@@ -499,12 +512,12 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		for _, dd := range data {
 			if dd.device != "" && dd.device != diskName(dd.vol) {
 				if err := s.svc.CreateTags(ctx, translate.ResVolume, []string{dd.vol.ID}, translate.Tags{deviceNameTag: dd.device}); err != nil {
-					return nil, err
+					return undo(err)
 				}
 			}
 			job, err := s.svc.AttachVolume(ctx, dd.vol.ID, in.ID, 0)
 			if err != nil {
-				return nil, err
+				return undo(err)
 			}
 			if job != nil && job.ID != "" {
 				attachJobs = append(attachJobs, job.ID)

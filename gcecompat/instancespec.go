@@ -131,8 +131,10 @@ func (r *instanceInsert) validate() error {
 		case !d.Boot && d.Source == "":
 			return unsupportedValue(f+".source", "", "A data disk needs the source disk.")
 		}
-		if ip := d.InitializeParams; ip != nil && len(ip.Labels) > 0 {
-			return unsupportedValue(f+".initializeParams.labels", "{…}", "Boot disk labels are not supported at insert; use disks.setLabels.")
+		if ip := d.InitializeParams; ip != nil {
+			if err := checkLabels(f+".initializeParams.labels", ip.Labels); err != nil {
+				return err
+			}
 		}
 		if ip := d.InitializeParams; ip != nil && ip.DiskName != "" && ip.DiskName != r.Name {
 			return unsupportedValue(f+".initializeParams.diskName", ip.DiskName, "The boot disk is named after the instance on CloudStack.")
