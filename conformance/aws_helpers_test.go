@@ -90,6 +90,12 @@ func (a *awsCLI) strs(args ...string) []string {
 // fails runs a command that must fail with the EC2 error code.
 func (a *awsCLI) fails(code string, args ...string) {
 	a.t.Helper()
+	a.failsOut(code, args...)
+}
+
+// failsOut is fails returning the CLI's error output.
+func (a *awsCLI) failsOut(code string, args ...string) string {
+	a.t.Helper()
 	so, se, err := run(a.t, a.env, 3*time.Minute, a.bin, a.args(args)...)
 	if err == nil {
 		a.t.Fatalf("aws %s succeeded, want %s\n%s", strings.Join(args, " "), code, so)
@@ -97,6 +103,7 @@ func (a *awsCLI) fails(code string, args ...string) {
 	if !strings.Contains(se, "("+code+")") {
 		a.t.Fatalf("aws %s: want error %s, got:\n%s", strings.Join(args, " "), code, se)
 	}
+	return se
 }
 
 // polls runs a waiter with --debug and returns how many requests it

@@ -16,29 +16,48 @@ import (
 )
 
 // TestConformance runs the whole suite against `cloudgate serve` with
-// the embedded simulator, writes the reports and fails on regressions
-// versus docs/compatibility.json. With -update it rewrites
-// docs/compatibility.{md,json} instead (see regen.sh).
+// the embedded simulator, once per datacenter profile (in parallel),
+// writes the reports and fails on regressions versus
+// docs/compatibility-PROFILE.json. With -update it rewrites those and
+// docs/compatibility.md (the matrix with a column per profile) instead
+// (see regen.sh).
 func TestConformance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("conformance suite skipped in -short mode")
 	}
 	t.Parallel()
-	gw := startGateway(t, nil)
-	cfg, err := DemoConfig(gw.DataDir)
-	if err != nil {
-		t.Fatal(err)
+	reps := make([]ProfileReport, len(profiles))
+	t.Run("profiles", func(t *testing.T) {
+		for i, p := range profiles {
+			t.Run(p.name, func(t *testing.T) {
+				t.Parallel()
+				gw := startGateway(t, &GatewayOptions{Args: []string{"--profile", p.name}})
+				cfg, err := DemoConfig(gw.DataDir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cfg.EC2Endpoint == "" {
+					cfg.EC2Endpoint = gw.URL + "/"
+				}
+				if cfg.GCEEndpoint == "" {
+					t.Logf("no GCE key in %s/demo: GCE scenarios are skipped", gw.DataDir)
+				}
+				cfg.CAFile = gw.CAFile
+				cfg.Timeout = 2 * time.Minute
+				cfg.Target = "cloudgate serve --profile " + p.name
+				reps[i] = ProfileReport{Name: p.name, Description: p.desc, Report: runAndCompare(t, cfg, "../docs", "compatibility-"+p.name, false)}
+			})
+		}
+	})
+	if *update && !t.Failed() {
+		var b bytes.Buffer
+		if err := WriteProfilesMarkdown(&b, reps); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("../docs", "compatibility.md"), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if cfg.EC2Endpoint == "" {
-		cfg.EC2Endpoint = gw.URL + "/"
-	}
-	if cfg.GCEEndpoint == "" {
-		t.Logf("no GCE key in %s/demo: GCE scenarios are skipped", gw.DataDir)
-	}
-	cfg.CAFile = gw.CAFile
-	cfg.Timeout = 2 * time.Minute
-	cfg.Target = "cloudgate serve with the embedded simulator"
-	runAndCompare(t, cfg, "../docs", "compatibility")
 }
 
 // TestConformanceMoto runs the EC2 scenarios against moto_server (a
@@ -62,7 +81,7 @@ func TestConformanceMoto(t *testing.T) {
 		Timeout:      time.Minute,
 		Target:       "moto_server (EC2 only)",
 	}
-	runAndCompare(t, cfg, "testdata", "compatibility-moto")
+	runAndCompare(t, cfg, "testdata", "compatibility-moto", true)
 }
 
 // motoDivergences are scenarios where moto (not the suite) departs from
@@ -80,7 +99,7 @@ var motoDivergences = map[string]string{
 // runAndCompare runs cfg (bounded), writes Markdown/JSON/JUnit reports to
 // a temp dir, and either rewrites dir/base.{md,json} (-update) or fails
 // on regressions versus dir/base.json.
-func runAndCompare(t *testing.T, cfg Config, dir, base string) {
+func runAndCompare(t *testing.T, cfg Config, dir, base string, withMarkdown bool) *Report {
 	t.Helper()
 	if testing.Verbose() {
 		cfg.Progress = os.Stderr
@@ -91,6 +110,7 @@ func runAndCompare(t *testing.T, cfg Config, dir, base string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rep.fill()
 	out := t.TempDir()
 	if err := rep.WriteFiles(out, base); err != nil {
 		t.Fatal(err)
@@ -102,14 +122,14 @@ func runAndCompare(t *testing.T, cfg Config, dir, base string) {
 		}
 	}
 	if *update {
-		writeReports(t, rep, dir, base)
-		t.Logf("rewrote %s/%s.{md,json}", dir, base)
-		return
+		writeReports(t, rep, dir, base, withMarkdown)
+		t.Logf("rewrote %s/%s (markdown: %v)", dir, base, withMarkdown)
+		return rep
 	}
 	f, err := os.Open(filepath.Join(dir, base+".json"))
 	if err != nil {
 		t.Logf("no baseline (%v); run with -update to create one", err)
-		return
+		return rep
 	}
 	defer f.Close()
 	baseline, err := ReadReport(f)
@@ -122,10 +142,12 @@ func runAndCompare(t *testing.T, cfg Config, dir, base string) {
 	if imp := rep.Improvements(baseline); len(imp) > 0 {
 		t.Logf("now passing, not in the baseline (run conformance/regen.sh): %v", imp)
 	}
+	return rep
 }
 
-// writeReports writes the committed pair base.md and base.json into dir.
-func writeReports(t *testing.T, rep *Report, dir, base string) {
+// writeReports writes the committed base.json (and base.md when
+// withMarkdown) into dir.
+func writeReports(t *testing.T, rep *Report, dir, base string, withMarkdown bool) {
 	t.Helper()
 	write := func(name string, fn func(*bytes.Buffer) error) {
 		var b bytes.Buffer
@@ -136,7 +158,9 @@ func writeReports(t *testing.T, rep *Report, dir, base string) {
 			t.Fatal(err)
 		}
 	}
-	write(base+".md", func(b *bytes.Buffer) error { return rep.WriteMarkdown(b) })
+	if withMarkdown {
+		write(base+".md", func(b *bytes.Buffer) error { return rep.WriteMarkdown(b) })
+	}
 	write(base+".json", func(b *bytes.Buffer) error { return rep.WriteJSON(b) })
 }
 
