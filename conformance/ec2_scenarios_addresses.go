@@ -17,6 +17,9 @@ func (t *scenarioT) allocateEC2() *ec2.AllocateAddressOutput {
 		in.Domain = types.DomainTypeVpc
 	}
 	out, err := c.AllocateAddress(t.ctx, in)
+	if ec2Unsupported(err) {
+		t.Skipf("AllocateAddress not supported here: %s", describeErr(err))
+	}
 	t.Must(err, "AllocateAddress")
 	ip, alloc := aws.ToString(out.PublicIp), aws.ToString(out.AllocationId)
 	t.Defer("release address "+ip, func(ctx context.Context) error {

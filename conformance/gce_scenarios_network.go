@@ -198,6 +198,9 @@ func gceAddresses() scenario {
 			cat := t.catalogGCE()
 			name := t.env.name("addr")
 			op, err := svc.Addresses.Insert(p, cat.region, &compute.Address{Name: name}).Context(t.ctx).Do()
+			if gceUnsupported(err) {
+				t.Skipf("addresses.insert not supported here: %s", describeErr(err))
+			}
 			t.Must(err, "addresses.insert")
 			t.Defer("delete address "+name, func(ctx context.Context) error {
 				_, err := svc.Addresses.Delete(p, cat.region, name).Context(ctx).Do()
@@ -236,6 +239,9 @@ func gceAddressesAssociate() scenario {
 			cat := t.catalogGCE()
 			addrName := t.env.name("natip")
 			op, err := svc.Addresses.Insert(p, cat.region, &compute.Address{Name: addrName}).Context(t.ctx).Do()
+			if gceUnsupported(err) {
+				t.Skipf("addresses.insert not supported here: %s", describeErr(err))
+			}
 			t.Must(err, "addresses.insert")
 			t.Defer("delete address "+addrName, func(ctx context.Context) error {
 				_, err := svc.Addresses.Delete(p, cat.region, addrName).Context(ctx).Do()

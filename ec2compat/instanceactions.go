@@ -26,8 +26,9 @@ type stateChangeResp struct {
 // jobs (bounded by SyncWait) and reports the state reached; without, it
 // answers at once with transitional, like EC2 (StopInstances answers
 // "stopping", StartInstances "pending"; Libcloud checks for exactly that)
-// and the client's waiters wait.
-func (s *server) stateChange(r *request, skip func(instanceState) bool, wait bool, transitional instanceState,
+// and the client's waiters wait. A terminated instance op does not skip is
+// IncorrectInstanceState ("… from which it can be <verb>").
+func (s *server) stateChange(r *request, verb string, skip func(instanceState) bool, wait bool, transitional instanceState,
 	op func(ctx context.Context, id string) (*translate.Job, error)) (response, error) {
 	ids := r.q.list("InstanceId")
 	if len(ids) == 0 {
@@ -41,6 +42,12 @@ func (s *server) stateChange(r *request, skip func(instanceState) bool, wait boo
 	for i := range insts {
 		if skip(stateOf(&insts[i])) {
 			continue
+		}
+		if stateOf(&insts[i]) == stateTerminated {
+			// Described from CloudStack's events (it no longer lists the VM
+			// to the caller): EC2 refuses to act on a terminated instance.
+			return nil, &translate.Error{Kind: translate.FailedPrecondition, Resource: translate.ResInstance, ID: insts[i].ID,
+				Message: "The instance '" + ec2ID(pInstance, insts[i].ID) + "' is not in a state from which it can be " + verb + "."}
 		}
 		if jobs[i], err = op(r.ctx, insts[i].ID); err != nil {
 			return nil, err
@@ -78,7 +85,7 @@ func (s *server) stateChange(r *request, skip func(instanceState) bool, wait boo
 }
 
 func (s *server) startInstances(r *request) (response, error) {
-	return s.stateChange(r, func(st instanceState) bool { return st == stateRunning || st == statePending }, false, statePending, s.svc.StartInstance)
+	return s.stateChange(r, "started", func(st instanceState) bool { return st == stateRunning || st == statePending }, false, statePending, s.svc.StartInstance)
 }
 
 func (s *server) stopInstances(r *request) (response, error) {
@@ -86,14 +93,14 @@ func (s *server) stopInstances(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.stateChange(r, func(st instanceState) bool { return st == stateStopped || st == stateStopping }, false, stateStopping,
+	return s.stateChange(r, "stopped", func(st instanceState) bool { return st == stateStopped || st == stateStopping }, false, stateStopping,
 		func(ctx context.Context, id string) (*translate.Job, error) {
 			return s.svc.StopInstance(ctx, id, force)
 		})
 }
 
 func (s *server) rebootInstances(r *request) (response, error) {
-	if _, err := s.stateChange(r, func(instanceState) bool { return false }, true, stateRunning, s.svc.RebootInstance); err != nil {
+	if _, err := s.stateChange(r, "rebooted", func(instanceState) bool { return false }, true, stateRunning, s.svc.RebootInstance); err != nil {
 		return nil, err
 	}
 	return ok()
@@ -116,7 +123,7 @@ func (s *server) terminateInstances(r *request) (response, error) {
 			}
 		}
 	}
-	return s.stateChange(r, func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown }, true, stateShuttingDown,
+	return s.stateChange(r, "terminated", func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown }, true, stateShuttingDown,
 		func(ctx context.Context, id string) (*translate.Job, error) {
 			return s.svc.TerminateInstance(ctx, id, false)
 		})

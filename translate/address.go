@@ -42,6 +42,13 @@ func (s *Service) AllocateAddress(ctx context.Context, zoneID, networkID string,
 	if err != nil {
 		return nil, opErr(op, ResZone, zoneID, err)
 	}
+	if networkID == "" && z.SecurityGroups && !strings.EqualFold(z.NetworkType, "Basic") {
+		// AssociateIPAddrCmd.getNetworkId: in an Advanced zone the address
+		// goes to one of the account's Isolated networks, which such a zone
+		// cannot have (NetworkServiceImpl: only shared networks there).
+		return nil, &Error{Op: op, Kind: Unimplemented, Resource: ResAddress,
+			Message: "zone " + z.Name + " is an Advanced zone with security groups: CloudStack gives users public addresses only on isolated networks, which this zone cannot have"}
+	}
 	if networkID == "" && !z.SecurityGroups {
 		ns, err := s.Networks(ctx, NetworkQuery{ZoneID: z.ID})
 		if err != nil {
@@ -50,6 +57,15 @@ func (s *Service) AllocateAddress(ctx context.Context, zoneID, networkID string,
 		for _, n := range ns {
 			if n.VPCID == "" && strings.EqualFold(n.Type, "Isolated") && (networkID == "" || n.Default) {
 				networkID = n.ID
+			}
+		}
+		if networkID == "" {
+			// No network yet: CloudStack would create the account's network
+			// from a Required offering on the first deploy
+			// (UserVmManagerImpl.getDefaultNetwork); the address needs it
+			// now, so create it the same way (launchNetworks then uses it).
+			if networkID, err = s.requiredNetwork(ctx, op, z); err != nil {
+				return nil, err
 			}
 		}
 	}

@@ -132,6 +132,11 @@ func (s *Service) CreateNetwork(ctx context.Context, spec NetworkSpec) (*Network
 	if strings.EqualFold(z.NetworkType, "Basic") {
 		return nil, &Error{Op: op, Kind: Unimplemented, Resource: ResNetwork, Message: "zone " + z.Name + " is a basic zone and has no guest networks to create"}
 	}
+	if z.SecurityGroups {
+		// NetworkServiceImpl.createGuestNetwork: "Only shared guest network
+		// can be created in security group enabled zone" (admins only).
+		return nil, &Error{Op: op, Kind: Unimplemented, Resource: ResNetwork, Message: "zone " + z.Name + " uses security groups: CloudStack lets users create no networks there (only administrators create shared ones)"}
+	}
 	req := CreateNetworkRequest{Name: spec.Name, DisplayText: spec.DisplayText, ZoneID: z.ID, VPCID: spec.VPCID}
 	if req.DisplayText == "" {
 		req.DisplayText = spec.Name
@@ -282,6 +287,12 @@ func (s *Service) CreateVPC(ctx context.Context, spec VPCSpec) (*VPC, error) {
 	z, err := s.Zone(ctx, spec.ZoneID)
 	if err != nil {
 		return nil, opErr(op, ResZone, spec.ZoneID, err)
+	}
+	if z.SecurityGroups {
+		// A VPC's tiers are Isolated networks, which CloudStack does not
+		// create in Basic zones or zones with security groups
+		// (NetworkServiceImpl.createGuestNetwork).
+		return nil, &Error{Op: op, Kind: Unimplemented, Resource: ResVPC, Message: "zone " + z.Name + " uses security groups: CloudStack has no VPC tiers (isolated networks) there"}
 	}
 	offs, err := s.cs.ListVPCOfferings(ctx)
 	if err != nil {

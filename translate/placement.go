@@ -90,3 +90,25 @@ func (s *Service) launchNetworks(ctx context.Context, op string, z *Zone) ([]str
 	return nil, &Error{Op: op, Kind: InvalidArgument, Resource: ResNetwork,
 		Message: "the account has several networks in zone " + z.Name + "; name the one to use (GCE networkInterfaces[].network or subnetwork, EC2 SubnetId)"}
 }
+
+// requiredNetwork creates the account's network in zone z from an
+// Isolated offering with availability Required, as CloudStack does on a
+// first deploy there; FailedPrecondition when no offering is Required.
+func (s *Service) requiredNetwork(ctx context.Context, op string, z *Zone) (string, error) {
+	offs, err := s.cs.ListNetworkOfferings(ctx, ListNetworkOfferingsRequest{ZoneID: z.ID})
+	if err != nil {
+		return "", opErr(op, ResNetwork, "", err)
+	}
+	for _, o := range offs {
+		if strings.EqualFold(o.Availability, "Required") && strings.EqualFold(o.GuestIPType, "Isolated") && !o.ForVPC {
+			n, err := s.cs.CreateNetwork(ctx, CreateNetworkRequest{Name: "default", DisplayText: "default network (created like CloudStack does for a first deploy)",
+				ZoneID: z.ID, NetworkOfferingID: o.ID})
+			if err != nil {
+				return "", opErr(op, ResNetwork, "", err)
+			}
+			return n.ID, nil
+		}
+	}
+	return "", &Error{Op: op, Kind: FailedPrecondition, Resource: ResNetwork,
+		Message: "the account has no network in zone " + z.Name + " and no isolated network offering is Required there; create a network first (GCE networks.insert, EC2 CreateVpc/CreateSubnet)"}
+}
