@@ -11,7 +11,7 @@ import (
 var profiles = []struct{ name, desc string }{
 	{"demo", "an Advanced zone with security groups and a Basic zone with CloudStack's default settings: users may neither expunge nor see destroyed VMs, expunge.delay and expunge.interval 86400 s"},
 	{"sandbox", "an Advanced zone without security groups (isolated networks with source NAT, the isolated offering Required, VPCs), shaped like terraform-provider-cloudstack's CI zone; default settings except expunge.delay/interval 60 s"},
-	{"demo-recommended", "the demo datacenter with the recommended operator settings (allow.user.expunge.recover.vm and allow.user.view.destroyed.vm true, expunge.delay 3600 s); `cloudgate serve` embeds it by default"},
+	{"demo-recommended", "the demo datacenter with the recommended operator settings (allow.user.expunge.recover.vm and allow.user.view.destroyed.vm true, expunge.delay 60 s, a CPU speed on the customized offering); `cloudgate serve` embeds it by default"},
 }
 
 // TestProfileLifecycles runs the real gcloud and aws CLIs through the
