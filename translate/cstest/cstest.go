@@ -245,7 +245,30 @@ func testVMLifecycle(t *testing.T, s *suite) {
 	if err != nil || len(jobs) == 0 {
 		t.Fatalf("ListAsyncJobs = %d jobs, %v", len(jobs), err)
 	}
-	s.mustSucceed(t, "DestroyVirtualMachine", func() (translate.AsyncResult, error) { return s.cs.DestroyVirtualMachine(s.ctx, id, true) })
+	// Users expunge only where allow.user.expunge.recover.vm says so; else
+	// CloudStack accepts the call and fails its job (530), which must be
+	// classified PermissionDenied (UserVmManagerImpl.destroyVm).
+	caps, err := s.cs.ListCapabilities(s.ctx)
+	if err != nil {
+		t.Fatalf("ListCapabilities: %v", err)
+	}
+	if !caps.UserExpungeVM {
+		r, err := s.cs.DestroyVirtualMachine(s.ctx, id, true)
+		if err == nil {
+			j := s.wait(t, r.JobID)
+			if j.Status != translate.JobFailed || j.Err == nil || j.Err.Kind != translate.PermissionDenied {
+				t.Fatalf("destroy with expunge without the right: job %+v", j)
+			}
+		} else if translate.KindOf(err) != translate.PermissionDenied {
+			t.Fatalf("destroy with expunge without the right: %v", err)
+		}
+		if vm := s.vm(t, id); vm == nil || vm.State != translate.StateRunning {
+			t.Fatalf("after a refused expunge: %+v", vm)
+		}
+	}
+	s.mustSucceed(t, "DestroyVirtualMachine", func() (translate.AsyncResult, error) {
+		return s.cs.DestroyVirtualMachine(s.ctx, id, caps.UserExpungeVM)
+	})
 	if vm := s.vm(t, id); vm != nil && vm.State != translate.StateExpunging && vm.State != translate.StateDestroyed {
 		t.Fatalf("after destroy: %+v", vm)
 	}
