@@ -128,3 +128,57 @@ func TestDoctorCommand(t *testing.T) {
 		t.Fatalf("without keys: %v", err)
 	}
 }
+
+// The doctor on each shipped profile tells what CloudStack's settings
+// mean for the gateway: defaults degrade deletes and fail
+// DeleteSecurityGroup after terminate where VMs hold groups; the
+// recommended settings make them work; the sandbox zone launches through
+// its Required offering.
+func TestDoctorProfiles(t *testing.T) {
+	for _, name := range simulator.Profiles() {
+		t.Run(name, func(t *testing.T) {
+			seed, err := simulator.ProfileSeed(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := doctorOn(t, seed, true)
+			exp := setting(rep, "allow.user.expunge.recover.vm")
+			if exp.Source != "listConfigurations" {
+				t.Fatalf("settings not read with the admin keys: %+v", rep.Settings)
+			}
+			if d := setting(rep, "expunge.delay"); d.Value == "" {
+				t.Fatalf("expunge.delay not read: %+v", d)
+			}
+			sgZones := false
+			for _, z := range rep.Zones {
+				sgZones = sgZones || z.SecurityGroups
+			}
+			del, sg := feature(t, rep, "GCE instances.delete"), feature(t, rep, "EC2 TerminateInstances")
+			switch {
+			case exp.Value == "true":
+				if del.Verdict != verdictWorks || sg.Verdict != verdictWorks {
+					t.Fatalf("user expunge allowed, yet %+v / %+v", del, sg)
+				}
+			case !sgZones:
+				if del.Verdict != verdictDegrades || sg.Verdict != verdictWorks {
+					t.Fatalf("no user expunge, no security groups, yet %+v / %+v", del, sg)
+				}
+			default:
+				if del.Verdict != verdictDegrades || sg.Verdict != verdictFails || sg.Setting != "allow.user.expunge.recover.vm=true" {
+					t.Fatalf("user expunge refused, yet %+v / %+v", del, sg)
+				}
+			}
+			for _, z := range rep.Zones {
+				f := feature(t, rep, "launch without naming a network in "+z.Name)
+				shared := strings.Contains(strings.Join(z.Networks, ","), "(Shared")
+				works := z.NetworkType == "Basic" || z.SecurityGroups && shared || !z.SecurityGroups && (len(z.Networks) == 1 || z.RequiredOffering != "")
+				if (f.Verdict == verdictWorks) != works || f.Verdict == verdictFails && f.Setting == "" {
+					t.Errorf("zone %+v: %+v", z, f)
+				}
+			}
+			if f := feature(t, rep, "listing"); f.Verdict != verdictWorks {
+				t.Errorf("page size: %+v", f)
+			}
+		})
+	}
+}
