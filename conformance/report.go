@@ -111,7 +111,7 @@ func (s *Summary) add(st Status) {
 func (r *Report) Failed() bool { return r.Scenarios("").Fail > 0 }
 
 // WriteJSON writes the report as indented JSON (the format of
-// docs/compatibility.json, read back by ReadReport).
+// docs/compatibility-PROFILE.json, read back by ReadReport).
 func (r *Report) WriteJSON(w io.Writer) error {
 	r.fill()
 	enc := json.NewEncoder(w)

@@ -109,3 +109,25 @@ func TestReportWriteFiles(t *testing.T) {
 		}
 	}
 }
+
+// The per-profile matrix has a column per profile and says, per profile,
+// why a scenario or route did not pass there.
+func TestProfilesMarkdown(t *testing.T) {
+	a, b := sampleReport(), sampleReport()
+	b.Results[0] = Result{API: "ec2", Scenario: "ec2/b", Status: StatusSkip, Reason: "no addresses in zones with security groups"}
+	b.Matrix[0].Status = StatusSkip
+	var out bytes.Buffer
+	if err := WriteProfilesMarkdown(&out, []ProfileReport{{Name: "p1", Description: "first", Report: a}, {Name: "p2", Description: "second", Report: b}}); err != nil {
+		t.Fatal(err)
+	}
+	md := out.String()
+	for _, want := range []string{
+		"- **p1**: first", "| scenario | p1 | p2 | reason |",
+		"| `ec2/b` | ❌ fail | ⏭ skip | p1: x \\| y; p2: no addresses in zones with security groups |",
+		"| `StopInstances` | ❌ fail | ⏭ skip |", "| p2 | EC2 Query | 1 | 0 | 1 | 0 | 1 | 0 | 1 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
