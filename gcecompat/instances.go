@@ -147,7 +147,7 @@ func (s *server) instanceByName(ctx context.Context, project, zoneName, name str
 	if err != nil {
 		return nil, nil, err
 	}
-	insts, err := s.svc.Instances(ctx, translate.InstanceQuery{Name: name, ZoneID: zone.ID})
+	insts, err := s.svc.Instances(ctx, translate.InstanceQuery{Name: name, ZoneID: zone.ID, NoRootVolumes: true})
 	if err != nil {
 		return nil, nil, err
 	}

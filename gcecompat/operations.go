@@ -375,7 +375,7 @@ func (s *server) allOperations(ctx context.Context, project string) ([]scoped[*w
 	}
 	type target struct{ name, zone string }
 	targets := map[string]target{}
-	if insts, err := s.svc.Instances(ctx, translate.InstanceQuery{}); err == nil {
+	if insts, err := s.svc.Instances(ctx, translate.InstanceQuery{NoRootVolumes: true}); err == nil {
 		for _, in := range insts {
 			targets[in.ID] = target{in.Name, zoneName[in.ZoneID]}
 		}
