@@ -1,9 +1,12 @@
 package conformance
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +52,30 @@ func TestEC2Clients(t *testing.T) {
 	t.Run("Boto2SigV2", func(t *testing.T) {
 		requirePythonModule(t, py, "boto")
 		runClientScript(t, clientEnv(t, base, map[string]string{"CG_SIGV": "2", "CG_PREFIX": "b2"}), 6*time.Minute, 11, py, filepath.Join(scripts, "boto2_ec2.py"))
+	})
+	t.Run("Ansible", func(t *testing.T) {
+		bin := requireTool(t, "ansible-playbook")
+		requirePythonModule(t, py, "boto3")
+		home := t.TempDir()
+		vars := filepath.Join(home, "vars.json")
+		b, _ := json.Marshal(map[string]string{"cg_url": gw.URL, "cg_ca": gw.CAFile, "cg_key": base["AWS_ACCESS_KEY_ID"],
+			"cg_secret": base["AWS_SECRET_ACCESS_KEY"], "ansible_python_interpreter": py})
+		if err := os.WriteFile(vars, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env := clientEnv(t, nil, map[string]string{"HOME": home, "ANSIBLE_LOCAL_TEMP": filepath.Join(home, "tmp"),
+			"ANSIBLE_REMOTE_TMP": filepath.Join(home, "rtmp"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_LOCALHOST_WARNING": "False",
+			"ANSIBLE_INVENTORY_UNPARSED_WARNING": "False", "ANSIBLE_PYTHON_INTERPRETER": py})
+		start := time.Now()
+		so, se, err := run(t, env, 10*time.Minute, bin, "-i", "localhost,", "-e", "@"+vars, filepath.Join(scripts, "ansible", "ec2_lifecycle.yml"))
+		m := recapRE.FindStringSubmatch(so)
+		t.Logf("ansible-playbook: %v in %s", m, time.Since(start).Round(time.Second))
+		if err != nil || m == nil || m[3] != "0" || m[4] != "0" {
+			t.Fatalf("ansible-playbook: %v\nstdout:\n%s\nstderr:\n%s", err, so, se)
+		}
+		if ok, _ := strconv.Atoi(m[1]); ok < 55 {
+			t.Fatalf("only %d tasks ran ok:\n%s", ok, so)
+		}
 	})
 	t.Run("JSSDK", func(t *testing.T) {
 		node := requireTool(t, "node")
@@ -116,3 +143,6 @@ func runClientScript(t *testing.T, env []string, timeout time.Duration, minSteps
 		t.Fatalf("%s %s: %v (%d steps passed)\nstdout:\n%s\nstderr:\n%s", name, strings.Join(args, " "), err, steps, so, se)
 	}
 }
+
+// recapRE reads ansible-playbook's PLAY RECAP line: ok, changed, unreachable, failed.
+var recapRE = regexp.MustCompile(`localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)`)
