@@ -104,9 +104,14 @@ func (q query) indexes() []int {
 	return out
 }
 
-// list returns the values of Name.1, Name.2, … in index order.
+// list returns the values of Name.1, Name.2, … in index order. A bare
+// Name (no index) counts as a one-member list, as in EC2: Libcloud sends
+// DescribeKeyPairs KeyName=x.
 func (q query) list(name string) []string {
 	s := q.sub(name)
+	if len(s) == 0 && q.has(name) {
+		return []string{q.str(name)}
+	}
 	var out []string
 	for _, n := range s.indexes() {
 		if v := s.str(strconv.Itoa(n)); v != "" || s.has(strconv.Itoa(n)) {

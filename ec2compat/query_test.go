@@ -231,3 +231,13 @@ func FuzzQuery(f *testing.F) {
 		_ = q.structs("BlockDeviceMapping")
 	})
 }
+
+func TestListBare(t *testing.T) {
+	q := mustQuery(t, "KeyName=k1")
+	if d := cmp.Diff([]string{"k1"}, q.list("KeyName")); d != "" {
+		t.Fatal(d)
+	}
+	if !matchParam("KeyName.N", "KeyName") || matchParam("Filter.N.Name", "Filter") {
+		t.Fatal("bare list names")
+	}
+}

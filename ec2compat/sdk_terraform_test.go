@@ -35,10 +35,10 @@ func TestTerraformAWSProviderReplay(t *testing.T) {
 	if err != nil {
 		// Key pairs cannot be tagged in CloudStack; Terraform sends
 		// TagSpecifications only when the config has tags.
-		wantCode(t, err, "InvalidParameterValue")
+		wantCode(t, err, "UnknownParameter")
 		kp = must[*ec2.ImportKeyPairOutput](t)(c.ImportKeyPair(ctx, &ec2.ImportKeyPairInput{KeyName: aws.String("tf-key"), PublicKeyMaterial: []byte(pub)}))
 	}
-	kps := must[*ec2.DescribeKeyPairsOutput](t)(c.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{"tf-key"}, IncludePublicKey: aws.Bool(true)}))
+	kps := must[*ec2.DescribeKeyPairsOutput](t)(c.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{"tf-key"}}))
 	if k := kps.KeyPairs[0]; aws.ToString(k.KeyFingerprint) != aws.ToString(kp.KeyFingerprint) || aws.ToString(k.KeyPairId) != aws.ToString(kp.KeyPairId) || k.KeyType != types.KeyTypeRsa {
 		t.Fatalf("key pair read %+v, imported %+v", k, kp)
 	}
@@ -114,6 +114,19 @@ func TestTerraformAWSProviderReplay(t *testing.T) {
 	vol := must[*ec2.CreateVolumeOutput](t)(c.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String(zone), Size: aws.Int32(2),
 		TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeVolume, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("tf-data")}}}}}))
 	vid := aws.ToString(vol.VolumeId)
+	// The SDK sends a ClientToken on every CreateVolume; a retry with the
+	// same token returns the same volume.
+	again := must[*ec2.CreateVolumeOutput](t)(c.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String(zone), Size: aws.Int32(2), ClientToken: aws.String("tf-vol-token")}))
+	again2 := must[*ec2.CreateVolumeOutput](t)(c.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String(zone), Size: aws.Int32(2), ClientToken: aws.String("tf-vol-token")}))
+	if aws.ToString(again.VolumeId) != aws.ToString(again2.VolumeId) || aws.ToString(again.VolumeId) == vid {
+		t.Fatalf("CreateVolume retried with one ClientToken: %s then %s", aws.ToString(again.VolumeId), aws.ToString(again2.VolumeId))
+	}
+	// A parameter this cloud does not implement is refused, naming it.
+	_, err = c.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String(zone), Size: aws.Int32(2), OutpostArn: aws.String("arn:aws:outposts:us-east-1:1:outpost/op-1")})
+	wantCode(t, err, "UnknownParameter")
+	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(ami), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		EbsOptimized: aws.Bool(true)})
+	wantCode(t, err, "InvalidParameterValue")
 	if err := ec2.NewVolumeAvailableWaiter(c, func(o *ec2.VolumeAvailableWaiterOptions) { o.MinDelay = 10e6; o.MaxDelay = 50e6 }).Wait(ctx,
 		&ec2.DescribeVolumesInput{VolumeIds: []string{vid}}, 60e9); err != nil {
 		t.Fatal(err)

@@ -188,6 +188,9 @@ func (s *server) handle(c *gin.Context, req *request) (response, error) {
 	if !ok {
 		return nil, apiErr("InvalidAction", "The action "+req.action+" is not valid for this web service.")
 	}
+	if err := checkParams(req.action, req.q); err != nil {
+		return nil, err
+	}
 	dry, err := req.q.boolean("DryRun")
 	if err != nil {
 		return nil, err
