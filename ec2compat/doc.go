@@ -29,10 +29,32 @@
 // # Waiting
 //
 // RunInstances launches with translate's Wait (all or nothing for
-// MinCount), and the state-changing actions (Start/Stop/Reboot/Terminate,
+// MinCount), and most state-changing actions (Reboot/Terminate,
 // Attach/Detach, CreateVolume, CreateSnapshot, …) wait up to
 // Options.SyncWait for their CloudStack job, so the CLI's 15-second
-// waiters see the final state at their first poll.
+// waiters see the final state at their first poll. StopInstances and
+// StartInstances answer at once with "stopping"/"pending", as EC2 does
+// (Libcloud checks for exactly that), and the clients' waiters wait.
+//
+// # Parameters
+//
+// Lists (Name.N, Name.N.Member) accept any numbering EC2 accepts (from 0,
+// sparse) in numeric order, and a bare Name is a one-member list. Every
+// action lists the parameters it implements (params.go); any other one
+// is refused with UnknownParameter naming it, and parameters SDKs always
+// send (Monitoring.Enabled, DisableApiTermination, EbsOptimized, …) are
+// accepted only with the value this cloud implements.
+//
+// # The default VPC, network interfaces, egress
+//
+// CloudStack's guest networks outside VPCs and its security groups form
+// one default VPC (defaultvpc.go; isDefault=true), with a zone default
+// subnet until the account has a network in the zone. Network interfaces
+// are the VMs' NICs (read-only). Security groups carry EC2's default
+// allow-all egress rule, modelled on CloudStack's "no egress rule = allow
+// all" (sgegress.go); rule descriptions live in SecurityGroupRule tags.
+// Requests signed for the service "sts" reach sts:GetCallerIdentity only
+// (sts.go).
 //
 // # Launch settings
 //
@@ -52,8 +74,12 @@
 // # Not supported
 //
 // IPv6 rules, volume types/IOPS, tagging key pairs, ModifyInstanceAttribute
-// other than instanceType and userData, block device mappings other than
-// the root size, DescribeVolumesModifications, and EC2 features with no
-// CloudStack counterpart (spot, placement groups, network interfaces)
-// answer InvalidParameterValue, UnsupportedOperation or InvalidAction.
+// other than instanceType and userData, launch block device mappings other
+// than the root size, more than one network interface at launch,
+// DescribeVolumesModifications, and EC2 features with no CloudStack
+// counterpart (spot, placement groups, creating or attaching network
+// interfaces) answer UnknownParameter, InvalidParameterValue,
+// UnsupportedOperation or InvalidAction. DescribeKeyPairs cannot tell the
+// type of an imported key (CloudStack's listSSHKeyPairs returns no public
+// key and key pairs cannot be tagged): it reports rsa.
 package ec2compat

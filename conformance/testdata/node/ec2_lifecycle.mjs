@@ -46,6 +46,17 @@ await send(ec2.AuthorizeSecurityGroupIngressCommand, { GroupId: sg.GroupId, IpPe
   { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0", Description: "https" }] }] });
 g = (await send(ec2.DescribeSecurityGroupsCommand, { GroupIds: [sg.GroupId] })).SecurityGroups[0];
 assert.equal(g.IpPermissions[0].IpRanges[0].Description, "https");
+// EC2's default egress rule: revoking it leaves nothing, revoking it again
+// is InvalidPermission.NotFound, authorizing it brings it back.
+const allowAll = { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] };
+await send(ec2.RevokeSecurityGroupEgressCommand, { GroupId: sg.GroupId, IpPermissions: [allowAll] });
+g = (await send(ec2.DescribeSecurityGroupsCommand, { GroupIds: [sg.GroupId] })).SecurityGroups[0];
+assert.deepEqual(g.IpPermissionsEgress, []);
+await fails("InvalidPermission.NotFound", send(ec2.RevokeSecurityGroupEgressCommand, { GroupId: sg.GroupId, IpPermissions: [allowAll] }));
+await send(ec2.AuthorizeSecurityGroupEgressCommand, { GroupId: sg.GroupId, IpPermissions: [allowAll] });
+g = (await send(ec2.DescribeSecurityGroupsCommand, { GroupIds: [sg.GroupId] })).SecurityGroups[0];
+assert.deepEqual(g.IpPermissionsEgress.map((p) => [p.IpProtocol, p.IpRanges[0].CidrIp]), [["-1", "0.0.0.0/0"]]);
+await fails("InvalidPermission.Duplicate", send(ec2.AuthorizeSecurityGroupEgressCommand, { GroupId: sg.GroupId, IpPermissions: [allowAll] }));
 step("security_group");
 
 const run = await send(ec2.RunInstancesCommand, { ImageId: ami, InstanceType: "t3.micro", MinCount: 3, MaxCount: 3,
@@ -110,11 +121,7 @@ step("network_interfaces");
 await send(ec2.TerminateInstancesCommand, { InstanceIds: ids });
 assert.equal((await ec2.waitUntilInstanceTerminated(fast, { InstanceIds: ids })).state, "SUCCESS");
 await send(ec2.DeleteKeyPairCommand, { KeyName: "js-key" });
-for (let i = 0; ; i++) {
-  try { await send(ec2.DeleteSecurityGroupCommand, { GroupId: sg.GroupId }); break; } catch (e) {
-    if (e.name !== "DependencyViolation" || i > 30) throw e;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
+// The group of terminated instances deletes at once (issue 12 item 13).
+await send(ec2.DeleteSecurityGroupCommand, { GroupId: sg.GroupId });
 step("cleanup");
 console.log("DONE");
