@@ -40,7 +40,8 @@ func (s *server) stateChange(r *request, verb string, skip func(instanceState) b
 	}
 	jobs := make([]*translate.Job, len(insts))
 	for i := range insts {
-		if skip(stateOf(&insts[i])) {
+		st := stateOf(&insts[i])
+		if skip(st) {
 			continue
 		}
 		if stateOf(&insts[i]) == stateTerminated {

@@ -185,3 +185,18 @@ func TestTerraformAWSProviderReplay(t *testing.T) {
 	must[*ec2.DeleteSecurityGroupOutput](t)(c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(gid)}))
 	must[*ec2.DeleteKeyPairOutput](t)(c.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String("tf-key")}))
 }
+
+// TestStartTerminated: starting, stopping or rebooting a terminated
+// instance is IncorrectInstanceState (not NotFound).
+func TestStartTerminated(t *testing.T) {
+	e := mustEnv(t)
+	ctx := ctxT(t)
+	c := e.ec2
+	run := must[*ec2.RunInstancesOutput](t)(c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(debianImage(t, e)), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)}))
+	id := aws.ToString(run.Instances[0].InstanceId)
+	must[*ec2.TerminateInstancesOutput](t)(c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}))
+	_, err := c.StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: []string{id}})
+	wantCode(t, err, "IncorrectInstanceState")
+	_, err = c.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{id}})
+	wantCode(t, err, "IncorrectInstanceState")
+}
