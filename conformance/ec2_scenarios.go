@@ -46,6 +46,7 @@ func ec2Scenarios() []scenario {
 		ec2SettingsReadBack(),
 		ec2EverydayFixes(),
 		ec2AccountLimits(),
+		ec2InstanceSettingsExtras(),
 		ec2InstancesFiltersPaging(),
 		ec2InstancesIncorrectState(),
 		ec2VolumesAttach(),

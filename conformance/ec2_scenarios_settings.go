@@ -285,3 +285,41 @@ func ec2AccountLimits() scenario {
 		},
 	}
 }
+
+// ec2InstanceSettingsExtras covers DescribeInstanceTypeOfferings (the
+// discovered type is offered in the discovered zone), DescribeVolumeStatus
+// and DescribeVolumeAttribute.
+func ec2InstanceSettingsExtras() scenario {
+	return scenario{
+		name: "ec2/type-offerings-volume-status", api: "ec2",
+		ops: []string{"DescribeInstanceTypeOfferings", "CreateVolume", "DescribeVolumeStatus", "DescribeVolumeAttribute", "DeleteVolume"},
+		run: func(t *scenarioT) {
+			c := t.env.ec2
+			cat := t.catalogEC2()
+			offs, err := c.DescribeInstanceTypeOfferings(t.ctx, &ec2.DescribeInstanceTypeOfferingsInput{
+				LocationType: types.LocationTypeAvailabilityZone,
+				Filters:      []types.Filter{ec2Filter("instance-type", cat.instanceType), ec2Filter("location", cat.zone)}})
+			t.Must(err, "DescribeInstanceTypeOfferings")
+			t.Check(len(offs.InstanceTypeOfferings) == 1, "%s is offered %d times in %s", cat.instanceType, len(offs.InstanceTypeOfferings), cat.zone)
+			_, err = c.DescribeInstanceTypeOfferings(t.ctx, &ec2.DescribeInstanceTypeOfferingsInput{LocationType: "planet"})
+			t.ExpectEC2(err, "InvalidParameterValue", "DescribeInstanceTypeOfferings LocationType=planet")
+
+			vol, err := c.CreateVolume(t.ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String(cat.zone), Size: aws.Int32(1)})
+			t.Must(err, "CreateVolume")
+			id := aws.ToString(vol.VolumeId)
+			t.Defer("delete volume "+id, func(ctx context.Context) error {
+				_, err := c.DeleteVolume(ctx, &ec2.DeleteVolumeInput{VolumeId: aws.String(id)})
+				return ignoreEC2(err, "InvalidVolume.NotFound")
+			})
+			st, err := c.DescribeVolumeStatus(t.ctx, &ec2.DescribeVolumeStatusInput{VolumeIds: []string{id}})
+			t.Must(err, "DescribeVolumeStatus")
+			t.Check(len(st.VolumeStatuses) == 1 && st.VolumeStatuses[0].VolumeStatus != nil &&
+				st.VolumeStatuses[0].VolumeStatus.Status == types.VolumeStatusInfoStatusOk, "volume status %s", jsonOf(st.VolumeStatuses))
+			attr, err := c.DescribeVolumeAttribute(t.ctx, &ec2.DescribeVolumeAttributeInput{VolumeId: aws.String(id), Attribute: types.VolumeAttributeNameAutoEnableIO})
+			t.Must(err, "DescribeVolumeAttribute autoEnableIO")
+			t.Check(attr.AutoEnableIO != nil && !aws.ToBool(attr.AutoEnableIO.Value), "autoEnableIO %s", jsonOf(attr.AutoEnableIO))
+			_, err = c.DescribeVolumeStatus(t.ctx, &ec2.DescribeVolumeStatusInput{VolumeIds: []string{t.unknownEC2ID("vol")}})
+			t.ExpectEC2(err, "InvalidVolume.NotFound", "DescribeVolumeStatus of an unknown volume")
+		},
+	}
+}

@@ -23,6 +23,11 @@ var actions = map[string]handler{
 
 	// instancetypes.go
 	"DescribeInstanceTypes": (*server).describeInstanceTypes,
+	// typeofferings.go
+	"DescribeInstanceTypeOfferings": (*server).describeInstanceTypeOfferings,
+	// volumestatus.go
+	"DescribeVolumeStatus":    (*server).describeVolumeStatus,
+	"DescribeVolumeAttribute": (*server).describeVolumeAttribute,
 
 	// instances.go, instanceactions.go
 	"RunInstances":              (*server).runInstances,

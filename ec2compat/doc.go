@@ -68,6 +68,10 @@
 // instance's PublicIpAddress is its static-NAT address or, in
 // security-group zones (shared guest networks, routable guest addresses),
 // its guest address unless launched with AssociatePublicIpAddress=false.
+// DescribeInstanceTypeOfferings offers every type (offerings and aliases)
+// in every zone; DescribeVolumeStatus reports CloudStack's volume state as
+// I/O health (no events or actions exist); DescribeAccountAttributes
+// max-instances/max-elastic-ips are the account's CloudStack limits.
 // CreateVolume VolumeType is served by a disk offering of that name
 // (gp3 → offering "gp3") and read back; without one it is refused.
 //
