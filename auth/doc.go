@@ -63,6 +63,10 @@
 // RSA key pair is derived from the gateway Key and that email
 // (derivedkey.go), so that the assertions of Libcloud, Salt Cloud and other
 // signers that send no kid verify on any replica with nothing stored.
+// Deriving costs a few hundred milliseconds of CPU; the public key is then
+// cached per replica, the user must exist before anything is derived, and
+// at most two derivations run at once. Holding the gateway Key means being
+// able to derive every such private key (it already mints every token).
 //
 // The token endpoint answers on /token and on the paths of Google's token
 // URLs (/o/oauth2/token, /oauth2/v4/token, /oauth2/v3/token: TokenPaths),
