@@ -225,7 +225,7 @@ func runDoctor(ctx context.Context, t doctorTarget) (*doctorReport, error) {
 			}
 		}
 		rep.Zones = append(rep.Zones, dz)
-		rep.Features = append(rep.Features, zoneLaunchFeature(z, dz))
+		rep.Features = append(rep.Features, zoneLaunchFeature(z, dz), zoneAddressFeature(z, dz))
 	}
 
 	// Offerings.
@@ -346,6 +346,31 @@ func zoneLaunchFeature(z translate.Zone, dz doctorZone) doctorFeature {
 		}
 	}
 	return doctorFeature{name, verdictDegrades, "the account has several networks and none is called default: clients must name one (GCE network/subnetwork, EC2 SubnetId)", ""}
+}
+
+// zoneAddressFeature says whether users get public addresses (EC2 Elastic
+// IPs, GCE addresses, VPCs and subnets) in zone z (AssociateIPAddrCmd,
+// NetworkServiceImpl.createGuestNetwork).
+func zoneAddressFeature(z translate.Zone, dz doctorZone) doctorFeature {
+	name := "public addresses, VPCs and subnets in " + z.Name
+	switch {
+	case strings.EqualFold(z.NetworkType, "Basic"):
+		return doctorFeature{name, verdictUnknown, "Basic zone: addresses only if the zone's network offers Elastic IPs (the gateway lets CloudStack answer); no VPCs or subnets", ""}
+	case z.SecurityGroups:
+		return doctorFeature{name, verdictFails, "Advanced zone with security groups: CloudStack gives users neither public addresses nor isolated networks there; the gateway answers EC2 UnsupportedOperation / GCE 501",
+			"an Advanced zone without security groups (isolated networks with source NAT)"}
+	}
+	var isolated int
+	for _, n := range dz.Networks {
+		if strings.HasSuffix(n, "(Isolated)") {
+			isolated++
+		}
+	}
+	if isolated == 0 && dz.RequiredOffering == "" {
+		return doctorFeature{name, verdictDegrades, "addresses need the account's isolated network: create one first (no isolated offering is Required)",
+			"availability=Required on an isolated network offering with source NAT"}
+	}
+	return doctorFeature{name, verdictWorks, "addresses go to the account's isolated network (created from the Required offering if it has none yet); VPCs and subnets can be created", ""}
 }
 
 // terminatedFeature checks that the caller can read its VM.DESTROY events

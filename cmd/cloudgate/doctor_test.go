@@ -176,6 +176,12 @@ func TestDoctorProfiles(t *testing.T) {
 					t.Errorf("zone %+v: %+v", z, f)
 				}
 			}
+			for _, z := range rep.Zones {
+				f := feature(t, rep, "public addresses, VPCs and subnets in "+z.Name)
+				if z.NetworkType == "Advanced" && (f.Verdict == verdictFails) != z.SecurityGroups {
+					t.Errorf("zone %+v: %+v", z, f)
+				}
+			}
 			if f := feature(t, rep, "listing"); f.Verdict != verdictWorks {
 				t.Errorf("page size: %+v", f)
 			}
