@@ -196,3 +196,52 @@ func TestChangeOfferingCustomSendsCPUSpeed(t *testing.T) {
 		t.Fatalf("changeServiceForVirtualMachine %+v", got)
 	}
 }
+
+// A group only destroyed-not-expunged VMs hold: expunged and deleted
+// where the caller may expunge and see them; otherwise InUse naming the
+// CloudStack setting. A live member keeps CloudStack's own refusal.
+func TestDeleteSecurityGroupHeldByDestroyedVMs(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		caps         translate.Capabilities
+		visibleState string // "" = CloudStack hides the VM
+		wantErr      bool
+		wantMsg      string
+		wantExpunges int
+	}{
+		{name: "defaults", wantErr: true, wantMsg: "allow.user.expunge.recover.vm=true"},
+		{name: "expunge and view", caps: translate.Capabilities{UserExpungeVM: true, UserViewDestroyedVM: true}, visibleState: translate.StateDestroyed, wantExpunges: 1},
+		{name: "live member", caps: translate.Capabilities{UserExpungeVM: true}, visibleState: translate.StateRunning, wantErr: true, wantMsg: "in use by virtual machines"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, g, _ := sgWorld()
+			held := true
+			m.ListCapabilitiesFn = func(ctx context.Context) (*translate.Capabilities, error) { caps := c.caps; return &caps, nil }
+			m.DeleteSecurityGroupFn = func(ctx context.Context, id string) error {
+				if held {
+					return &translate.Error{Op: "deleteSecurityGroup", Kind: translate.InUse, Message: "Cannot delete group when it's in use by virtual machines"}
+				}
+				return nil
+			}
+			m.ListVirtualMachinesFn = func(ctx context.Context, req translate.ListVMsRequest) ([]translate.Instance, error) {
+				if c.visibleState == "" || req.State != "" && req.State != c.visibleState {
+					return nil, nil
+				}
+				return []translate.Instance{{ID: "vm-1", State: c.visibleState, Groups: []translate.GroupRef{{ID: g.ID, Name: g.Name}}}}, nil
+			}
+			expunges := 0
+			m.ExpungeVirtualMachineFn = func(ctx context.Context, id string) (translate.AsyncResult, error) {
+				expunges++
+				held = false
+				return translate.AsyncResult{}, nil
+			}
+			err := newService(m).DeleteSecurityGroup(testCtx(), g.ID)
+			if (err != nil) != c.wantErr || expunges != c.wantExpunges {
+				t.Fatalf("err %v, expunges %d", err, expunges)
+			}
+			if err != nil && (translate.KindOf(err) != translate.InUse || !strings.Contains(err.Error(), c.wantMsg)) {
+				t.Fatalf("err %v, want InUse with %q", err, c.wantMsg)
+			}
+		})
+	}
+}
