@@ -189,6 +189,9 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 	if it.State == stateStopped {
 		it.Reason = "User initiated"
 	}
+	if it.State == stateTerminated && !in.Destroyed.IsZero() {
+		it.Reason = "User initiated (" + in.Destroyed.UTC().Format("2006-01-02 15:04:05") + " GMT)"
+	}
 	return it
 }
 
@@ -514,7 +517,8 @@ func (s *server) instancesByIDRoots(r *request, ec2IDs []string, noRoots bool) (
 // false by default, and expunged VMs are gone), as EC2 keeps showing
 // terminated instances for about an hour. ids limits them (nil: all). The
 // terminated instance carries only what CloudStack's VM.DESTROY event
-// tells: its id, host name and the time (reported as its launch time).
+// tells: its id, host name and when (in its state transition reason); its
+// launch time, type and image are not known any more and left out.
 func (s *server) withTerminated(r *request, insts []translate.Instance, ids []string) ([]translate.Instance, error) {
 	gone, err := s.svc.TerminatedInstances(r.ctx, ids)
 	return mergeTerminated(insts, gone, err)
@@ -536,7 +540,6 @@ func mergeTerminated(insts, gone []translate.Instance, err error) ([]translate.I
 	}
 	for _, in := range gone {
 		if !have[strings.ToLower(in.ID)] {
-			in.Created = in.Destroyed
 			insts = append(insts, in)
 		}
 	}
