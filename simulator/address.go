@@ -142,8 +142,22 @@ func associateIpAddress(s *Server, c *call) (any, *apiError) {
 			return nil, invalidParam("Can't associate ip in zone %s of type Basic", zz.Name)
 		}
 		z = zz
-		n := s.defaultNetwork(c, ow, z)
-		netID = n.ID
+		// AssociateIPAddrCmd.getNetworkId (api/src/main/java/org/apache/cloudstack/api/command/
+		// user/address/AssociateIPAddrCmd.java): with only zoneid, an Advanced zone needs the
+		// owner to have exactly one Isolated network there; checked in create(), so sync 431.
+		var own []*network
+		for _, n := range s.st.Networks {
+			if n.AccountID == ow.ID && n.ZoneID == z.ID && n.Type == "Isolated" {
+				own = append(own, n)
+			}
+		}
+		switch {
+		case len(own) == 0:
+			return nil, invalidParam("Account name=%s domain=ROOT doesn't have virtual networks in zone=%s", ow.Name, z.Name)
+		case len(own) > 1:
+			return nil, invalidParam("Account has more than one isolated network in the zone")
+		}
+		netID, vpcID = own[0].ID, own[0].VPCID
 	default:
 		return nil, invalidParam("Either networkid, vpcid or zoneid has to be specified")
 	}

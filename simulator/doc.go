@@ -26,6 +26,14 @@
 // each), and list pages hold at most default.page.size (500) items. listCapabilities
 // reports the caller's view of these settings. A Seed sets them (Seed.Settings).
 //
+// Networks follow CloudStack's model: zones with security groups (Advanced+SG, Basic) have one
+// zone-wide Shared network that VMs deployed without networkids land on, and no Isolated
+// networks; Advanced zones without security groups need a Required network offering for such
+// deploys (CloudStack then creates "<account>-network"); associateIpAddress zoneid= needs the
+// account's only Isolated network; a hostname is unique per network until the VM is expunged.
+// A customized offering without cpuspeed needs details[0].cpuSpeed. docs/simulator.md lists
+// each rule with its CloudStack source.
+//
 // Shipped datacenters, by name (Profiles, ProfileSeed, NewFromProfile, Options.Profile):
 //
 //	demo              Advanced zone with security groups + Basic zone, CloudStack's defaults

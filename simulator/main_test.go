@@ -53,8 +53,20 @@ func mustCatalog(tb testing.TB, cs *cloudstack.CloudStackClient) catalog {
 		}
 		return id
 	}
-	c.zone = must(cs.Zone.GetZoneID("zone1"))
-	c.zone2 = must(cs.Zone.GetZoneID("zone2"))
+	// zone1/zone2 of the demo datacenter, or the first zone of another profile.
+	zl, e := cs.Zone.ListZones(cs.Zone.NewListZonesParams())
+	if e != nil || zl.Count == 0 {
+		tb.Fatalf("zones: %v", e)
+	}
+	c.zone = zl.Zones[0].Id
+	for _, z := range zl.Zones {
+		switch z.Name {
+		case "zone1":
+			c.zone = z.Id
+		case "zone2":
+			c.zone2 = z.Id
+		}
+	}
 	c.small = must(cs.ServiceOffering.GetServiceOfferingID("Small Instance"))
 	c.medium = must(cs.ServiceOffering.GetServiceOfferingID("Medium Instance"))
 	c.large = must(cs.ServiceOffering.GetServiceOfferingID("Large Instance"))

@@ -65,26 +65,73 @@ func (s *Server) newNetwork(ow *account, z *zone, off *networkOffering, name, te
 	return n
 }
 
-// defaultNetwork returns (creating lazily) the account's default guest network in z:
-// Isolated with source NAT in Advanced zones, Shared with security groups in Basic zones.
-func (s *Server) defaultNetwork(c *call, ow *account, z *zone) *network {
-	for _, n := range s.st.Networks {
-		if n.IsDefault && n.AccountID == ow.ID && n.ZoneID == z.ID {
-			return n
+// deployNetwork picks the network of a deploy without networkids, as
+// server/src/main/java/com/cloud/vm/UserVmManagerImpl.java does:
+//   - Basic zones and Advanced zones with security groups use the zone's Shared network with
+//     the SecurityGroup service (createAdvancedSecurityGroupVirtualMachine: 431 "No network with
+//     security enabled is found in zone id=…" when there is none);
+//   - Advanced zones without security groups (createAdvancedVirtualMachine → getDefaultNetwork)
+//     need a network offering with availability Required: 431 without one; with one, the
+//     account's only Isolated network in the zone, or a new "<account>-network" on that
+//     offering when it has none (431 when it has several).
+func (s *Server) deployNetwork(c *call, ow *account, z *zone) (*network, *apiError) {
+	if z.SecurityGroups || strings.EqualFold(z.NetworkType, "Basic") {
+		for _, n := range s.st.Networks {
+			if n.ZoneID == z.ID && n.Type == "Shared" && s.hasSGService(n) {
+				return n, nil
+			}
+		}
+		return nil, invalidParam("No network with security enabled is found in zone id=%s", z.ID)
+	}
+	var req *networkOffering
+	for _, o := range s.st.NetworkOfferings {
+		if o.Availability == "Required" {
+			req = o
+			break
 		}
 	}
-	off := s.networkOfferingByName("DefaultIsolatedNetworkOfferingWithSourceNatService")
-	if strings.EqualFold(z.NetworkType, "Basic") {
-		off = s.networkOfferingByName("DefaultSharedNetworkOfferingWithSGService")
+	if req == nil {
+		return nil, invalidParam("Unable to find network offering with availability=Required to automatically create the network as a part of vm creation")
 	}
-	n := s.newNetwork(ow, z, off, "default", "Default network of "+ow.Name+" in "+z.Name, "", "", "", c)
+	var own []*network
+	for _, n := range s.st.Networks {
+		if n.AccountID == ow.ID && n.ZoneID == z.ID && n.Type == "Isolated" {
+			own = append(own, n)
+		}
+	}
+	switch {
+	case len(own) > 1:
+		return nil, invalidParam("More than 1 default Isolated networks are found for Account %s; please specify networkIds", accountString(ow))
+	case len(own) == 1:
+		return own[0], nil
+	}
+	// UserVmManagerImpl.createDefaultNetworkForAccount: name and display text "<account>-network".
+	n := s.newNetwork(ow, z, req, ow.Name+"-network", ow.Name+"-network", "", "", "", c)
 	n.IsDefault = true
-	return n
+	return n, nil
+}
+
+// accountString renders an account the way CloudStack's AccountVO.toString does.
+func accountString(a *account) string {
+	return fmt.Sprintf(`Account [{"accountName":"%s","uuid":"%s"}]`, a.Name, a.ID)
+}
+
+func (s *Server) hasSGService(n *network) bool {
+	if off := s.networkOfferingByID(n.OfferingID); off != nil {
+		return contains(off.Services, "SecurityGroup")
+	}
+	return false
+}
+
+// networkUsable reports whether the caller may deploy into n for ow: its own network, or a
+// Domain (zone-wide shared) one; admins may use any.
+func (s *Server) networkUsable(c *call, ow *account, n *network) bool {
+	return c.isAdmin() || n.AccountID == ow.ID || n.ACLType == "Domain"
 }
 
 // implement moves a network to Implemented, allocating its source NAT IP.
 func (s *Server) implement(c *call, n *network) {
-	if n.State == "Implemented" {
+	if n.State == "Implemented" || n.State == "Setup" { // Setup: a shared network set up by the admin
 		return
 	}
 	n.State = "Implemented"
@@ -121,13 +168,22 @@ func (s *Server) checkGuestIP(n *network, reqIP string) *apiError {
 	return nil
 }
 
-// allocIP picks a free guest address in n.
+// allocIP picks a free guest address in n (any prefix length).
 func (s *Server) allocIP(n *network) string {
 	_, ipn, err := net.ParseCIDR(n.CIDR)
 	if err != nil {
 		return ""
 	}
-	base := ipn.IP.To4()
+	b := ipn.IP.To4()
+	if b == nil {
+		return ""
+	}
+	base := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	ones, bits := ipn.Mask.Size()
+	size := uint32(1) << uint(bits-ones)
+	if size < 4 {
+		return ""
+	}
 	used := map[string]bool{n.Gateway: true}
 	for _, v := range s.st.VMs {
 		for _, nc := range v.Nics {
@@ -136,10 +192,21 @@ func (s *Server) allocIP(n *network) string {
 			}
 		}
 	}
+	str := func(x uint32) string { return fmt.Sprintf("%d.%d.%d.%d", x>>24, x>>16&255, x>>8&255, x&255) }
+	// hosts .2 … size-2 (the first /24-style range keeps .2-.251 as before)
+	span := size - 3
+	if span > 250 && size <= 256 {
+		span = 250
+	}
 	r := s.st.r()
 	for i := 0; i < 1000; i++ {
-		ip := fmt.Sprintf("%d.%d.%d.%d", base[0], base[1], base[2], 2+r.IntN(250))
+		ip := str(base + 2 + uint32(r.IntN(int(span))))
 		if !used[ip] {
+			return ip
+		}
+	}
+	for x := base + 2; x < base+size-1; x++ {
+		if ip := str(x); !used[ip] {
 			return ip
 		}
 	}
@@ -152,7 +219,7 @@ func (s *Server) networkObj(n *network) obj {
 		"type": n.Type, "traffictype": "Guest", "state": n.State, "cidr": n.CIDR, "gateway": n.Gateway, "netmask": n.Netmask,
 		"isdefault": n.IsDefault, "issystem": false, "acltype": "Account", "broadcastdomaintype": "Vlan", "canusefordeploy": true,
 		"restartrequired": false, "specifyipranges": false, "ispersistent": false, "redundantrouter": false,
-		"displaynetwork": true, "dns1": "8.8.8.8", "dns2": "8.8.4.4", "networkdomain": "cs" + n.AccountID[:4] + "cloud.internal",
+		"displaynetwork": true, "dns1": "8.8.8.8", "dns2": "8.8.4.4", "networkdomain": s.networkDomain(n),
 		"created": fmtTime(n.Created), "tags": s.tagsOf("Network", n.ID), "strechedl2subnet": false, "supportsvmautoscaling": true,
 		"egressdefaultpolicy": true, "hasannotations": false}
 	if off != nil {
@@ -169,13 +236,20 @@ func (s *Server) networkObj(n *network) obj {
 	if n.JobID != "" {
 		o["jobid"], o["jobstatus"] = n.JobID, 0
 	}
-	return s.ownerFields(o, n.owned)
+	o = s.ownerFields(o, n.owned)
+	if n.ACLType == "Domain" {
+		// A zone-wide shared network belongs to the domain, not to an account.
+		o["acltype"], o["subdomainaccess"] = "Domain", true
+		delete(o, "account")
+	}
+	return o
 }
 
 func listNetworks(s *Server, c *call) (any, *apiError) {
 	var items []obj
 	for _, n := range s.st.Networks {
-		if !s.visible(c, n.owned) {
+		// Users see their own networks and the domain's shared ones (listall or not).
+		if !s.visible(c, n.owned) && !(n.ACLType == "Domain" && c.str("account") == "") {
 			continue
 		}
 		if id := c.str("id"); id != "" && id != n.ID {
@@ -276,6 +350,17 @@ func createNetwork(s *Server, c *call) (any, *apiError) {
 	}
 	if strings.EqualFold(z.NetworkType, "Basic") && off.GuestIPType == "Isolated" {
 		return nil, invalidParam("Can't create isolated network in a zone of type Basic")
+	}
+	// NetworkOrchestrator.createGuestNetwork (engine/orchestration/src/main/java/org/apache/
+	// cloudstack/engine/orchestration/NetworkOrchestrator.java): in an Advanced zone with
+	// security groups only Shared networks, without SourceNat, can be created.
+	if z.SecurityGroups && strings.EqualFold(z.NetworkType, "Advanced") {
+		if off.GuestIPType != "Shared" {
+			return nil, invalidParam("Only shared guest network can be created in security group enabled zone")
+		}
+		if contains(off.Services, "SourceNat") {
+			return nil, invalidParam("Service SourceNat is not allowed in security group enabled zone")
+		}
 	}
 	n := s.newNetwork(ow, z, off, name, c.str("displaytext"), cidr, gw, vpcID, c)
 	return objResult{"network", s.networkObj(n)}, nil

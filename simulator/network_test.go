@@ -7,14 +7,19 @@ import (
 )
 
 func TestNetworksAndAddresses(t *testing.T) {
-	srv := mustServer(t, &simulator.Options{Profile: simulator.ProfileDemoRecommended})
+	srv := mustServer(t, &simulator.Options{Profile: simulator.ProfileSandbox})
 	cs := mustClient(t, srv, "demo")
 	cat := mustCatalog(t, cs)
+	// Before any network, an IP for the zone has no network to go to.
+	zp := cs.Address.NewAssociateIpAddressParams()
+	zp.SetZoneid(cat.zone)
+	_, err := cs.Address.AssociateIpAddress(zp)
+	wantErr(t, err, "431", "Account name=demo domain=ROOT doesn't have virtual networks in zone=Sandbox-simulator")
 	vm := mustDeploy(t, cs, cat, "pub")
 
-	// The default network was created lazily, implemented, with a source NAT IP.
+	// The Required offering made CloudStack create "demo-network", implemented with a source NAT IP.
 	nets, err := cs.Network.ListNetworks(cs.Network.NewListNetworksParams())
-	if err != nil || nets.Count != 1 || nets.Networks[0].Name != "default" || nets.Networks[0].State != "Implemented" || nets.Networks[0].Id != vm.Nic[0].Networkid {
+	if err != nil || nets.Count != 1 || nets.Networks[0].Name != "demo-network" || nets.Networks[0].State != "Implemented" || nets.Networks[0].Id != vm.Nic[0].Networkid {
 		t.Fatalf("networks: %v %+v", err, nets)
 	}
 	ips, err := cs.Address.ListPublicIpAddresses(cs.Address.NewListPublicIpAddressesParams())
@@ -22,10 +27,9 @@ func TestNetworksAndAddresses(t *testing.T) {
 		t.Fatalf("source nat: %v %+v", err, ips)
 	}
 
-	ap := cs.Address.NewAssociateIpAddressParams()
-	ap.SetNetworkid(vm.Nic[0].Networkid)
-	ip, err := cs.Address.AssociateIpAddress(ap)
-	if err != nil || ip.Ipaddress == "" || ip.State != "Allocated" || ip.Issourcenat {
+	// With exactly one Isolated network, zoneid alone is enough.
+	ip, err := cs.Address.AssociateIpAddress(zp)
+	if err != nil || ip.Ipaddress == "" || ip.State != "Allocated" || ip.Issourcenat || ip.Associatednetworkid != vm.Nic[0].Networkid {
 		t.Fatalf("associate: %v %+v", err, ip)
 	}
 	if _, err := cs.NAT.EnableStaticNat(cs.NAT.NewEnableStaticNatParams(ip.Id, vm.Id)); err != nil {
@@ -60,15 +64,28 @@ func TestNetworksAndAddresses(t *testing.T) {
 	if err != nil || n.Cidr != "10.1.77.0/24" || n.State != "Allocated" {
 		t.Fatalf("createNetwork: %v %+v", err, n)
 	}
+	// Two Isolated networks: zoneid alone is ambiguous, and so is a deploy without networkids.
+	_, err = cs.Address.AssociateIpAddress(zp)
+	wantErr(t, err, "431", "Account has more than one isolated network in the zone")
+	_, err = cs.VirtualMachine.DeployVirtualMachine(cs.VirtualMachine.NewDeployVirtualMachineParams(cat.small, cat.debian, cat.zone))
+	wantErr(t, err, "431", "More than 1 default Isolated networks are found for Account")
 	dp := cs.VirtualMachine.NewDeployVirtualMachineParams(cat.small, cat.debian, cat.zone)
 	dp.SetNetworkids([]string{n.Id})
 	vm2, err := cs.VirtualMachine.DeployVirtualMachine(dp)
 	if err != nil || vm2.Nic[0].Networkid != n.Id || vm2.Nic[0].Gateway != "10.1.77.1" {
 		t.Fatalf("deploy in network: %v %+v", err, vm2)
 	}
-	ex := cs.VirtualMachine.NewDestroyVirtualMachineParams(vm2.Id)
-	ex.SetExpunge(true)
-	cs.VirtualMachine.DestroyVirtualMachine(ex)
+	// sandbox keeps CloudStack's default allow.user.expunge.recover.vm=false: the destroyed VM
+	// keeps its NIC, so the network stays in use until the VM is expunged (here by the admin).
+	if _, err := cs.VirtualMachine.DestroyVirtualMachine(cs.VirtualMachine.NewDestroyVirtualMachineParams(vm2.Id)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = cs.Network.DeleteNetwork(cs.Network.NewDeleteNetworkParams(n.Id))
+	wantErr(t, err, "active nics")
+	adm := mustClient(t, srv, "admin")
+	if _, err := adm.VirtualMachine.ExpungeVirtualMachine(adm.VirtualMachine.NewExpungeVirtualMachineParams(vm2.Id)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := cs.Network.DeleteNetwork(cs.Network.NewDeleteNetworkParams(n.Id)); err != nil {
 		t.Fatalf("deleteNetwork: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +51,9 @@ type SeedZone struct {
 	HostCPUs       int    `json:"hostCpus" yaml:"hostCpus"`
 	HostCPUSpeed   int    `json:"hostCpuSpeed" yaml:"hostCpuSpeed"` // MHz
 	HostMemoryMB   int64  `json:"hostMemoryMb" yaml:"hostMemoryMb"`
+	// NoSharedNetwork leaves a security-group or Basic zone without its zone-wide Shared
+	// network (the admin normally creates one with the zone); deploys then fail with 431.
+	NoSharedNetwork bool `json:"noSharedNetwork,omitempty" yaml:"noSharedNetwork,omitempty"`
 }
 
 // SeedServiceOffering is a compute offering; Customized offerings take
@@ -248,6 +252,34 @@ func buildState(sd *Seed, now time.Time) *state {
 				o.Availability = so.Availability
 			}
 		}
+	}
+	// Zones with security groups (Advanced+SG, and Basic) get the zone-wide Shared network
+	// with the SecurityGroup service an operator creates with the zone; VMs deployed without
+	// networkids land on it.
+	var admin *account
+	for _, a := range st.Accounts {
+		if a.Type == 1 {
+			admin = a
+			break
+		}
+	}
+	sgOff := st.NetworkOfferings[1]
+	for i, z := range sd.Zones {
+		zn := st.Zones[i]
+		if z.NoSharedNetwork || !(zn.SecurityGroups || strings.EqualFold(zn.NetworkType, "Basic")) || admin == nil {
+			continue
+		}
+		_, ipn, err := net.ParseCIDR(zn.GuestCIDR)
+		cidr, gw, mask := zn.GuestCIDR, "", "255.255.0.0"
+		if err == nil {
+			b := ipn.IP.To4()
+			gw = fmt.Sprintf("%d.%d.%d.1", b[0], b[1], b[2])
+			mask = net.IP(ipn.Mask).String()
+			cidr = ipn.String()
+		}
+		st.Networks = append(st.Networks, &network{owned: owned{admin.ID, admin.DomainID}, ID: st.uuid(), Name: "defaultGuestNetwork",
+			DisplayText: "Shared network with security groups in " + zn.Name, ZoneID: zn.ID, OfferingID: sgOff.ID, Type: "Shared",
+			CIDR: cidr, Gateway: gw, Netmask: mask, ACLType: "Domain", State: "Setup", Created: now})
 	}
 	st.VPCOfferings = []*vpcOffering{{ID: st.uuid(), Name: "Default VPC offering", DisplayText: "Default VPC offering"}}
 	osIDs := map[string]string{}

@@ -157,9 +157,12 @@ type network struct {
 	CIDR, Gateway, Netmask                          string
 	VPCID                                           string
 	IsDefault                                       bool
-	State                                           string
-	JobID                                           string
-	Created                                         time.Time
+	// ACLType is Account (the owner's network) or Domain (a zone-wide Shared
+	// network created by the admin, usable by every account in the domain).
+	ACLType string `json:",omitempty"`
+	State   string
+	JobID   string
+	Created time.Time
 }
 
 type vpc struct {

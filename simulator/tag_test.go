@@ -3,6 +3,8 @@ package simulator_test
 import (
 	"fmt"
 	"testing"
+
+	"github.com/apache/cloudstack-go/v2/cloudstack"
 )
 
 func TestTagsAndFilters(t *testing.T) {
@@ -94,8 +96,14 @@ func TestAccountIsolation(t *testing.T) {
 	wantErr(t, err, "No match found")
 	_, err = other.VirtualMachine.StopVirtualMachine(other.VirtualMachine.NewStopVirtualMachineParams(vm.Id))
 	wantErr(t, err, "531")
-	// other may reuse the name in its own account
-	mustDeploy(t, other, cat, "mine")
+	// Hostnames are unique per network, and zone1's Shared network is every account's.
+	_, err = other.VirtualMachine.DeployVirtualMachine(func() *cloudstack.DeployVirtualMachineParams {
+		p := other.VirtualMachine.NewDeployVirtualMachineParams(cat.small, cat.debian, cat.zone)
+		p.SetName("mine")
+		return p
+	}())
+	wantErr(t, err, "431", "The vm with hostName mine already exists in the network domain")
+	mustDeploy(t, other, cat, "theirs")
 
 	// admin without listall sees only its own; with listall everything, with host details.
 	l, _ = adm.VirtualMachine.ListVirtualMachines(adm.VirtualMachine.NewListVirtualMachinesParams())

@@ -273,11 +273,6 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 	if display == "" {
 		display = name
 	}
-	for _, o := range s.st.VMs {
-		if o.AccountID == ow.ID && o.ZoneID == z.ID && strings.EqualFold(o.Name, name) && o.State != "Expunging" {
-			return nil, invalidParam("The vm with hostName %s already exists in the network domain: cs%scloud.internal; network=default", name, ow.ID[:4])
-		}
-	}
 	// user data
 	ud := c.str("userdata")
 	if ud != "" {
@@ -337,11 +332,15 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 		if n == nil {
 			return nil, noEntity(c.cmd, "networkids", id)
 		}
-		if n.AccountID != ow.ID && !c.isAdmin() {
+		if !s.networkUsable(c, ow, n) {
 			return nil, permissionDenied("Account %s does not have permission to use network %s", ow.Name, id)
 		}
 		if n.ZoneID != z.ID {
 			return nil, invalidParam("Network %s doesn't belong to zone %s", n.ID, z.ID)
+		}
+		// createAdvancedSecurityGroupVirtualMachine: every network must have security groups.
+		if z.SecurityGroups && !s.hasSGService(n) {
+			return nil, invalidParam("Network is not security group enabled: %s", n.ID)
 		}
 		nets = append(nets, n)
 	}
@@ -384,7 +383,30 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 		}
 	}
 	if len(nets) == 0 {
-		nets = []*network{s.defaultNetwork(c, ow, z)}
+		n, err := s.deployNetwork(c, ow, z)
+		if err != nil {
+			return nil, err
+		}
+		nets = []*network{n}
+	}
+	// Fact 7: a hostname must be unique in each of the VM's networks, counting every VM that
+	// is not expunged yet — a Destroyed VM keeps its NICs and name until the expunge thread
+	// removes it (UserVmManagerImpl.checkIfHostNameUniqueInNtwkDomain: hostNames =
+	// VMInstanceDao.listDistinctHostNames(networkId), i.e. vm_instance.removed IS NULL joined
+	// with nics of the network; engine/schema/src/main/java/com/cloud/vm/dao/VMInstanceDaoImpl.java
+	// DistinctHostNameSearch). Java's List.contains compares case-sensitively.
+	for _, n := range nets {
+		for _, o := range s.st.VMs {
+			if o.Name != name {
+				continue
+			}
+			for _, nc := range o.Nics {
+				if nc.NetworkID == n.ID {
+					return nil, invalidParam("The vm with hostName %s already exists in the network domain: %s; network=%s",
+						name, s.networkDomain(n), networkString(n))
+				}
+			}
+		}
 	}
 	// ipaddress: the default NIC's guest address. CloudStack
 	// (UserVmManagerImpl.createVirtualMachine -> IpAddressManagerImpl
@@ -879,4 +901,17 @@ func listNics(s *Server, c *call) (any, *apiError) {
 		items = append(items, s.nicObj(v, n))
 	}
 	return c.pageOf("nic", items), nil
+}
+
+// networkDomain is a network's DNS domain (cs<account>cloud.internal; shared: cloud.internal).
+func (s *Server) networkDomain(n *network) string {
+	if n.ACLType == "Domain" {
+		return "cloud.internal"
+	}
+	return "cs" + n.AccountID[:4] + "cloud.internal"
+}
+
+// networkString renders a network like CloudStack's NetworkVO.toString.
+func networkString(n *network) string {
+	return fmt.Sprintf(`Network {"name": "%s", "uuid": "%s"}`, n.Name, n.ID)
 }
