@@ -224,3 +224,45 @@ func TestSetDiskAutoDelete(t *testing.T) {
 			SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}}}).Do()
 	apiErr(t, err, 409, "alreadyExists")
 }
+
+// TestBootFromExistingDisk: a kept boot disk boots a new instance
+// (disks[0].source) and keeps its name; with autoDelete false it is kept
+// again when that instance goes. A data disk cannot boot.
+func TestBootFromExistingDisk(t *testing.T) {
+	e := newEnv(t)
+	zl := "zones/" + e.zone
+	e.mustOK(e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{
+		Name: "first", MachineType: zl + "/machineTypes/small-instance",
+		Disks: []*compute.AttachedDisk{{Boot: true, AutoDelete: false, InitializeParams: &compute.AttachedDiskInitializeParams{
+			SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
+	}).Do())
+	e.mustOK(e.gce.Instances.Delete(e.project, e.zone, "first").Do())
+	e.mustOK(e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{
+		Name: "second", MachineType: zl + "/machineTypes/small-instance",
+		Disks: []*compute.AttachedDisk{{Boot: true, AutoDelete: false, Source: zl + "/disks/first"}},
+	}).Do())
+	in, err := e.gce.Instances.Get(e.project, e.zone, "second").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Status != "RUNNING" || len(in.Disks) != 1 || last(in.Disks[0].Source) != "first" || !in.Disks[0].Boot {
+		t.Fatalf("instance booted from a disk = %s %+v", in.Status, in.Disks)
+	}
+	d, err := e.gce.Disks.Get(e.project, e.zone, "first").Do()
+	if err != nil || len(d.Users) != 1 || last(d.Users[0]) != "second" {
+		t.Fatalf("boot disk = %+v, %v", d, err)
+	}
+	if dl, _ := e.gce.Disks.List(e.project, e.zone).Do(); dl == nil || len(dl.Items) != 1 {
+		t.Fatalf("disks = %+v (the deploy's own ROOT volume must be gone)", dl)
+	}
+	e.mustOK(e.gce.Instances.Delete(e.project, e.zone, "second").Do())
+	if d, err := e.gce.Disks.Get(e.project, e.zone, "first").Do(); err != nil || len(d.Users) != 0 {
+		t.Fatalf("boot disk after the second delete = %+v, %v", d, err)
+	}
+	e.mustOK(e.gce.Disks.Insert(e.project, e.zone, &compute.Disk{Name: "data1", SizeGb: 1}).Do())
+	_, err = e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{
+		Name: "third", MachineType: zl + "/machineTypes/small-instance",
+		Disks: []*compute.AttachedDisk{{Boot: true, Source: zl + "/disks/data1"}},
+	}).Do()
+	apiErr(t, err, 400, "invalid")
+}

@@ -14,11 +14,11 @@ import (
 // instance, as GCE names boot disks.
 
 func diskName(v translate.Volume) string {
+	if n := v.Tags[tagName]; n != "" && v.Type == "ROOT" {
+		return n // a kept boot disk (autoDelete=false) keeps its name, wherever it boots
+	}
 	if v.Type == "ROOT" && v.InstanceName != "" {
 		return v.InstanceName
-	}
-	if n := v.Tags[tagName]; n != "" && v.Type == "ROOT" {
-		return n // a kept boot disk (autoDelete=false) keeps its instance's name
 	}
 	return v.Name
 }

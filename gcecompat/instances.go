@@ -273,7 +273,9 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	}
 	// The boot disk is named after the instance: a disk of that name (a
 	// kept boot disk, a data disk) makes the insert fail, as in GCE.
-	if taken, err := s.diskNameTaken(ctx, zone.ID, req.Name); err != nil {
+	if len(req.Disks) > 0 && req.Disks[0].Source != "" {
+		// No boot disk is created: an existing one boots the instance.
+	} else if taken, err := s.diskNameTaken(ctx, zone.ID, req.Name); err != nil {
 		return nil, err
 	} else if taken {
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResVolume, req.Name,
@@ -315,14 +317,28 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		return nil, invalid("Invalid value for field 'resource.disks': ''. Boot disk must be specified.")
 	}
 	boot := req.Disks[0]
-	if boot.InitializeParams == nil || boot.InitializeParams.SourceImage == "" {
-		return nil, unimplementedf("The boot disk must be created from an image (initializeParams.sourceImage).")
+	var bootSrc *disk
+	var img *projectImage
+	if boot.Source != "" {
+		// An existing boot disk: deployed stopped from the disk's image,
+		// then the disk replaces the new one (bootdisk.go).
+		if bootSrc, err = s.bootSource(ctx, project, zoneName, boot.Source); err != nil {
+			return nil, err
+		}
+		spec.ImageID, spec.NoStart, spec.Wait = bootSrc.vol.ImageID, true, true
+	} else {
+		if boot.InitializeParams == nil || boot.InitializeParams.SourceImage == "" {
+			return nil, unimplementedf("The boot disk must be created from an image (initializeParams.sourceImage) or be an existing boot disk (source).")
+		}
+		if img, err = s.resolveImage(ctx, boot.InitializeParams.SourceImage); err != nil {
+			return nil, err
+		}
+		spec.ImageID = img.img.ID
 	}
-	img, err := s.resolveImage(ctx, boot.InitializeParams.SourceImage)
-	if err != nil {
-		return nil, err
+	bootParams := boot.InitializeParams
+	if bootParams == nil {
+		bootParams = &initParams{}
 	}
-	spec.ImageID = img.img.ID
 	if boot.AutoDelete == nil || !*boot.AutoDelete {
 		// GCE's default is false: the disk is kept when the instance is
 		// deleted (deleteInstance detaches it first).
@@ -358,9 +374,9 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		}
 		data = append(data, dd)
 	}
-	spec.RootDiskGB = int64(boot.InitializeParams.DiskSizeGb)
+	spec.RootDiskGB = int64(bootParams.DiskSizeGb)
 	bootType := ""
-	if dt := boot.InitializeParams.DiskType; dt != "" {
+	if dt := bootParams.DiskType; dt != "" {
 		off, name, err := s.resolveDiskType(ctx, project, zoneName, dt)
 		if err != nil {
 			return nil, err
@@ -461,6 +477,15 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	// again: nothing is left half-done.
 	undo := func(err error) (any, error) {
 		for _, in := range insts {
+			if bootSrc != nil {
+				// The user's boot disk must survive the removal.
+				if v, verr := s.svc.Volume(ctx, bootSrc.vol.ID); verr == nil && v.InstanceID == in.ID {
+					if job, derr := s.svc.DetachVolume(ctx, v.ID); derr != nil || s.waitJob(ctx, job) != nil {
+						s.log.Error("cannot detach a boot disk from a failed insert; the instance is kept", "instance", in.ID, "disk", v.ID)
+						continue
+					}
+				}
+			}
 			_ = s.releaseEphemeralAddresses(ctx, in.ID)
 			if natAddr != nil {
 				_ = s.svc.DisassociateAddress(ctx, natAddr.ID)
@@ -488,14 +513,29 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	// The boot disk reads back with the image it was made from and the
 	// type asked for (several names can share an offering). CloudStack
 	// allocates the ROOT volume in the deploy call itself, so it exists.
-	bootTags := translate.Tags{tagSourceImage: strings.TrimPrefix(img.wire.SelfLink, s.base+"/")}
+	bootTags := translate.Tags{}
+	if img != nil {
+		bootTags[tagSourceImage] = strings.TrimPrefix(img.wire.SelfLink, s.base+"/")
+	}
 	if bootType != "" {
 		bootTags[tagDiskType] = bootType
 	}
-	for k, v := range boot.InitializeParams.Labels {
+	for k, v := range bootParams.Labels {
 		bootTags[k] = v // the boot disk's labels
 	}
+	var startJobs []string
+	if bootSrc != nil {
+		for _, in := range insts {
+			if err := s.swapBootDisk(ctx, in.ID, bootSrc.vol.ID); err != nil {
+				return undo(err)
+			}
+		}
+		bootTags = nil // the disk keeps its own
+	}
 	for _, in := range insts {
+		if len(bootTags) == 0 {
+			break
+		}
 		vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: in.ID, Type: "ROOT"})
 		if err == nil && len(vols) == 0 {
 			err = translate.Errorf(translate.Internal, translate.ResVolume, in.ID, "the instance has no ROOT volume")
@@ -540,6 +580,20 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		}
 	}
 	o.Jobs = append(o.Jobs, attachJobs...)
+	if bootSrc != nil {
+		// Deployed stopped for the disk swap: start now. A failed start is
+		// the operation's error; the instance keeps the disk.
+		for _, in := range insts {
+			job, err := s.svc.StartInstance(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			if job != nil && job.ID != "" {
+				startJobs = append(startJobs, job.ID)
+			}
+		}
+		o.Jobs = append(o.Jobs, startJobs...)
+	}
 	return s.done(c, o)
 }
 

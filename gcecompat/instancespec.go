@@ -39,22 +39,24 @@ type instanceInsert struct {
 }
 
 type insertDisk struct {
-	Boot             bool    `json:"boot"`
-	AutoDelete       *bool   `json:"autoDelete"`
-	Mode             string  `json:"mode"`
-	Type             string  `json:"type"`
-	Source           string  `json:"source"`
-	DeviceName       string  `json:"deviceName"`
-	Interface        string  `json:"interface"`
-	Index            *int    `json:"index"`
-	DiskSizeGb       *string `json:"diskSizeGb"`
-	InitializeParams *struct {
-		DiskName    string            `json:"diskName"`
-		SourceImage string            `json:"sourceImage"`
-		DiskSizeGb  int64String       `json:"diskSizeGb"`
-		DiskType    string            `json:"diskType"`
-		Labels      map[string]string `json:"labels"`
-	} `json:"initializeParams"`
+	Boot             bool        `json:"boot"`
+	AutoDelete       *bool       `json:"autoDelete"`
+	Mode             string      `json:"mode"`
+	Type             string      `json:"type"`
+	Source           string      `json:"source"`
+	DeviceName       string      `json:"deviceName"`
+	Interface        string      `json:"interface"`
+	Index            *int        `json:"index"`
+	DiskSizeGb       *string     `json:"diskSizeGb"`
+	InitializeParams *initParams `json:"initializeParams"`
+}
+
+type initParams struct {
+	DiskName    string            `json:"diskName"`
+	SourceImage string            `json:"sourceImage"`
+	DiskSizeGb  int64String       `json:"diskSizeGb"`
+	DiskType    string            `json:"diskType"`
+	Labels      map[string]string `json:"labels"`
 }
 
 type insertNIC struct {
@@ -124,8 +126,8 @@ func (r *instanceInsert) validate() error {
 			return unsupportedValue(f+".diskSizeGb", *d.DiskSizeGb, "Give the size in initializeParams.diskSizeGb.")
 		case d.Boot != (i == 0):
 			return unsupportedValue(f+".boot", d.Boot, "The first disk, and only the first, must be the boot disk.")
-		case d.Boot && d.Source != "":
-			return unsupportedValue(f+".source", d.Source, "The boot disk must be created from an image (initializeParams.sourceImage).")
+		case d.Boot && d.Source != "" && d.InitializeParams != nil:
+			return unsupportedValue(f+".initializeParams", "{…}", "Give either source or initializeParams for the boot disk.")
 		case !d.Boot && d.InitializeParams != nil:
 			return unsupportedValue(f+".initializeParams", "{…}", "Only the boot disk can be created at insert; create data disks with disks.insert and give them as source.")
 		case !d.Boot && d.Source == "":

@@ -212,7 +212,7 @@ func createVolumeDone(s *Server, c *call) (any, *apiError) {
 
 // attach plugs v into vmv at the next free device id (CloudStack skips 3, the CD-ROM).
 func (s *Server) attach(c *call, v *volume, vmv *vm) *apiError {
-	used := map[int64]bool{0: true, 3: true}
+	used := map[int64]bool{3: true} // 3 is the CD-ROM
 	n := 0
 	for _, o := range s.st.Volumes {
 		if o.VMID == vmv.ID {
@@ -252,8 +252,20 @@ func attachVolume(s *Server, c *call) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if v.Type != "DATADISK" {
-		return nil, invalidParam("Please specify a volume with the valid type: DATADISK")
+	// VolumeApiServiceImpl.attachVolumeToVM: ROOT or DATADISK volumes;
+	// device 0 (a boot disk) only on a stopped VM that has none.
+	if v.Type != "DATADISK" && v.Type != "ROOT" {
+		return nil, invalidParam("Please specify a volume with the valid type: ROOT or DATADISK")
+	}
+	if d, ok, _ := c.integer("deviceid"); ok && d == 0 {
+		if vmv.State != "Stopped" {
+			return nil, invalidParam("Root volume detach can happen only when vm is in states: Stopped or Destroyed")
+		}
+		for _, o := range s.st.Volumes {
+			if o.VMID == vmv.ID && o.DeviceID == 0 {
+				return nil, invalidParam("Vm already has root volume attached to it")
+			}
+		}
 	}
 	if v.VMID != "" {
 		return nil, invalidParam("Please specify a volume that is not attached to any VM.")

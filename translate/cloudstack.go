@@ -84,6 +84,8 @@ type CloudStack interface {
 	// Volumes and snapshots.
 	CreateVolume(ctx context.Context, req CreateVolumeRequest) (AsyncResult, error)
 	ListVolumes(ctx context.Context, req ListVolumesRequest) ([]Volume, error)
+	// AttachVolume: deviceID 0 lets CloudStack choose; RootDeviceID asks
+	// for device 0 (the boot disk; the VM must be stopped).
 	AttachVolume(ctx context.Context, volumeID, vmID string, deviceID int64) (AsyncResult, error)
 	DetachVolume(ctx context.Context, volumeID string) (AsyncResult, error)
 	ResizeVolume(ctx context.Context, volumeID string, sizeGB int64) (AsyncResult, error)

@@ -244,6 +244,29 @@ func (s *Service) AttachVolume(ctx context.Context, volumeID, instanceID string,
 	return s.pendingJob("attachVolume", ResVolume, volumeID, r), nil
 }
 
+// RootDeviceID is the deviceID that makes AttachVolume attach at device 0,
+// as the boot disk (CloudStack's attachVolume deviceid=0).
+const RootDeviceID int64 = -1
+
+// AttachBootVolume attaches a detached boot (ROOT) volume to a stopped
+// instance that has none, as its boot disk (VolumeApiServiceImpl:
+// deviceid 0, validateRootVolumeDetachAttach).
+func (s *Service) AttachBootVolume(ctx context.Context, volumeID, instanceID string) (*Job, error) {
+	const op = "AttachBootVolume"
+	v, err := s.Volume(ctx, volumeID)
+	if err != nil {
+		return nil, err
+	}
+	if v.InstanceID != "" {
+		return nil, &Error{Op: op, Kind: InUse, Resource: ResVolume, ID: volumeID, Message: "the volume is attached to " + v.InstanceID}
+	}
+	r, err := s.cs.AttachVolume(ctx, volumeID, instanceID, RootDeviceID)
+	if err != nil {
+		return nil, opErr(op, ResVolume, volumeID, err)
+	}
+	return s.pendingJob("attachVolume", ResVolume, volumeID, r), nil
+}
+
 // DetachVolume detaches a data volume. FailedPrecondition if not attached.
 func (s *Service) DetachVolume(ctx context.Context, volumeID string) (*Job, error) {
 	const op = "DetachVolume"

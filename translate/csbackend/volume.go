@@ -63,6 +63,9 @@ func (b *Backend) CreateVolume(ctx context.Context, req translate.CreateVolumeRe
 // AttachVolume implements translate.CloudStack.
 func (b *Backend) AttachVolume(ctx context.Context, volumeID, vmID string, deviceID int64) (translate.AsyncResult, error) {
 	p := params{"id": volumeID, "virtualmachineid": vmID}.setInt("deviceid", deviceID)
+	if deviceID == translate.RootDeviceID {
+		p["deviceid"] = "0"
+	}
 	return b.asyncCall(ctx, "attachVolume", translate.ResVolume, p)
 }
 
