@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
@@ -181,8 +182,9 @@ func freeAddress(t *scenarioT, cidr, gateway string, taken ...string) string {
 	return pickFreeAddress(t, cidr, gateway, taken...)
 }
 
-// pickFreeAddress returns the highest host address of cidr (below the
-// last few) that is not the gateway and not taken.
+// pickFreeAddress returns a random host address of cidr that is not the
+// gateway and not taken by a listed instance (destroyed instances a user
+// cannot list may still hold theirs, hence random rather than the first).
 func pickFreeAddress(t *scenarioT, cidr, gateway string, taken ...string) string {
 	_, n, err := net.ParseCIDR(cidr)
 	if err != nil || n.IP.To4() == nil {
@@ -195,7 +197,13 @@ func pickFreeAddress(t *scenarioT, cidr, gateway string, taken ...string) string
 	ones, bits := n.Mask.Size()
 	base := n.IP.To4()
 	v0 := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
-	for i := (1 << (bits - ones)) - 10; i > 1; i-- {
+	size := 1 << (bits - ones)
+	start := rand.IntN(size)
+	for k := 0; k < size; k++ {
+		i := (start + k) % size
+		if i < 2 || i > size-10 {
+			continue
+		}
 		v := v0 + uint32(i)
 		ip := net.IPv4(byte(v>>24), byte(v>>16), byte(v>>8), byte(v)).String()
 		if !used[ip] {

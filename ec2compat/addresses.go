@@ -127,6 +127,10 @@ func (s *server) associateAddress(r *request) (response, error) {
 		}
 	}
 	if !strings.EqualFold(a.InstanceID, in.ID) {
+		// An Elastic IP replaces the instance's auto-assigned public IP.
+		if err := s.releasePublicIPs(r, in.ID); err != nil {
+			return nil, err
+		}
 		if err := s.svc.AssociateAddress(r.ctx, a.ID, in.ID); err != nil {
 			return nil, err
 		}
@@ -190,8 +194,8 @@ func (s *server) describeAddresses(r *request) (response, error) {
 	found := map[string]bool{}
 	var items []addressItem
 	for i := range as {
-		if as[i].SourceNAT {
-			continue
+		if as[i].SourceNAT || as[i].Tags[tagEphemeralFor] != "" {
+			continue // auto-assigned public IPs are not Elastic IPs
 		}
 		found[strings.ToLower(as[i].ID)], found["ip:"+as[i].IP] = true, true
 		items = append(items, s.toAddressItem(&as[i]))

@@ -126,6 +126,10 @@ func (s *server) terminateInstances(r *request) (response, error) {
 	}
 	return s.stateChange(r, "terminated", func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown }, true, stateShuttingDown,
 		func(ctx context.Context, id string) (*translate.Job, error) {
+			// Its auto-assigned public IP goes with it (not an Elastic IP).
+			if err := s.releasePublicIPs(r, id); err != nil {
+				return nil, err
+			}
 			return s.svc.TerminateInstance(ctx, id, false)
 		})
 }

@@ -731,6 +731,22 @@ func (s *server) runInstances(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if z, err := s.svc.Zone(r.ctx, spec.ZoneID); err == nil && wantsPublicIP(r.q, ln, z.SecurityGroups) {
+		var fresh []translate.Instance
+		for _, in := range insts {
+			if in.PublicIP == "" { // a retried launch already has its address
+				fresh = append(fresh, in)
+			}
+		}
+		if err := s.assignPublicIPs(r, fresh); err != nil {
+			return nil, err
+		}
+		if len(fresh) > 0 {
+			if cur, err := s.svc.Instances(r.ctx, translate.InstanceQuery{IDs: instanceUUIDs(insts)}); err == nil {
+				insts = cur
+			}
+		}
+	}
 	v := s.view(r, insts)
 	items := make([]instanceItem, 0, len(insts))
 	for i := range insts {

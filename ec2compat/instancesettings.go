@@ -172,3 +172,77 @@ func (s *server) setProtection(r *request, in *translate.Instance, val string) e
 	}
 	return nil
 }
+
+// tagEphemeralFor marks a public IP the gateway allocated for an instance
+// (EC2's auto-assigned public IP; GCE's ephemeral external address): the
+// value is the instance's UUID. The same tag as gcecompat's, so whichever
+// front end deletes the instance releases it. Such addresses are not
+// Elastic IPs and DescribeAddresses leaves them out.
+const tagEphemeralFor = translate.ReservedTagPrefix + "gce-ephemeral-for"
+
+// wantsPublicIP reports whether a launched instance gets an auto-assigned
+// public IP by static NAT: only outside security-group zones (there the
+// guest address is routable already), as in AWS for launches in a default
+// subnet (no SubnetId) unless AssociatePublicIpAddress=false, and for any
+// subnet with AssociatePublicIpAddress=true.
+func wantsPublicIP(q query, ln *launchNetwork, sgZone bool) bool {
+	if sgZone || ln.noPublicAddr {
+		return false
+	}
+	for _, ni := range q.structs("NetworkInterface") {
+		if on, _ := strconv.ParseBool(ni.str("AssociatePublicIpAddress")); on {
+			return true
+		}
+	}
+	return ln.subnet == ""
+}
+
+// assignPublicIPs gives each instance an auto-assigned public IP. If one
+// fails, every address it allocated is released and every instance
+// removed again: nothing half-done.
+func (s *server) assignPublicIPs(r *request, insts []translate.Instance) error {
+	for i := range insts {
+		in := &insts[i]
+		a, err := s.svc.AllocateAddress(r.ctx, in.ZoneID, in.NetworkID, translate.Tags{tagEphemeralFor: in.ID})
+		if err == nil {
+			if err = s.svc.AssociateAddress(r.ctx, a.ID, in.ID); err != nil {
+				_ = s.svc.ReleaseAddress(r.ctx, a.ID)
+			}
+		}
+		if err != nil {
+			for _, o := range insts {
+				_ = s.releasePublicIPs(r, o.ID)
+				if _, terr := s.svc.TerminateInstance(r.ctx, o.ID, true); terr != nil {
+					s.log.Warn("cannot remove an instance whose public IP failed", "instance", o.ID, "err", terr)
+				}
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// releasePublicIPs releases an instance's auto-assigned public IPs.
+func (s *server) releasePublicIPs(r *request, instanceID string) error {
+	addrs, err := s.svc.Addresses(r.ctx, translate.AddressQuery{Tags: translate.Tags{tagEphemeralFor: instanceID}})
+	if err != nil {
+		return err
+	}
+	for _, a := range addrs {
+		if a.Tags[tagEphemeralFor] != instanceID {
+			continue
+		}
+		if err := s.svc.ReleaseAddress(r.ctx, a.ID); err != nil && translate.KindOf(err) != translate.NotFound {
+			return err
+		}
+	}
+	return nil
+}
+
+func instanceUUIDs(insts []translate.Instance) []string {
+	out := make([]string, len(insts))
+	for i, in := range insts {
+		out[i] = in.ID
+	}
+	return out
+}

@@ -58,7 +58,10 @@ var actionParams = map[string][]string{
 	"DeregisterImage":        {"ImageId"},
 	"DescribeImageAttribute": {"Attribute", "ImageId"},
 
-	"DescribeInstanceTypes": join(pFilter, pPaging, []string{"InstanceType.N"}),
+	"DescribeInstanceTypes":         join(pFilter, pPaging, []string{"InstanceType.N"}),
+	"DescribeInstanceTypeOfferings": join(pFilter, pPaging, []string{"LocationType"}),
+	"DescribeVolumeStatus":          join(pFilter, pPaging, []string{"VolumeId.N"}),
+	"DescribeVolumeAttribute":       {"Attribute", "VolumeId"},
 
 	"RunInstances": join(pTagSpec, []string{"ImageId", "MinCount", "MaxCount", "InstanceType", "KeyName",
 		"SecurityGroupId.N", "SecurityGroup.N", "UserData", "Placement.AvailabilityZone", "SubnetId", "ClientToken",
