@@ -143,7 +143,7 @@ func TestLibcloudGCE(t *testing.T) {
 	script, _ := filepath.Abs("testdata/gce/libcloud_lifecycle.py")
 	key := filepath.Join(gw.DataDir, "demo", "gce-key.json")
 	so, se, err := run(t, env, 8*time.Minute, py, script, key, gw.CAFile, proxy, filepath.Join(t.TempDir(), "token-cache"))
-	checkSteps(t, "libcloud", so, se, err, 18)
+	checkSteps(t, "libcloud", so, se, err, 19)
 }
 
 // TestNodeCompute drives @google-cloud/compute (REST) with

@@ -81,7 +81,9 @@
 // ephemeral public IP elsewhere (accessconfigs.go). Boot disks with
 // autoDelete false (GCE's default) are detached and kept when the instance
 // is deleted; data disks given by source at insert are attached.
-// disks.insert copies a sourceDisk through a temporary snapshot.
+// disks.insert copies a sourceDisk through a temporary snapshot. A boot
+// disk given by source (a kept boot disk) boots a new instance
+// (bootdisk.go).
 //
 // # Firewalls
 //

@@ -151,6 +151,22 @@ def destroy():
 
 
 step("destroy_node keeps the boot disk asked to be kept", destroy)
-step("destroy_volume x2", lambda: [drv.destroy_volume(drv.ex_get_volume(n, zone)) for n in ("lc-vm", "lc-data")])
+
+
+def boot_from_kept_disk():
+    n = drv.create_node("lc-vm2", "e2-small", None, location=zone,
+                        ex_boot_disk=drv.ex_get_volume("lc-vm", zone), ex_disk_auto_delete=True)
+    check(n.state == "running" and n.extra["boot_disk"].name == "lc-vm", (n.state, n.extra.get("boot_disk")))
+    drv.destroy_node(drv.ex_get_node("lc-vm2", zone))
+    try:
+        drv.ex_get_volume("lc-vm", zone)
+        raise AssertionError("boot disk with autoDelete true survived its instance")
+    except ResourceNotFoundError:
+        pass
+    return "booted, then deleted with the instance"
+
+
+step("create_node with ex_boot_disk (the kept disk)", boot_from_kept_disk)
+step("destroy_volume", lambda: drv.destroy_volume(drv.ex_get_volume("lc-data", zone)))
 step("ex_destroy_firewall", lambda: drv.ex_destroy_firewall(drv.ex_get_firewall("lc-fw")))
 sys.exit(1 if failed else 0)
