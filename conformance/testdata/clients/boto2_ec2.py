@@ -141,13 +141,17 @@ wait(lambda: vol.update() == "available", "volume detached")
 assert conn.delete_volume(vol.id)
 step("volumes")
 
-addr = conn.allocate_address()
-assert addr.public_ip
-assert conn.associate_address(instance_id=inst.id, public_ip=addr.public_ip) or True
-inst.update()
-assert inst.ip_address == addr.public_ip, (inst.ip_address, addr.public_ip)
-assert conn.disassociate_address(public_ip=addr.public_ip)
-assert conn.release_address(public_ip=addr.public_ip)
+if os.environ.get("CG_EIP", "1") == "1":
+    addr = conn.allocate_address()
+    assert addr.public_ip
+    assert conn.associate_address(instance_id=inst.id, public_ip=addr.public_ip) or True
+    inst.update()
+    assert inst.ip_address == addr.public_ip, (inst.ip_address, addr.public_ip)
+    assert conn.disassociate_address(public_ip=addr.public_ip)
+    assert conn.release_address(public_ip=addr.public_ip)
+else:
+    # No user public addresses in a security-group zone (CloudStack).
+    fails("UnsupportedOperation", conn.allocate_address)
 step("addresses")
 
 term = conn.terminate_instances([inst.id])

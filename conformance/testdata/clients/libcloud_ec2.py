@@ -127,13 +127,22 @@ assert drv.destroy_volume(vol)
 assert vol.id not in [x.id for x in drv.list_volumes()]
 step("detach_destroy_volume")
 
-eip = drv.ex_allocate_address()
-assert eip.ip, eip
-assert drv.ex_associate_address_with_node(node, eip)
-node = drv.list_nodes(ex_node_ids=[node.id])[0]
-assert eip.ip in node.public_ips, node.public_ips
-assert drv.ex_disassociate_address(eip)
-assert drv.ex_release_address(eip)
+if os.environ.get("CG_EIP", "1") == "1":
+    eip = drv.ex_allocate_address()
+    assert eip.ip, eip
+    assert drv.ex_associate_address_with_node(node, eip)
+    node = drv.list_nodes(ex_node_ids=[node.id])[0]
+    assert eip.ip in node.public_ips, node.public_ips
+    assert drv.ex_disassociate_address(eip)
+    assert drv.ex_release_address(eip)
+else:
+    # A zone with security groups has no user public addresses in
+    # CloudStack: the native error says so.
+    try:
+        drv.ex_allocate_address()
+        raise AssertionError("AllocateAddress succeeded in a security-group zone")
+    except Exception as e:
+        assert "UnsupportedOperation" in str(e), e
 step("elastic_ip")
 
 assert drv.destroy_node(node)
