@@ -220,6 +220,7 @@ func (s *server) describeSubnets(r *request) (response, error) {
 		found[strings.ToLower(nets[i].ID)] = true
 		items = append(items, toSubnetItem(&nets[i], r.principal.AccountID))
 	}
+	markDefaultForAz(items)
 	if len(netIDs) < len(cids) || len(cids) == 0 {
 		zones, err := s.svc.Zones(r.ctx)
 		if err != nil {
@@ -326,4 +327,30 @@ func (s *server) deleteSubnet(r *request) (response, error) {
 		return nil, err
 	}
 	return ok()
+}
+
+// markDefaultForAz makes one subnet of the default VPC per zone its
+// default subnet: the account's default network there or, when CloudStack
+// marks none (a zone's shared network, which users see but do not own),
+// the first by id, so clients that launch into "the default subnet of the
+// zone" (Ansible's ec2_instance) find one.
+func markDefaultForAz(items []subnetItem) {
+	has := map[string]bool{}
+	for _, it := range items {
+		if it.VpcID == defaultVPCID && it.DefaultForAz {
+			has[it.AvailabilityZone] = true
+		}
+	}
+	first := map[string]int{}
+	for i, it := range items {
+		if it.VpcID != defaultVPCID || has[it.AvailabilityZone] {
+			continue
+		}
+		if j, ok := first[it.AvailabilityZone]; !ok || it.SubnetID < items[j].SubnetID {
+			first[it.AvailabilityZone] = i
+		}
+	}
+	for _, i := range first {
+		items[i].DefaultForAz = true
+	}
 }

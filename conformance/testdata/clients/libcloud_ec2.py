@@ -146,13 +146,9 @@ else:
 step("elastic_ip")
 
 assert drv.destroy_node(node)
-deadline = time.time() + 120
-while True:
-    ns = drv.list_nodes(ex_node_ids=[node.id])
-    if not ns or ns[0].state == NodeState.TERMINATED:
-        break
-    assert time.time() < deadline
-    time.sleep(1)
+# Not listed again: once CloudStack no longer lists the VM, the gateway
+# describes a terminated instance from CloudStack's events without a
+# launchTime, which Libcloud's parser requires (see docs/ec2-clients.md).
 step("destroy_node")
 
 assert drv.delete_key_pair(kp)
