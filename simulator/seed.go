@@ -277,7 +277,9 @@ func buildState(sd *Seed, now time.Time) *state {
 			mask = net.IP(ipn.Mask).String()
 			cidr = ipn.String()
 		}
-		st.Networks = append(st.Networks, &network{owned: owned{admin.ID, admin.DomainID}, ID: st.uuid(), Name: "defaultGuestNetwork",
+		// One name per zone (operators name them; a client mapping names to networks must
+		// not see two with the same name).
+		st.Networks = append(st.Networks, &network{owned: owned{admin.ID, admin.DomainID}, ID: st.uuid(), Name: strings.ToLower(zn.Name) + "-shared",
 			DisplayText: "Shared network with security groups in " + zn.Name, ZoneID: zn.ID, OfferingID: sgOff.ID, Type: "Shared",
 			CIDR: cidr, Gateway: gw, Netmask: mask, ACLType: "Domain", State: "Setup", Created: now})
 	}
