@@ -313,7 +313,7 @@ func gceImageLifecycleExtras() scenario {
 func gceEverydayFixes() scenario {
 	return scenario{
 		name: "gce/everyday-fixes", api: "gce",
-		ops: []string{"compute.instances.setScheduling", "compute.instances.suspend", "compute.acceleratorTypes.list",
+		ops: []string{"compute.instances.setScheduling", "compute.instances.suspend", "compute.instances.attachDisk", "compute.acceleratorTypes.list",
 			"compute.acceleratorTypes.aggregatedList", "compute.resourcePolicies.list", "compute.resourcePolicies.aggregatedList"},
 		run: func(t *scenarioT) {
 			svc, p := t.env.gce, t.env.cfg.GCEProject
@@ -325,6 +325,12 @@ func gceEverydayFixes() scenario {
 			t.waitOp(op, "compute.instances.setScheduling")
 			_, err = svc.Instances.SetScheduling(p, cat.zone, vm.Name, &compute.Scheduling{OnHostMaintenance: "TERMINATE"}).Context(t.ctx).Do()
 			t.ExpectGCE(err, http.StatusBadRequest, "", "instances.setScheduling TERMINATE")
+			// attach-disk --mode ro: CloudStack attaches read-write only.
+			_, err = svc.Instances.AttachDisk(p, cat.zone, vm.Name, &compute.AttachedDisk{Mode: "READ_ONLY",
+				Source: "zones/" + cat.zone + "/disks/" + t.env.name("any-disk")}).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusBadRequest, "", "instances.attachDisk with mode READ_ONLY")
+			_, _, msg := gceError(err)
+			t.Check(strings.Contains(msg, "mode"), "attachDisk READ_ONLY: the error %q does not name mode", msg)
 			_, err = svc.Instances.Suspend(p, cat.zone, vm.Name).Context(t.ctx).Do()
 			t.Check(err != nil && gceUnsupported(err), "instances.suspend: want 501 in Google's format, got %v", err)
 			at, err := svc.AcceleratorTypes.List(p, cat.zone).Context(t.ctx).Do()

@@ -123,6 +123,11 @@ func TestGcloudEveryday(t *testing.T) {
 	if r := g.describe("compute", "regions", "describe", region); !strings.Contains(gcloudJSONString(r["quotas"]), `"INSTANCES"`) {
 		t.Fatalf("region quotas = %v", r["quotas"])
 	}
+	g.ok("compute", "disks", "create", "ro-disk", "--zone", zone, "--size", "10GB")
+	if _, stderr := g.fail("compute", "instances", "attach-disk", "vm-default", "--zone", zone, "--disk", "ro-disk", "--mode", "ro"); !strings.Contains(stderr, "mode") {
+		t.Fatalf("attach-disk --mode ro: %s", stderr)
+	}
+	g.ok("compute", "disks", "delete", "ro-disk", "--zone", zone)
 	g.ok("compute", "accelerator-types", "list")
 	g.ok("compute", "resource-policies", "list")
 
