@@ -34,8 +34,18 @@ func gceInstancesSettings() scenario {
 				"an instance inserted without accessConfigs (gcloud --no-address) shows access configs %+v", first.NetworkInterfaces[0].AccessConfigs)
 			subnet := first.NetworkInterfaces[0].Subnetwork
 			t.Check(subnet != "", "instance without a subnetwork")
-			sn, err := svc.Subnetworks.Get(p, cat.region, lastSegment(subnet)).Context(t.ctx).Do()
-			t.Must(err, "subnetworks.get")
+			// The subnetwork of that name whose range holds the instance's
+			// address (CloudStack network names repeat across zones).
+			subs, err := svc.Subnetworks.List(p, cat.region).Context(t.ctx).Do()
+			t.Must(err, "subnetworks.list")
+			guest := net.ParseIP(first.NetworkInterfaces[0].NetworkIP)
+			var sn *compute.Subnetwork
+			for _, s := range subs.Items {
+				if _, n, err := net.ParseCIDR(s.IpCidrRange); err == nil && s.Name == lastSegment(subnet) && n.Contains(guest) {
+					sn = s
+				}
+			}
+			t.Check(sn != nil, "no subnetwork %s holds the instance's address %s", lastSegment(subnet), guest)
 			ip := freeAddress(t, sn.IpCidrRange, sn.GatewayAddress, first.NetworkInterfaces[0].NetworkIP)
 
 			name := t.env.name("vm-s1")
