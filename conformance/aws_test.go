@@ -200,15 +200,11 @@ func TestAWSCLI(t *testing.T) {
 	aws.ok(nil, "ec2", "delete-snapshot", "--snapshot-id", snap)
 	aws.ok(nil, "ec2", "delete-volume", "--volume-id", vol)
 
-	// Elastic IP.
-	var eip struct{ AllocationId, PublicIp string }
-	aws.ok(&eip, "ec2", "allocate-address", "--domain", "vpc")
-	assoc := aws.str("ec2", "associate-address", "--allocation-id", eip.AllocationId, "--instance-id", ids[0], "--query", "AssociationId")
-	if got := aws.str("ec2", "describe-instances", "--instance-ids", ids[0], "--query", "Reservations[0].Instances[0].PublicIpAddress"); got != eip.PublicIp {
-		t.Fatalf("instance public IP %q, want %s", got, eip.PublicIp)
-	}
-	aws.ok(nil, "ec2", "disassociate-address", "--association-id", assoc)
-	aws.ok(nil, "ec2", "release-address", "--allocation-id", eip.AllocationId)
+	// Elastic IP: the demo zones have security groups, where CloudStack
+	// gives users no public addresses; the aws CLI gets the native error.
+	// (The Elastic IP lifecycle runs on a zone with isolated networks in
+	// TestEC2Clients/JSSDK and the conformance scenarios.)
+	aws.fails("UnsupportedOperation", "ec2", "allocate-address", "--domain", "vpc")
 
 	// Tags.
 	aws.ok(nil, "ec2", "create-tags", "--resources", ids[0], sg, "--tags", "Key=owner,Value=cli", "Key=empty,Value=")
