@@ -123,7 +123,21 @@ func (c *call) matchKeyword(fields ...string) bool {
 		return true
 	}
 	for _, f := range fields {
-		if strings.Contains(strings.ToLower(f), strings.ToLower(kw)) {
+		if containsFold(f, kw) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether sub is within s ignoring case, as
+// strings.Contains of both lowered does, without allocating.
+func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
 			return true
 		}
 	}

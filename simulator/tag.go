@@ -102,7 +102,11 @@ func (s *Server) tagsOf(rtype, id string) []obj {
 // tagSearch.or().op("key"+n, …).and("value"+n, …).cp()). An empty value matches any value
 // (a simulator leniency).
 func (s *Server) matchTags(c *call, rtype, id string) bool {
-	pairs := c.kv("tags")
+	return s.hasTags(c.kv("tags"), rtype, id)
+}
+
+// hasTags is matchTags with the call's tag pairs already read.
+func (s *Server) hasTags(pairs [][2]string, rtype, id string) bool {
 	if len(pairs) == 0 {
 		return true
 	}

@@ -130,24 +130,34 @@ func listVirtualMachines(s *Server, c *call) (any, *apiError) {
 	if id := c.str("id"); id != "" || len(ids) > 0 {
 		cands = s.vmsByIDs(id, ids)
 	}
+	// The filters, read once (the loop runs over every VM of the cloud).
+	var (
+		id, name, state = c.str("id"), strings.ToLower(c.str("name")), c.str("state")
+		zone, tmpl, so  = c.str("zoneid"), c.str("templateid"), c.str("serviceofferingid")
+		host, kp, sg    = c.str("hostid"), c.str("keypair"), c.str("securitygroupid")
+		nw              = c.str("networkid")
+		kw              = strings.ToLower(c.str("keyword"))
+		tags            = c.kv("tags")
+		present         = strings.EqualFold(state, "present")
+	)
 	var match []*vm
 	for _, v := range cands {
 		if !s.visible(c, v.owned) {
 			continue
 		}
-		if id := c.str("id"); id != "" && id != v.ID {
+		if id != "" && id != v.ID {
 			continue
 		}
 		// name is a substring match in CloudStack (cloudstack-go's Get*ID helpers pick the exact one).
-		if n := c.str("name"); n != "" && !strings.Contains(strings.ToLower(v.Name), strings.ToLower(n)) {
+		if name != "" && !containsFold(v.Name, name) {
 			continue
 		}
 		destroyed := v.State == "Destroyed" || v.State == "Expunging"
-		if st := c.str("state"); strings.EqualFold(st, "present") {
+		if present {
 			if destroyed {
 				continue
 			}
-		} else if st != "" && !strings.EqualFold(st, v.State) {
+		} else if state != "" && !strings.EqualFold(state, v.State) {
 			continue
 		}
 		// Users never see Destroyed/Expunging VMs, not even by id, unless
@@ -157,25 +167,11 @@ func listVirtualMachines(s *Server, c *call) (any, *apiError) {
 		if destroyed && !s.userSeesDestroyed(c) {
 			continue
 		}
-		if z := c.str("zoneid"); z != "" && z != v.ZoneID {
+		if (zone != "" && zone != v.ZoneID) || (tmpl != "" && tmpl != v.TemplateID) || (so != "" && so != v.ServiceOfferingID) ||
+			(host != "" && host != v.HostID) || (kp != "" && !contains(v.KeyPairs, kp)) || (sg != "" && !contains(v.SecurityGroupIDs, sg)) {
 			continue
 		}
-		if t := c.str("templateid"); t != "" && t != v.TemplateID {
-			continue
-		}
-		if so := c.str("serviceofferingid"); so != "" && so != v.ServiceOfferingID {
-			continue
-		}
-		if h := c.str("hostid"); h != "" && h != v.HostID {
-			continue
-		}
-		if k := c.str("keypair"); k != "" && !contains(v.KeyPairs, k) {
-			continue
-		}
-		if sg := c.str("securitygroupid"); sg != "" && !contains(v.SecurityGroupIDs, sg) {
-			continue
-		}
-		if nw := c.str("networkid"); nw != "" {
+		if nw != "" {
 			found := false
 			for _, n := range v.Nics {
 				found = found || n.NetworkID == nw
@@ -184,7 +180,10 @@ func listVirtualMachines(s *Server, c *call) (any, *apiError) {
 				continue
 			}
 		}
-		if !c.matchKeyword(v.Name, v.DisplayName, v.State) || !s.matchTags(c, "UserVm", v.ID) {
+		if kw != "" && !containsFold(v.Name, kw) && !containsFold(v.DisplayName, kw) && !containsFold(v.State, kw) {
+			continue
+		}
+		if len(tags) > 0 && !s.hasTags(tags, "UserVm", v.ID) {
 			continue
 		}
 		match = append(match, v)

@@ -68,33 +68,28 @@ func (s *Server) volumeObj(v *volume) obj {
 
 func listVolumes(s *Server, c *call) (any, *apiError) {
 	ids := c.list("ids")
+	// The filters, read once (the loop runs over every volume of the cloud).
+	var (
+		id, name, typ = c.str("id"), c.str("name"), c.str("type")
+		vmID, zone    = c.str("virtualmachineid"), c.str("zoneid")
+		state, kw     = c.str("state"), c.str("keyword")
+		tags          = c.kv("tags")
+	)
 	var match []*volume
 	for _, v := range s.st.Volumes {
-		if !s.visible(c, v.owned) {
+		if (id != "" && id != v.ID) || (vmID != "" && vmID != v.VMID) || (name != "" && name != v.Name) || (zone != "" && zone != v.ZoneID) {
 			continue
 		}
-		if id := c.str("id"); id != "" && id != v.ID {
+		if !s.visible(c, v.owned) {
 			continue
 		}
 		if len(ids) > 0 && !contains(ids, v.ID) {
 			continue
 		}
-		if n := c.str("name"); n != "" && n != v.Name {
+		if (typ != "" && !strings.EqualFold(typ, v.Type)) || (state != "" && !strings.EqualFold(state, v.State)) {
 			continue
 		}
-		if t := c.str("type"); t != "" && !strings.EqualFold(t, v.Type) {
-			continue
-		}
-		if vm := c.str("virtualmachineid"); vm != "" && vm != v.VMID {
-			continue
-		}
-		if z := c.str("zoneid"); z != "" && z != v.ZoneID {
-			continue
-		}
-		if st := c.str("state"); st != "" && !strings.EqualFold(st, v.State) {
-			continue
-		}
-		if !c.matchKeyword(v.Name) || !s.matchTags(c, "Volume", v.ID) {
+		if (kw != "" && !containsFold(v.Name, kw)) || !s.hasTags(tags, "Volume", v.ID) {
 			continue
 		}
 		match = append(match, v)
