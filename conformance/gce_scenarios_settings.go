@@ -324,7 +324,8 @@ func gceEverydayFixes() scenario {
 	return scenario{
 		name: "gce/everyday-fixes", api: "gce",
 		ops: []string{"compute.instances.setScheduling", "compute.instances.suspend", "compute.instances.attachDisk", "compute.acceleratorTypes.list",
-			"compute.acceleratorTypes.aggregatedList", "compute.resourcePolicies.list", "compute.resourcePolicies.aggregatedList"},
+			"compute.acceleratorTypes.aggregatedList", "compute.resourcePolicies.list", "compute.resourcePolicies.aggregatedList",
+			"compute.instanceTemplates.aggregatedList"},
 		run: func(t *scenarioT) {
 			svc, p := t.env.gce, t.env.cfg.GCEProject
 			cat := t.catalogGCE()
@@ -353,6 +354,8 @@ func gceEverydayFixes() scenario {
 			Equal(t, "resource policies", len(rp.Items), 0)
 			_, err = svc.ResourcePolicies.AggregatedList(p).Context(t.ctx).Do()
 			t.Must(err, "resourcePolicies.aggregatedList")
+			_, err = svc.InstanceTemplates.AggregatedList(p).Context(t.ctx).Do()
+			t.Must(err, "instanceTemplates.aggregatedList (gcloud instance-templates list)")
 		},
 	}
 }

@@ -124,6 +124,21 @@
 // /compute/v1/$discovery/rest, without credentials, so googleapiclient
 // and other discovery-driven clients call the gateway.
 //
+// # Instance and image settings, quotas
+//
+// instances.insert honours deletionProtection, serviceAccounts (kept and
+// read back; guests get no tokens), a subnetwork and networkIP, and
+// predefined machine type names, and refuses what CloudStack cannot do,
+// naming the field (instancespec.go, instancesettings.go). delete of a
+// protected instance is 400 invalidResourceUsage; setDeletionProtection
+// and setScheduling change settings; suspend/resume are 501. Images keep
+// their family, labels and deprecation status on the template
+// (imagesettings.go); images.insert with forceCreate templates a
+// temporary snapshot of a running instance's boot disk. Region and
+// project quotas are the CloudStack account's limits and usage
+// (quotas.go). Accelerator types, resource policies and instance
+// templates list empty (emptycatalogs.go).
+//
 // # Not supported
 //
 // Creating networks, disks from images, global addresses, instance

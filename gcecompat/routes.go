@@ -71,6 +71,7 @@ var routeTable = []route{
 	{http.MethodPost, "/regions/:region/resourcePolicies", ownProject, func(s *server) handlerFunc { return s.insertResourcePolicy }},
 	{http.MethodGet, "/regions/:region/resourcePolicies/:resourcePolicy", ownProject, func(s *server) handlerFunc { return s.getResourcePolicy }},
 	{http.MethodGet, "/aggregated/resourcePolicies", ownProject, func(s *server) handlerFunc { return s.aggregatedResourcePolicies }},
+	{http.MethodGet, "/aggregated/instanceTemplates", ownProject, func(s *server) handlerFunc { return s.aggregatedInstanceTemplates }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/addAccessConfig", ownProject, func(s *server) handlerFunc { return s.addAccessConfig }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/deleteAccessConfig", ownProject, func(s *server) handlerFunc { return s.deleteAccessConfig }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/setDiskAutoDelete", ownProject, func(s *server) handlerFunc { return s.setDiskAutoDelete }},
