@@ -38,6 +38,18 @@ func TestGcloud(t *testing.T) {
 	}
 }
 
+// TestGcloudAddressesSandbox reserves an address through gcloud where
+// CloudStack gives users public addresses: the sandbox profile (an Advanced
+// zone without security groups).
+func TestGcloudAddressesSandbox(t *testing.T) {
+	if testing.Short() {
+		t.Skip("gcloud end-to-end test skipped in -short mode")
+	}
+	requireTool(t, "gcloud")
+	gw := startGateway(t, &GatewayOptions{Args: []string{"--profile", "sandbox"}})
+	gcloudAddressesIsolated(&gcloudCLI{t: t, env: gw.GcloudEnv(t)})
+}
+
 // gcloudCatalog lists zones, regions, machine types and images, with and
 // without --filter (which gcloud turns into the server-side filter=).
 func gcloudCatalog(g *gcloudCLI) {
@@ -184,6 +196,23 @@ func gcloudAddresses(g *gcloudCLI) {
 	if len(regions) != 1 {
 		t.Fatalf("regions = %v", regions)
 	}
+	region := regions[0]["name"].(string)
+	// The embedded demo datacenter's zones have security groups: CloudStack gives users
+	// no public addresses there, and the gateway says so (as for the aws CLI).
+	if _, errOut := g.fail("compute", "addresses", "create", "ip1", "--region", region); !strings.Contains(errOut, "security groups") {
+		t.Fatalf("addresses create in a security-group zone: the error does not say why:\n%s", errOut)
+	}
+	if g.names("compute", "addresses", "list")["ip1"] {
+		t.Fatal("a refused address is listed")
+	}
+}
+
+// gcloudAddressesIsolated reserves, lists and releases an address where the
+// zone has no security groups (the sandbox profile).
+func gcloudAddressesIsolated(g *gcloudCLI) {
+	t := g.t
+	var regions []map[string]any
+	g.json(&regions, "compute", "regions", "list")
 	region := regions[0]["name"].(string)
 	g.ok("compute", "addresses", "create", "ip1", "--region", region)
 	var addrs []map[string]any
