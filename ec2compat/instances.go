@@ -516,9 +516,13 @@ func (s *server) instancesByIDRoots(r *request, ec2IDs []string, noRoots bool) (
 // CloudStack no longer lists to the caller (allow.user.view.destroyed.vm is
 // false by default, and expunged VMs are gone), as EC2 keeps showing
 // terminated instances for about an hour. ids limits them (nil: all). The
-// terminated instance carries only what CloudStack's VM.DESTROY event
-// tells: its id, host name and when (in its state transition reason); its
-// launch time, type and image are not known any more and left out.
+// terminated instance carries what CloudStack's VM.DESTROY event tells
+// (its id, host name and when, in its state transition reason) and, from
+// its tags (which CloudStack lists to the owner until expunge), its tags
+// and the launch time, type and image Launch recorded
+// (translate.LaunchRecordTag). An instance launched without the record has
+// its launch time from its VM.CREATE event where CloudStack still keeps it,
+// and no type or image; see translate.Service.TerminatedInstances.
 func (s *server) withTerminated(r *request, insts []translate.Instance, ids []string) ([]translate.Instance, error) {
 	gone, err := s.svc.TerminatedInstances(r.ctx, ids)
 	return mergeTerminated(insts, gone, err)

@@ -250,6 +250,12 @@ func deleteTagsDone(s *Server, c *call) (any, *apiError) {
 	return success(), nil
 }
 
+// listTags filters by owner (and the parameters), never by the tagged
+// resource's state: a Destroyed VM's tags stay listable to its owner until
+// expunge drops them, also where allow.user.view.destroyed.vm hides the VM
+// itself (server/src/main/java/com/cloud/api/query/QueryManagerImpl.java,
+// listTagsInternal: an ACL search over resource_tag_view, no VM join;
+// engine/schema/src/main/java/com/cloud/vm/dao/UserVmDaoImpl.java, remove).
 func listTags(s *Server, c *call) (any, *apiError) {
 	var items []obj
 	rt := c.str("resourcetype")

@@ -67,7 +67,10 @@
 //     is renamed (RetiredName, freeing its host name) and destroyed, and
 //     stays held by CloudStack until expunge.delay (removal.go).
 //     TerminatedInstances reads recent VM.DESTROY events, for front ends
-//     that show terminated instances CloudStack hides from users.
+//     that show terminated instances CloudStack hides from users, and the
+//     VMs' tags (one listTags call), among them the LaunchRecordTag
+//     Launch writes with the launch's other tags: launch time, offering
+//     and image (launchrecord.go).
 //   - Methods that create several CloudStack objects (security-group rules,
 //     tagged resources) undo what they created when a later step fails.
 //

@@ -254,6 +254,9 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 	for k, v := range spec.Tags {
 		tags[k] = v
 	}
+	// What describing the instance needs once CloudStack hides it from
+	// its owner (launchrecord.go), in the same createTags call.
+	tags[LaunchRecordTag] = launchRecord(s.opts.Now(), off, img)
 	// The token tag is written last: a VM without it belongs to a launch
 	// that did not finish (completeLaunch finishes it).
 	tokenTag := Tags{}
@@ -337,11 +340,9 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		s.rollback(ctx, ids(), spec.ClientToken != "")
 		return nil, deployErr
 	}
-	if len(tags) > 0 {
-		if err := s.ensureTags(ctx, op, ResInstance, ids(), tags); err != nil {
-			s.rollback(ctx, ids(), spec.ClientToken != "")
-			return nil, err
-		}
+	if err := s.ensureTags(ctx, op, ResInstance, ids(), tags); err != nil {
+		s.rollback(ctx, ids(), spec.ClientToken != "")
+		return nil, err
 	}
 
 	jobs := map[string]string{}
@@ -435,6 +436,18 @@ func (s *Service) completeLaunch(ctx context.Context, prev []Instance, spec Laun
 		if err := s.replaceTags(ctx, op, ResInstance, todo, spec.Tags, false); err != nil {
 			return nil, err
 		}
+	}
+	// The launch record, from what CloudStack says of each VM (the
+	// attempt that deployed them died before tagging): a recovery path,
+	// one createTags call per VM. Best effort: an attempt still running
+	// concurrently may write its own record first; a VM left without one
+	// is described from its VM.CREATE event once terminated.
+	for _, vm := range prev {
+		if _, ok := vm.Tags[LaunchRecordTag]; ok || vm.Tags[ClientTokenTag] == spec.ClientToken {
+			continue
+		}
+		rec := launchRecord(vm.Created, &Offering{ID: vm.OfferingID, Name: vm.OfferingName}, &Image{ID: vm.ImageID})
+		_ = s.setTags(ctx, op, ResInstance, []string{vm.ID}, Tags{LaunchRecordTag: rec})
 	}
 	if len(spec.VolumeTags) > 0 && len(vols) > 0 {
 		if err := s.replaceTags(ctx, op, ResVolume, vols, spec.VolumeTags, false); err != nil {

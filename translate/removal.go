@@ -160,9 +160,17 @@ func (s *Service) removeVM(ctx context.Context, vm *Instance, freeName bool) str
 // Options.TerminatedVisibility (ids limits them), from CloudStack's
 // VM.DESTROY events, for front ends that must keep showing terminated
 // instances (EC2 shows them for about an hour) where CloudStack no longer
-// lists them (allow.user.view.destroyed.vm false, or expunged). Only ID,
-// Name (the VM's host name when CloudStack reports it), State (Destroyed)
-// and Destroyed are set.
+// lists them (allow.user.view.destroyed.vm false, or expunged). ID, Name
+// (the VM's host name when CloudStack reports it), State (Destroyed) and
+// Destroyed come from the event. Tags, and from Launch's record
+// (LaunchRecordTag) Created, OfferingID, OfferingName and ImageID, come
+// from one listTags call, which reads a destroyed VM's tags until it is
+// expunged. A VM without the record (launched before it existed, or not
+// by Launch) gets Created from its VM.CREATE event, in one listEvents call
+// for all of them, when CloudStack still keeps that event; its offering
+// and image stay empty. An expunged VM has lost its tags: only the event's
+// fields are set. A role without listTags or listEvents gets the fields
+// those calls would have given left empty, never guessed.
 func (s *Service) TerminatedInstances(ctx context.Context, ids []string) ([]Instance, error) {
 	const op = "TerminatedInstances"
 	since := s.opts.Now().Add(-s.opts.TerminatedVisibility)
@@ -197,7 +205,91 @@ func (s *Service) TerminatedInstances(ctx context.Context, ids []string) ([]Inst
 			Destroyed: e.Created, Tags: Tags{}})
 	}
 	sortByCreated(out, func(i *Instance) time.Time { return i.Destroyed }, func(i *Instance) string { return i.ID })
+	if len(out) == 0 {
+		return out, nil
+	}
+	if err := s.terminatedDetails(ctx, out); err != nil {
+		return nil, opErr(op, ResInstance, "", err)
+	}
 	return out, nil
+}
+
+// terminatedDetails fills the tags and the launch record of the
+// terminated instances out (see TerminatedInstances): one listTags call,
+// and one listEvents call for VM.CREATE when some have no record.
+func (s *Service) terminatedDetails(ctx context.Context, out []Instance) error {
+	req := ListTagsRequest{Resource: ResInstance}
+	if len(out) == 1 {
+		req.ResourceID = out[0].ID
+	}
+	tags, err := s.cs.ListTags(ctx, req)
+	if err != nil && !degradable(err) {
+		return err
+	}
+	byID := make(map[string]*Instance, len(out))
+	for i := range out {
+		byID[strings.ToLower(out[i].ID)] = &out[i]
+	}
+	for _, t := range tags {
+		if in := byID[strings.ToLower(t.ResourceID)]; in != nil && (t.Resource == "" || t.Resource == ResInstance) {
+			in.Tags[t.Key] = t.Value
+		}
+	}
+	var missing []*Instance
+	for i := range out {
+		rec, ok := out[i].Tags[LaunchRecordTag]
+		if !ok || !applyLaunchRecord(&out[i], rec) {
+			missing = append(missing, &out[i])
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	// Launched before the record existed: the launch time is the
+	// VM.CREATE event's, while CloudStack keeps it (event.purge.delay).
+	ereq := ListEventsRequest{Type: "VM.CREATE"}
+	if len(missing) == 1 {
+		ereq.ResourceID = missing[0].ID
+	}
+	evs, err := s.cs.ListEvents(ctx, ereq)
+	if err != nil {
+		if degradable(err) || isNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	want := make(map[string]*Instance, len(missing))
+	for _, in := range missing {
+		want[strings.ToLower(in.ID)] = in
+	}
+	for _, e := range evs {
+		id := e.ResourceID
+		if id == "" {
+			id = uuidIn(e.Description)
+		}
+		in := want[strings.ToLower(id)]
+		if in == nil || !strings.EqualFold(e.Type, "VM.CREATE") || strings.EqualFold(e.Level, "ERROR") {
+			continue
+		}
+		if st := strings.ToLower(e.State); st != "" && st != "completed" {
+			continue
+		}
+		if in.Created.IsZero() || e.Created.Before(in.Created) {
+			in.Created = e.Created
+		}
+	}
+	return nil
+}
+
+// degradable reports an error that only says the caller's role may not
+// make the call (or the backend lacks it): the fields it would give stay
+// empty.
+func degradable(err error) bool {
+	switch KindOf(err) {
+	case PermissionDenied, Unimplemented:
+		return true
+	}
+	return false
 }
 
 // uuidIn returns the first UUID in s ("" if none): CloudStack before 4.17

@@ -151,15 +151,42 @@ func TestTerminatedInstancesFromEvents(t *testing.T) {
 	_, m := newWorld()
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	const a, b = "0a3f6ac4-1b2c-4d5e-8f90-1234567890ab", "1a3f6ac4-1b2c-4d5e-8f90-1234567890ab"
+	launched := now.Add(-3 * time.Hour)
 	m.ListEventsFn = func(ctx context.Context, req translate.ListEventsRequest) ([]translate.Event, error) {
-		if req.Type != "VM.DESTROY" || req.Since.IsZero() {
-			t.Errorf("request %+v", req)
+		switch req.Type {
+		case "VM.DESTROY":
+			if req.Since.IsZero() {
+				t.Errorf("request %+v", req)
+			}
+			return []translate.Event{
+				{Type: "VM.DESTROY", State: "Completed", Level: "INFO", ResourceID: a, ResourceType: "VirtualMachine", ResourceName: "web", Created: now.Add(-10 * time.Minute)},
+				{Type: "VM.DESTROY", State: "Completed", Level: "INFO", Description: "Successfully completed destroying Vm. Vm Id: " + b, Created: now.Add(-20 * time.Minute)},
+				{Type: "VM.DESTROY", State: "Started", Level: "INFO", ResourceID: "c", Created: now.Add(-5 * time.Minute)},
+				{Type: "VM.DESTROY", State: "Completed", Level: "INFO", ResourceID: "old", Created: now.Add(-2 * time.Hour)},
+			}, nil
+		case "VM.CREATE":
+			// b was launched before the launch record existed (a too, once
+			// listTags is refused).
+			if req.ResourceID != "" && req.ResourceID != b && req.ResourceID != a {
+				t.Errorf("VM.CREATE request %+v", req)
+			}
+			return []translate.Event{
+				{Type: "VM.CREATE", State: "Completed", Level: "INFO", Description: "Successfully completed deploying Vm. Vm Id: " + b, Created: launched},
+				{Type: "VM.CREATE", State: "Completed", Level: "INFO", ResourceID: a, Created: now.Add(-time.Minute)},
+			}, nil
 		}
-		return []translate.Event{
-			{Type: "VM.DESTROY", State: "Completed", Level: "INFO", ResourceID: a, ResourceType: "VirtualMachine", ResourceName: "web", Created: now.Add(-10 * time.Minute)},
-			{Type: "VM.DESTROY", State: "Completed", Level: "INFO", Description: "Successfully completed destroying Vm. Vm Id: " + b, Created: now.Add(-20 * time.Minute)},
-			{Type: "VM.DESTROY", State: "Started", Level: "INFO", ResourceID: "c", Created: now.Add(-5 * time.Minute)},
-			{Type: "VM.DESTROY", State: "Completed", Level: "INFO", ResourceID: "old", Created: now.Add(-2 * time.Hour)},
+		t.Errorf("request %+v", req)
+		return nil, nil
+	}
+	rec := "image=img-1&offering=off-1&offering-name=Small&time=2026-01-01T10%3A00%3A00Z"
+	m.ListTagsFn = func(ctx context.Context, req translate.ListTagsRequest) ([]translate.Tag, error) {
+		if req.Resource != translate.ResInstance || req.Key != "" {
+			t.Errorf("listTags %+v", req)
+		}
+		return []translate.Tag{
+			{Resource: translate.ResInstance, ResourceID: a, Key: translate.LaunchRecordTag, Value: rec},
+			{Resource: translate.ResInstance, ResourceID: a, Key: "Name", Value: "web"},
+			{Resource: translate.ResInstance, ResourceID: "running-vm", Key: "Name", Value: "x"},
 		}, nil
 	}
 	svc := translate.New(m, &translate.Options{Now: func() time.Time { return now }})
@@ -170,9 +197,31 @@ func TestTerminatedInstancesFromEvents(t *testing.T) {
 	if len(got) != 2 || got[0].ID != b || got[1].ID != a || got[1].Name != "web" || got[0].State != translate.StateDestroyed {
 		t.Fatalf("got %+v", got)
 	}
+	if in := got[1]; !in.Created.Equal(time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)) || in.OfferingID != "off-1" ||
+		in.OfferingName != "Small" || in.ImageID != "img-1" || in.Tags["Name"] != "web" {
+		t.Fatalf("recorded instance %+v", in)
+	}
+	if in := got[0]; !in.Created.Equal(launched) || in.OfferingID != "" || in.ImageID != "" || len(in.Tags) != 0 {
+		t.Fatalf("instance without record %+v", in)
+	}
+	// One listTags for the whole listing, one listEvents for VM.DESTROY
+	// and one for the VM.CREATE fallback: none per instance.
+	if n, e := m.Calls("ListTags"), m.Calls("ListEvents"); n != 1 || e != 2 {
+		t.Fatalf("listTags %d, listEvents %d calls; want 1 and 2", n, e)
+	}
 	got, _ = svc.TerminatedInstances(testCtx(), []string{a})
-	if len(got) != 1 || got[0].ID != a {
+	if len(got) != 1 || got[0].ID != a || got[0].ImageID != "img-1" {
 		t.Fatalf("by id: %+v", got)
+	}
+	// All recorded: no VM.CREATE call.
+	if n, e := m.Calls("ListTags"), m.Calls("ListEvents"); n != 2 || e != 3 {
+		t.Fatalf("by id: listTags %d, listEvents %d calls in all; want 2 and 3", n, e)
+	}
+	// A role without listTags keeps the event's view, fields left empty.
+	m.ListTagsFn = nil
+	got, err = svc.TerminatedInstances(testCtx(), []string{a})
+	if err != nil || len(got) != 1 || got[0].ImageID != "" {
+		t.Fatalf("without listTags: %+v %v", got, err)
 	}
 }
 
