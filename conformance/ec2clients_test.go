@@ -49,7 +49,24 @@ func TestEC2Clients(t *testing.T) {
 	py := "/usr/bin/python3" // Debian's python3 carries python3-libcloud, python3-boto, Ansible's boto3
 	t.Run("Libcloud", func(t *testing.T) {
 		requirePythonModule(t, py, "libcloud")
-		runClientScript(t, clientEnv(t, base, nil), 6*time.Minute, 16, py, filepath.Join(scripts, "libcloud_ec2.py"))
+		// The default profile lets users expunge: a terminated instance's
+		// VM and tags are gone at once.
+		runClientScript(t, clientEnv(t, base, map[string]string{"CG_TERMINATED": "expunged"}), 6*time.Minute, 17, py, filepath.Join(scripts, "libcloud_ec2.py"))
+	})
+	t.Run("LibcloudCloudStackDefaults", func(t *testing.T) {
+		// CloudStack's default settings (the demo profile): users neither
+		// expunge nor see destroyed VMs; the gateway describes a terminated
+		// instance from its VM.DESTROY event and the VM's tags.
+		requirePythonModule(t, py, "libcloud")
+		d := startGateway(t, &GatewayOptions{Args: []string{"--region", "us-east-1", "--profile", "demo"}})
+		env := map[string]string{}
+		for k, v := range base {
+			env[k] = v
+		}
+		env["CG_URL"], env["CG_CA"] = d.URL, d.CAFile
+		env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = d.Env["AWS_ACCESS_KEY_ID"], d.Env["AWS_SECRET_ACCESS_KEY"]
+		env["CG_TERMINATED"] = "record"
+		runClientScript(t, clientEnv(t, env, nil), 6*time.Minute, 17, py, filepath.Join(scripts, "libcloud_ec2.py"))
 	})
 	t.Run("Boto2SigV4", func(t *testing.T) {
 		requirePythonModule(t, py, "boto")

@@ -15,7 +15,9 @@ import (
 // On CloudStack's default settings users neither expunge nor see destroyed
 // VMs: a terminated instance is still described as terminated (from
 // CloudStack's VM.DESTROY events), by id and in listings, with when it was
-// terminated and nothing the gateway no longer knows.
+// terminated and, from the destroyed VM's tags (listed to its owner until
+// expunge), its tags and the launch time, type, image and zone Launch
+// recorded (translate.LaunchRecordTag).
 func TestSDKTerminatedVisibleOnDefaults(t *testing.T) {
 	seed, err := simulator.ProfileSeed(simulator.ProfileDemo)
 	if err != nil {
@@ -67,6 +69,9 @@ func TestSDKTerminatedVisibleOnDefaults(t *testing.T) {
 			got.InstanceType != "t3.micro" || aws.ToString(got.ImageId) != image {
 			t.Fatalf("terminated instance: launch %v (running view %v) type %q image %q (want %q)", got.LaunchTime, launched,
 				got.InstanceType, aws.ToString(got.ImageId), image)
+		}
+		if aws.ToString(got.Placement.AvailabilityZone) != aws.ToString(running.Reservations[0].Instances[0].Placement.AvailabilityZone) {
+			t.Fatalf("terminated instance zone %q", aws.ToString(got.Placement.AvailabilityZone))
 		}
 		if len(got.Tags) != 1 || aws.ToString(got.Tags[0].Key) != "Name" || aws.ToString(got.Tags[0].Value) != "gone" {
 			t.Fatalf("terminated instance tags %+v", got.Tags)

@@ -256,7 +256,8 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 	}
 	// What describing the instance needs once CloudStack hides it from
 	// its owner (launchrecord.go), in the same createTags call.
-	tags[LaunchRecordTag] = launchRecord(s.opts.Now(), off, img)
+	tags[LaunchRecordTag] = launchRecord(Instance{Created: s.opts.Now(), OfferingID: off.ID, OfferingName: off.Name,
+		ImageID: img.ID, ZoneID: zone.ID, ZoneName: zone.Name, KeyPair: spec.KeyPair})
 	// The token tag is written last: a VM without it belongs to a launch
 	// that did not finish (completeLaunch finishes it).
 	tokenTag := Tags{}
@@ -446,8 +447,7 @@ func (s *Service) completeLaunch(ctx context.Context, prev []Instance, spec Laun
 		if _, ok := vm.Tags[LaunchRecordTag]; ok || vm.Tags[ClientTokenTag] == spec.ClientToken {
 			continue
 		}
-		rec := launchRecord(vm.Created, &Offering{ID: vm.OfferingID, Name: vm.OfferingName}, &Image{ID: vm.ImageID})
-		_ = s.setTags(ctx, op, ResInstance, []string{vm.ID}, Tags{LaunchRecordTag: rec})
+		_ = s.setTags(ctx, op, ResInstance, []string{vm.ID}, Tags{LaunchRecordTag: launchRecord(vm)})
 	}
 	if len(spec.VolumeTags) > 0 && len(vols) > 0 {
 		if err := s.replaceTags(ctx, op, ResVolume, vols, spec.VolumeTags, false); err != nil {

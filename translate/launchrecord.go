@@ -20,23 +20,32 @@ import (
 // vm/dao/UserVmDaoImpl.java, remove: _tagsDao.removeByIdAndType).
 //
 // The value is URL-query encoded: time (RFC 3339, the gateway's clock when
-// the deploy calls began), offering (id), offering-name, image (id).
+// the deploy calls began), offering (id), image (id), zone (id) and, while
+// the value fits CloudStack's 255 characters, offering-name, zone-name and
+// key-pair.
 const LaunchRecordTag = ReservedTagPrefix + "launch"
 
 // maxTagValue is the length of resource_tags.value in CloudStack's schema.
 const maxTagValue = 255
 
-// launchRecord is the value of LaunchRecordTag.
-func launchRecord(at time.Time, off *Offering, img *Image) string {
+// launchRecord is the value of LaunchRecordTag for in (Created, OfferingID,
+// OfferingName, ImageID, ZoneID, ZoneName, KeyPair).
+func launchRecord(in Instance) string {
 	v := url.Values{}
-	v.Set("time", at.UTC().Truncate(time.Second).Format(time.RFC3339))
-	v.Set("offering", off.ID)
-	v.Set("image", img.ID)
-	v.Set("offering-name", off.Name)
-	if s := v.Encode(); len(s) <= maxTagValue {
-		return s
+	v.Set("time", in.Created.UTC().Truncate(time.Second).Format(time.RFC3339))
+	v.Set("offering", in.OfferingID)
+	v.Set("image", in.ImageID)
+	v.Set("zone", in.ZoneID)
+	// Names last, each only while the value still fits.
+	for _, kv := range [][2]string{{"offering-name", in.OfferingName}, {"zone-name", in.ZoneName}, {"key-pair", in.KeyPair}} {
+		if kv[1] == "" {
+			continue
+		}
+		v.Set(kv[0], kv[1])
+		if len(v.Encode()) > maxTagValue {
+			v.Del(kv[0])
+		}
 	}
-	v.Del("offering-name") // a very long name: the id still names it
 	return v.Encode()
 }
 
@@ -48,6 +57,7 @@ func applyLaunchRecord(in *Instance, rec string) bool {
 		return false
 	}
 	in.OfferingID, in.OfferingName, in.ImageID = v.Get("offering"), v.Get("offering-name"), v.Get("image")
+	in.ZoneID, in.ZoneName, in.KeyPair = v.Get("zone"), v.Get("zone-name"), v.Get("key-pair")
 	t, err := time.Parse(time.RFC3339, v.Get("time"))
 	if err != nil {
 		return false

@@ -163,7 +163,8 @@ func (s *Service) removeVM(ctx context.Context, vm *Instance, freeName bool) str
 // lists them (allow.user.view.destroyed.vm false, or expunged). ID, Name
 // (the VM's host name when CloudStack reports it), State (Destroyed) and
 // Destroyed come from the event. Tags, and from Launch's record
-// (LaunchRecordTag) Created, OfferingID, OfferingName and ImageID, come
+// (LaunchRecordTag) Created, OfferingID, OfferingName, ImageID, ZoneID,
+// ZoneName and KeyPair, come
 // from one listTags call, which reads a destroyed VM's tags until it is
 // expunged. A VM without the record (launched before it existed, or not
 // by Launch) gets Created from its VM.CREATE event, in one listEvents call
