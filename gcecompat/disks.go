@@ -347,14 +347,8 @@ func (s *server) createSnapshot(c *gin.Context) (any, error) {
 }
 
 func (s *server) setDiskLabels(c *gin.Context) (any, error) {
-	var req struct {
-		Labels           map[string]string `json:"labels"`
-		LabelFingerprint string            `json:"labelFingerprint"`
-	}
-	if err := bindJSON(c, &req); err != nil {
-		return nil, err
-	}
-	if err := checkLabels("labels", req.Labels); err != nil {
+	req, err := readLabels(c)
+	if err != nil {
 		return nil, err
 	}
 	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
@@ -362,11 +356,7 @@ func (s *server) setDiskLabels(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur := d.vol.Tags.User()
-	if !fingerprintMatches(req.LabelFingerprint, mapFingerprint(cur)) {
-		return nil, fingerprintMismatch("label")
-	}
-	if err := s.replaceTags(ctx, translate.ResVolume, d.vol.ID, cur, translate.Tags(req.Labels)); err != nil {
+	if err := s.applyLabels(ctx, req, translate.ResVolume, d.vol.ID, d.vol.Tags.User()); err != nil {
 		return nil, err
 	}
 	return s.done(c, newOp("setLabels", zone, "disks", diskName(d.vol), d.vol.ID))

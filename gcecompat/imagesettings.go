@@ -36,14 +36,8 @@ func unusable(img *translate.Image) bool {
 }
 
 func (s *server) setImageLabels(c *gin.Context) (any, error) {
-	var req struct {
-		Labels           map[string]string `json:"labels"`
-		LabelFingerprint string            `json:"labelFingerprint"`
-	}
-	if err := bindJSON(c, &req); err != nil {
-		return nil, err
-	}
-	if err := checkLabels("labels", req.Labels); err != nil {
+	req, err := readLabels(c)
+	if err != nil {
 		return nil, err
 	}
 	ctx, project := c.Request.Context(), c.Param("project")
@@ -51,11 +45,7 @@ func (s *server) setImageLabels(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur := im.img.Tags.User()
-	if !fingerprintMatches(req.LabelFingerprint, mapFingerprint(cur)) {
-		return nil, fingerprintMismatch("label")
-	}
-	if err := s.replaceTags(ctx, translate.ResImage, im.img.ID, cur, translate.Tags(req.Labels)); err != nil {
+	if err := s.applyLabels(ctx, req, translate.ResImage, im.img.ID, im.img.Tags.User()); err != nil {
 		return nil, err
 	}
 	return s.done(c, newOp("setLabels", "", "images", im.wire.Name, im.img.ID))

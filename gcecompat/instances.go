@@ -778,14 +778,8 @@ func (s *server) setMachineType(c *gin.Context) (any, error) {
 }
 
 func (s *server) setLabels(c *gin.Context) (any, error) {
-	var req struct {
-		Labels           map[string]string `json:"labels"`
-		LabelFingerprint string            `json:"labelFingerprint"`
-	}
-	if err := bindJSON(c, &req); err != nil {
-		return nil, err
-	}
-	if err := checkLabels("labels", req.Labels); err != nil {
+	req, err := readLabels(c)
+	if err != nil {
 		return nil, err
 	}
 	ctx, project, zone := c.Request.Context(), c.Param("project"), c.Param("zone")
@@ -793,11 +787,7 @@ func (s *server) setLabels(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur := in.Tags.User()
-	if !fingerprintMatches(req.LabelFingerprint, mapFingerprint(cur)) {
-		return nil, fingerprintMismatch("label")
-	}
-	if err := s.replaceTags(ctx, translate.ResInstance, in.ID, cur, translate.Tags(req.Labels)); err != nil {
+	if err := s.applyLabels(ctx, req, translate.ResInstance, in.ID, in.Tags.User()); err != nil {
 		return nil, err
 	}
 	return s.syncInstanceOp(c, "setLabels", in)

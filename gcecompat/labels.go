@@ -1,8 +1,12 @@
 package gcecompat
 
 import (
+	"context"
 	"regexp"
 	"sort"
+
+	"github.com/cloudgate/cloudgate/translate"
+	"github.com/gin-gonic/gin"
 )
 
 // GCE's label rules (Compute Engine "Labels" requirements): at most 64
@@ -45,4 +49,33 @@ func clip(s string) string {
 		return string(r[:70]) + "…"
 	}
 	return s
+}
+
+// labelsRequest is the body of every setLabels method (instances, disks,
+// snapshots, images).
+type labelsRequest struct {
+	Labels           map[string]string `json:"labels"`
+	LabelFingerprint string            `json:"labelFingerprint"`
+}
+
+// readLabels decodes a setLabels body and checks the labels against GCE's
+// rules before anything is looked up or changed.
+func readLabels(c *gin.Context) (*labelsRequest, error) {
+	var req labelsRequest
+	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	if err := checkLabels("labels", req.Labels); err != nil {
+		return nil, err
+	}
+	return &req, nil
+}
+
+// applyLabels replaces a resource's user labels cur with req's, after the
+// fingerprint check (412 when the caller's fingerprint is stale).
+func (s *server) applyLabels(ctx context.Context, req *labelsRequest, res translate.Resource, id string, cur translate.Tags) error {
+	if !fingerprintMatches(req.LabelFingerprint, mapFingerprint(cur)) {
+		return fingerprintMismatch("label")
+	}
+	return s.replaceTags(ctx, res, id, cur, translate.Tags(req.Labels))
 }

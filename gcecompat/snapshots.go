@@ -176,14 +176,8 @@ func (s *server) deleteSnapshot(c *gin.Context) (any, error) {
 }
 
 func (s *server) setSnapshotLabels(c *gin.Context) (any, error) {
-	var req struct {
-		Labels           map[string]string `json:"labels"`
-		LabelFingerprint string            `json:"labelFingerprint"`
-	}
-	if err := bindJSON(c, &req); err != nil {
-		return nil, err
-	}
-	if err := checkLabels("labels", req.Labels); err != nil {
+	req, err := readLabels(c)
+	if err != nil {
 		return nil, err
 	}
 	ctx, project := c.Request.Context(), c.Param("project")
@@ -191,11 +185,7 @@ func (s *server) setSnapshotLabels(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur := sn.Tags.User()
-	if !fingerprintMatches(req.LabelFingerprint, mapFingerprint(cur)) {
-		return nil, fingerprintMismatch("label")
-	}
-	if err := s.replaceTags(ctx, translate.ResSnapshot, sn.ID, cur, translate.Tags(req.Labels)); err != nil {
+	if err := s.applyLabels(ctx, req, translate.ResSnapshot, sn.ID, sn.Tags.User()); err != nil {
 		return nil, err
 	}
 	return s.done(c, newOp("setLabels", "", "snapshots", sn.Name, sn.ID))
