@@ -464,19 +464,8 @@ func (s *Service) completeLaunch(ctx context.Context, prev []Instance, spec Laun
 // there, written by a concurrent attempt with the same client token.
 func (s *Service) ensureTags(ctx context.Context, op string, res Resource, ids []string, tags Tags) error {
 	err := s.setTags(ctx, op, res, ids, tags)
-	if err == nil || len(ids) == 0 {
+	if err == nil || len(ids) == 0 || !s.tagsHold(ctx, res, ids, tags) {
 		return err
-	}
-	old, lerr := s.tagsOf(ctx, res, ids)
-	if lerr != nil {
-		return err
-	}
-	for _, id := range ids {
-		for k, v := range tags {
-			if ov, ok := old[id][k]; !ok || ov != v {
-				return err
-			}
-		}
 	}
 	return nil
 }

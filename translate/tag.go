@@ -103,6 +103,13 @@ func (s *Service) replaceTags(ctx context.Context, op string, res Resource, ids 
 		if err == nil {
 			_, err = s.await(ctx, op, res, "", r.JobID)
 		}
+		if err != nil && !fresh && s.tagsHold(ctx, res, groups[sig], sets[sig]) {
+			// A concurrent attempt (a retry with the same client token on
+			// another replica) wrote the same tags first: CloudStack
+			// refuses a second tag with the key, and the result is what
+			// both wanted.
+			err = nil
+		}
 		if err != nil {
 			id := ""
 			if len(groups[sig]) == 1 {
@@ -112,6 +119,23 @@ func (s *Service) replaceTags(ctx context.Context, op string, res Resource, ids 
 		}
 	}
 	return nil
+}
+
+// tagsHold reports whether every resource in ids now carries tags with
+// exactly these values (re-read from CloudStack).
+func (s *Service) tagsHold(ctx context.Context, res Resource, ids []string, tags Tags) bool {
+	old, err := s.tagsOf(ctx, res, ids)
+	if err != nil {
+		return false
+	}
+	for _, id := range ids {
+		for k, v := range tags {
+			if ov, ok := old[id][k]; !ok || ov != v {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // tagsOf returns the tags (reserved ones included) of the given resources.
