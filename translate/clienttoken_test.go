@@ -193,3 +193,52 @@ func TestTerminateRetryFindsItsJob(t *testing.T) {
 		t.Errorf("a stop job was taken for the terminate")
 	}
 }
+
+// A retry that finishes a crashed launch while another retry with the same
+// token (on another replica) writes the same tags first: CloudStack refuses
+// the second createTags, and the retry still succeeds because the tags now
+// hold what both wanted (found behind HAProxy, where it answered 400).
+func TestLaunchRetryLosesTagRaceToConcurrentRetry(t *testing.T) {
+	w, m := newWorld()
+	dead := make(chan struct{})
+	defer close(dead)
+	createTags := m.CreateTagsFn
+	var calls int
+	var raced bool // only the retry's calls touch it (the first attempt stays blocked)
+	var mu sync.Mutex
+	m.CreateTagsFn = func(ctx context.Context, res translate.Resource, ids []string, tags translate.Tags) (translate.AsyncResult, error) {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n == 1 {
+			<-dead // the first attempt dies before its tags
+		}
+		if _, token := tags[translate.ClientTokenTag]; token && n > 1 && !raced {
+			// The concurrent retry wins: its write lands first.
+			raced = true
+			if _, err := createTags(ctx, res, ids, tags); err != nil {
+				return translate.AsyncResult{}, err
+			}
+		}
+		return createTags(ctx, res, ids, tags)
+	}
+	spec := translate.LaunchSpec{ZoneID: zoneID, OfferingID: offID, ImageID: imageID, ClientToken: "tok-race", Tags: translate.Tags{"env": "dev"}}
+	go newService(m).Launch(testCtx(), spec)
+	deadline := time.Now().Add(5 * time.Second)
+	for m.Calls("CreateTags") == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	got, err := newService(m).Launch(testCtx(), spec)
+	if err != nil {
+		t.Fatalf("retry that lost the tag race: %v", err)
+	}
+	if n := m.Calls("DeployVirtualMachine"); n != 1 || len(got) != 1 || got[0].Tags[translate.ClientTokenTag] != "tok-race" {
+		t.Fatalf("deploys %d, got %+v", n, got)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.vms) != 1 {
+		t.Fatalf("%d VMs, want 1", len(w.vms))
+	}
+}
