@@ -39,6 +39,9 @@ type call struct {
 	user *user
 	now  time.Time
 	job  *job // set for async commands
+	// post is true for an HTTP POST (CloudStack's BaseCmd.getHttpMethod),
+	// which raises some size limits (user data: 4 KB by GET, 1 MB by POST).
+	post bool
 	// pageMax is default.page.size: the page size of a list without pagesize and the
 	// largest pagesize allowed (-1 or 0: unlimited).
 	pageMax int64
@@ -221,6 +224,7 @@ func (s *Server) serveAPILocked(w http.ResponseWriter, r *http.Request) {
 	}
 	c := newCall(cmd.name, raw)
 	c.acct, c.user, c.now, c.pageMax = acct, u, now, s.pageSize
+	c.post = r.Method == http.MethodPost
 	if cmd.name == "logout" {
 		s.logout(w, r, asJSON)
 		return

@@ -50,6 +50,7 @@ type state struct {
 	Snapshots      []*snapshot      `json:"snapshots"`
 	SecurityGroups []*securityGroup `json:"securityGroups"`
 	KeyPairs       []*keyPair       `json:"keyPairs"`
+	UserData       []*userData      `json:"userData,omitempty"`
 	Tags           []*tag           `json:"tags"`
 	Jobs           []*job           `json:"jobs"`
 	Events         []*event         `json:"events"`

@@ -68,6 +68,13 @@ type CloudStack interface {
 	DeleteTags(ctx context.Context, res Resource, ids []string, tags Tags) (AsyncResult, error)
 	ListTags(ctx context.Context, req ListTagsRequest) ([]Tag, error)
 
+	// Registered user data (CloudStack 4.18+; see userdata.go): the store
+	// of instance templates and launch templates. Content is the decoded
+	// document; the adapter base64-encodes it.
+	RegisterUserData(ctx context.Context, name, content string) (*UserDataRecord, error)
+	ListUserData(ctx context.Context, q UserDataQuery) ([]UserDataRecord, error)
+	DeleteUserData(ctx context.Context, id string) error
+
 	// Security groups. Rule.ID is CloudStack's rule id.
 	CreateSecurityGroup(ctx context.Context, name, description string) (*SecurityGroup, error)
 	ListSecurityGroups(ctx context.Context, req ListSecurityGroupsRequest) ([]SecurityGroup, error)

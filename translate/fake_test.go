@@ -29,6 +29,7 @@ type world struct {
 	networks []translate.Network
 	renamed  map[string]string // vm id -> new name
 	deployed []translate.DeployRequest
+	userData userDataStore // registered user data (userdata_fake_test.go)
 }
 
 const (
@@ -208,6 +209,7 @@ func newWorld() (*world, *mock.CloudStack) {
 		defer w.mu.Unlock()
 		return append([]translate.Tag(nil), w.tags...), nil
 	}
+	w.userData.install(m)
 	return w, m
 }
 

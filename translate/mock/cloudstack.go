@@ -68,6 +68,9 @@ type CloudStack struct {
 	ListVPCsFn                       func(ctx context.Context, id string) ([]translate.VPC, error)
 	CreateVPCFn                      func(ctx context.Context, req translate.CreateVPCRequest) (translate.AsyncResult, error)
 	DeleteVPCFn                      func(ctx context.Context, id string) (translate.AsyncResult, error)
+	RegisterUserDataFn               func(ctx context.Context, name, content string) (*translate.UserDataRecord, error)
+	ListUserDataFn                   func(ctx context.Context, q translate.UserDataQuery) ([]translate.UserDataRecord, error)
+	DeleteUserDataFn                 func(ctx context.Context, id string) error
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -606,4 +609,31 @@ func (m *CloudStack) DeleteVPC(ctx context.Context, id string) (translate.AsyncR
 		return translate.AsyncResult{}, unimplemented("DeleteVPC")
 	}
 	return m.DeleteVPCFn(ctx, id)
+}
+
+// RegisterUserData implements translate.CloudStack.
+func (m *CloudStack) RegisterUserData(ctx context.Context, name, content string) (*translate.UserDataRecord, error) {
+	m.count("RegisterUserData")
+	if m.RegisterUserDataFn == nil {
+		return nil, unimplemented("RegisterUserData")
+	}
+	return m.RegisterUserDataFn(ctx, name, content)
+}
+
+// ListUserData implements translate.CloudStack.
+func (m *CloudStack) ListUserData(ctx context.Context, q translate.UserDataQuery) ([]translate.UserDataRecord, error) {
+	m.count("ListUserData")
+	if m.ListUserDataFn == nil {
+		return nil, unimplemented("ListUserData")
+	}
+	return m.ListUserDataFn(ctx, q)
+}
+
+// DeleteUserData implements translate.CloudStack.
+func (m *CloudStack) DeleteUserData(ctx context.Context, id string) error {
+	m.count("DeleteUserData")
+	if m.DeleteUserDataFn == nil {
+		return unimplemented("DeleteUserData")
+	}
+	return m.DeleteUserDataFn(ctx, id)
 }
