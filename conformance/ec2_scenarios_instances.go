@@ -15,6 +15,13 @@ import (
 // runEC2 launches count instances of the discovered image and type,
 // pushes their termination and returns them as RunInstances described them.
 func (t *scenarioT) runEC2(count int32, tweak func(*ec2.RunInstancesInput)) []types.Instance {
+	out, err := t.runEC2E(count, tweak)
+	t.Must(err, "RunInstances")
+	return out
+}
+
+// runEC2E is runEC2 that returns RunInstances' error instead of failing.
+func (t *scenarioT) runEC2E(count int32, tweak func(*ec2.RunInstancesInput)) ([]types.Instance, error) {
 	cat := t.catalogEC2()
 	in := &ec2.RunInstancesInput{
 		ImageId:      aws.String(cat.imageID),
@@ -28,7 +35,9 @@ func (t *scenarioT) runEC2(count int32, tweak func(*ec2.RunInstancesInput)) []ty
 	}
 	t.Step("RunInstances %s %s", cat.imageID, cat.instanceType)
 	out, err := t.env.ec2.RunInstances(t.ctx, in)
-	t.Must(err, "RunInstances")
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
 	for _, inst := range out.Instances {
 		ids = append(ids, aws.ToString(inst.InstanceId))
@@ -41,7 +50,7 @@ func (t *scenarioT) runEC2(count int32, tweak func(*ec2.RunInstancesInput)) []ty
 	}
 	Equal(t, "len(RunInstances.Instances)", len(out.Instances), int(count))
 	t.Check(strings.HasPrefix(aws.ToString(out.ReservationId), "r-"), "ReservationId %q lacks r- prefix", aws.ToString(out.ReservationId))
-	return out.Instances
+	return out.Instances, nil
 }
 
 // describeInstance returns the instance, or nil with the error.
@@ -287,14 +296,21 @@ func ec2InstancesLaunchOptions() scenario {
 			t.Defer("delete security group "+sgID, func(ctx context.Context) error {
 				return deleteGroupWhenFree(ctx, c, sgID)
 			})
-			inst := t.runEC2(1, func(in *ec2.RunInstancesInput) {
+			insts, err := t.runEC2E(1, func(in *ec2.RunInstancesInput) {
 				in.KeyName = aws.String(key)
 				in.SecurityGroupIds = []string{sgID}
 				in.TagSpecifications = []types.TagSpecification{{
 					ResourceType: types.ResourceTypeInstance,
 					Tags:         []types.Tag{{Key: aws.String("Name"), Value: aws.String(vmName)}},
 				}}
-			})[0]
+			})
+			if ec2Code(err) == "InvalidParameterValue" && strings.Contains(ec2Message(err), "security group feature is not enabled") {
+				// CloudStack applies security groups only in zones that have
+				// them (UserVmManagerImpl.createAdvancedVirtualMachine).
+				t.Skipf("the zone has no security groups: %s", ec2Message(err))
+			}
+			t.Must(err, "RunInstances")
+			inst := insts[0]
 			id := aws.ToString(inst.InstanceId)
 			got := t.waitInstance(id, types.InstanceStateNameRunning, "RunInstances")
 			Equal(t, "KeyName", aws.ToString(got.KeyName), key)
@@ -317,6 +333,10 @@ func ec2InstancesLaunchOptions() scenario {
 			_, err = c.TerminateInstances(t.ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}})
 			t.Must(err, "TerminateInstances")
 			t.waitInstance(id, types.InstanceStateNameTerminated, "TerminateInstances")
+			// Terminate, then delete the group: it works, or (CloudStack's
+			// defaults: users may not expunge) answers DependencyViolation
+			// naming the setting that would allow it.
+			t.Check(deleteGroupWhenFree(t.ctx, c, sgID) == nil, "DeleteSecurityGroup after TerminateInstances failed")
 		},
 	}
 }
@@ -328,6 +348,12 @@ func deleteGroupWhenFree(ctx context.Context, c *ec2.Client, id string) error {
 		_, err := c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
 		if ec2Code(err) != "DependencyViolation" {
 			return ignoreEC2(err, "InvalidGroup.NotFound")
+		}
+		if strings.Contains(ec2Message(err), "allow.user.expunge.recover.vm") {
+			// The documented CloudStack-default outcome: terminated
+			// instances hold the group until expunge.delay passes, and
+			// waiting here would not change that. The group stays.
+			return nil
 		}
 		select {
 		case <-ctx.Done():

@@ -124,7 +124,29 @@ func ec2SnapshotsBlankVolume() scenario {
 		name: "ec2/snapshots/blank-volume", api: "ec2",
 		ops: []string{"CreateVolume", "CreateSnapshot", "DescribeSnapshots", "DeleteSnapshot", "DeleteVolume"},
 		run: func(t *scenarioT) {
-			t.snapshotVolume(t.createVolumeEC2())
+			// CloudStack allocates a volume's storage at its first attach
+			// (VolumeApiServiceImpl.takeSnapshot refuses a volume that is
+			// not Ready): a cloud that cannot snapshot a never-attached
+			// volume must say so with EC2's IncorrectState and create
+			// nothing; one that can must snapshot it.
+			c := t.env.ec2
+			vol := t.createVolumeEC2()
+			_, err := c.CreateSnapshot(t.ctx, &ec2.CreateSnapshotInput{VolumeId: aws.String(vol), Description: aws.String("cloudgate conformance")})
+			if err == nil {
+				// Snapshotted: undo it through the full check.
+				out, derr := c.DescribeSnapshots(t.ctx, &ec2.DescribeSnapshotsInput{Filters: []types.Filter{ec2Filter("volume-id", vol)}})
+				t.Must(derr, "DescribeSnapshots filter volume-id")
+				for _, sn := range out.Snapshots {
+					_, _ = c.DeleteSnapshot(t.ctx, &ec2.DeleteSnapshotInput{SnapshotId: sn.SnapshotId})
+				}
+				t.snapshotVolume(vol)
+				return
+			}
+			t.ExpectEC2(err, "IncorrectState", "CreateSnapshot of a never-attached volume")
+			t.Check(strings.Contains(ec2Message(err), "never been attached"), "CreateSnapshot error %q does not say why", ec2Message(err))
+			out, err := c.DescribeSnapshots(t.ctx, &ec2.DescribeSnapshotsInput{Filters: []types.Filter{ec2Filter("volume-id", vol)}})
+			t.Must(err, "DescribeSnapshots filter volume-id")
+			Equal(t, "snapshots of the refused volume", len(out.Snapshots), 0)
 		},
 	}
 }

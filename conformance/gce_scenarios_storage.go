@@ -86,7 +86,26 @@ func gceSnapshotsBlankDisk() scenario {
 			disk := t.env.name("snapdisk")
 			t.insertDisk(disk)
 			t.waitDisk(disk)
-			t.snapshotDisk(disk)
+			// CloudStack allocates a volume's storage at its first attach
+			// (VolumeApiServiceImpl.takeSnapshot refuses a volume that is
+			// not Ready): a cloud that cannot snapshot a never-attached disk
+			// must say so with GCE's 400 resourceNotReady and create
+			// nothing; one that can must snapshot it.
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			name := t.env.name("snap-blank")
+			op, err := svc.Disks.CreateSnapshot(p, cat.zone, disk, &compute.Snapshot{Name: name}).Context(t.ctx).Do()
+			if err == nil {
+				t.waitOp(op, "compute.disks.createSnapshot")
+				_, _ = svc.Snapshots.Delete(p, name).Context(t.ctx).Do()
+				t.snapshotDisk(disk)
+				return
+			}
+			t.ExpectGCE(err, http.StatusBadRequest, "resourceNotReady", "disks.createSnapshot of a never-attached disk")
+			_, _, msg := gceError(err)
+			t.Check(strings.Contains(msg, "never been attached"), "disks.createSnapshot error %q does not say why", msg)
+			_, err = svc.Snapshots.Get(p, name).Context(t.ctx).Do()
+			t.Check(isGCENotFound(err), "a refused snapshot exists (get: %v)", err)
 		},
 	}
 }

@@ -3,6 +3,7 @@ package gcecompat
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cloudgate/cloudgate/translate"
@@ -121,6 +122,12 @@ func (s *server) startSnapshot(ctx context.Context, project string, d *disk, nam
 			"The resource 'projects/%s/global/snapshots/%s' already exists", project, name)
 	} else if !isNotFound(err) {
 		return nil, err
+	}
+	if strings.EqualFold(d.vol.State, "Allocated") {
+		// CloudStack allocates a volume's storage only at its first attach
+		// (VolumeApiServiceImpl.takeSnapshot refuses volumes not Ready).
+		return nil, translate.Errorf(translate.FailedPrecondition, translate.ResVolume, diskName(d.vol),
+			"The disk '%s' has never been attached to an instance, so this cloud has no data to snapshot yet.", diskName(d.vol))
 	}
 	tags := translate.Tags{}
 	for k, v := range labels {
