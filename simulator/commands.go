@@ -76,6 +76,10 @@ func init() {
 	reg("resetPasswordForVirtualMachine", resetPasswordForVirtualMachine, async(resetPasswordDone))
 	reg("listEvents", listEvents)
 	reg("listNics", listNics)
+	// instance groups (instancegroup.go)
+	reg("createInstanceGroup", createInstanceGroup, mutates)
+	reg("listInstanceGroups", listInstanceGroups)
+	reg("deleteInstanceGroup", deleteInstanceGroup, mutates)
 	// security groups
 	reg("createSecurityGroup", createSecurityGroup, mutates)
 	reg("deleteSecurityGroup", deleteSecurityGroup, mutates)

@@ -32,6 +32,7 @@ const (
 	kEvent
 	kJob
 	kMock
+	kInstanceGroup
 )
 
 // refParams maps parameter names to the entity they reference (for every command).
@@ -42,6 +43,7 @@ var refParams = map[string]int{
 	"vpcofferingid": kVPCOffering, "ostypeid": kOSType, "networkid": kNetwork, "associatednetworkid": kNetwork,
 	"vpcid": kVPC, "ipaddressid": kIP, "securitygroupid": kSG, "jobid": kJob, "domainid": kDomain, "userid": kUser,
 	"securitygroupids": kSG, "networkids": kNetwork, "accountid": kAccount,
+	"groupid": kInstanceGroup,
 }
 
 // idKinds maps a command to the entity its id/ids parameters reference.
@@ -64,6 +66,7 @@ var idKinds = map[string]int{
 	"listUsers": kUser, "getUserKeys": kUser, "registerUserKeys": kUser, "listAccounts": kAccount,
 	"listDomains": kDomain, "listEvents": kEvent,
 	"querySimulatorMock": kMock, "cleanupSimulatorMock": kMock,
+	"listInstanceGroups": kInstanceGroup, "deleteInstanceGroup": kInstanceGroup,
 }
 
 // forget records a deleted entity id.
@@ -159,6 +162,8 @@ func (s *Server) exists(kind int, id string) bool {
 		return s.jobByID(id) != nil
 	case kMock:
 		return anyID(st.Mocks, id, func(x *mock) string { return x.ID })
+	case kInstanceGroup:
+		return s.instanceGroupByID(id) != nil
 	}
 	return true
 }

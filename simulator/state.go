@@ -49,6 +49,7 @@ type state struct {
 	Volumes        []*volume        `json:"volumes"`
 	Snapshots      []*snapshot      `json:"snapshots"`
 	SecurityGroups []*securityGroup `json:"securityGroups"`
+	InstanceGroups []*instanceGroup `json:"instanceGroups,omitempty"`
 	KeyPairs       []*keyPair       `json:"keyPairs"`
 	UserData       []*userData      `json:"userData,omitempty"`
 	Tags           []*tag           `json:"tags"`
@@ -206,6 +207,7 @@ type vm struct {
 	Created                                                              time.Time
 	DestroyedAt                                                          time.Time
 	StartVM                                                              bool
+	GroupID                                                              string `json:",omitempty"` // instance group (at most one)
 }
 
 type volume struct {

@@ -109,6 +109,7 @@ func (s *Server) vmObj(c *call, v *vm) obj {
 	if v.JobID != "" {
 		o["jobid"], o["jobstatus"] = v.JobID, 0
 	}
+	s.groupFields(o, v)
 	return s.ownerFields(o, v.owned)
 }
 
@@ -136,6 +137,7 @@ func listVirtualMachines(s *Server, c *call) (any, *apiError) {
 		zone, tmpl, so  = c.str("zoneid"), c.str("templateid"), c.str("serviceofferingid")
 		host, kp, sg    = c.str("hostid"), c.str("keypair"), c.str("securitygroupid")
 		nw              = c.str("networkid")
+		group           = c.str("groupid")
 		kw              = strings.ToLower(c.str("keyword"))
 		tags            = c.kv("tags")
 		present         = strings.EqualFold(state, "present")
@@ -169,6 +171,9 @@ func listVirtualMachines(s *Server, c *call) (any, *apiError) {
 		}
 		if (zone != "" && zone != v.ZoneID) || (tmpl != "" && tmpl != v.TemplateID) || (so != "" && so != v.ServiceOfferingID) ||
 			(host != "" && host != v.HostID) || (kp != "" && !contains(v.KeyPairs, kp)) || (sg != "" && !contains(v.SecurityGroupIDs, sg)) {
+			continue
+		}
+		if group != "" && group != v.GroupID {
 			continue
 		}
 		if nw != "" {
@@ -449,6 +454,10 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 	s.st.VMs = append(s.st.VMs, v)
 	if s.st.vmIdx != nil {
 		s.st.vmIdx[v.ID] = v
+	}
+	// group=NAME: UserVmManagerImpl.addInstanceToGroup (instancegroup.go).
+	if g := c.str("group"); g != "" {
+		s.addToGroup(c, v, g)
 	}
 	s.st.Volumes = append(s.st.Volumes, &volume{owned: v.owned, ID: s.st.uuid(), Name: fmt.Sprintf("ROOT-%d", num), Type: "ROOT",
 		ZoneID: z.ID, VMID: v.ID, TemplateID: t.ID, DiskOfferingID: rootOfferingID, Size: rootSize, DeviceID: 0, State: "Allocated", Created: c.now, Attached: c.now})

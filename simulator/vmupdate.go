@@ -29,6 +29,9 @@ func updateVirtualMachine(s *Server, c *call) (any, *apiError) {
 	if d := c.str("displayname"); d != "" {
 		v.DisplayName = d
 	}
+	if g := c.str("group"); g != "" {
+		s.addToGroup(c, v, g) // UserVmManagerImpl.updateVirtualMachine: addInstanceToGroup
+	}
 	if c.has("userdata") {
 		if _, e := base64.StdEncoding.DecodeString(c.str("userdata")); e != nil {
 			return nil, invalidParam("User data is not base64 encoded")
