@@ -119,6 +119,9 @@ type CloudStack interface {
 	ListVPCs(ctx context.Context, id string) ([]VPC, error)
 	CreateVPC(ctx context.Context, req CreateVPCRequest) (AsyncResult, error)
 	DeleteVPC(ctx context.Context, id string) (AsyncResult, error)
+
+	// Instance groups (instancegroup.go).
+	InstanceGroupPort
 }
 
 // AsyncResult is CloudStack's answer to an async command: the job id and,
@@ -160,6 +163,9 @@ type DeployRequest struct {
 	MemoryMB    int
 	CPUSpeedMHz int
 	NoStart     bool
+	// Group is the instance group's name (group=): CloudStack creates the
+	// group when the account has none of that name.
+	Group string
 }
 
 // ListVMsRequest selects VMs. Zero fields do not filter.
@@ -173,6 +179,8 @@ type ListVMsRequest struct {
 	// Keyword is CloudStack's keyword (a substring of the displayname or
 	// hostname, among others).
 	Keyword string
+	// GroupID selects the members of an instance group (groupid=).
+	GroupID string
 }
 
 // ChangeServiceRequest is changeServiceForVirtualMachine.

@@ -72,6 +72,7 @@ const (
 	ResJob           Resource = "job" // operation
 	ResTag           Resource = "tag"
 	ResAccount       Resource = "account"
+	ResInstanceGroup Resource = "instancegroup"
 )
 
 // Error is the error type of the core. Op is the Service method or

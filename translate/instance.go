@@ -70,6 +70,10 @@ type Instance struct {
 	// them (NicResponse; the same objects listNics returns one VM at a
 	// time).
 	NICs []NIC
+	// GroupID/GroupName are the CloudStack instance group the VM is in
+	// ("" if none; instancegroup.go).
+	GroupID   string
+	GroupName string
 }
 
 // NIC is one network interface of a VM.
@@ -120,6 +124,9 @@ type LaunchSpec struct {
 	ClientToken string
 	// NoStart creates the VMs stopped.
 	NoStart bool
+	// Group is the name of the instance group the VMs join (created by
+	// CloudStack if missing; instancegroup.go).
+	Group string
 	// Wait makes Launch wait for the deploy jobs. With Wait, if fewer than
 	// MinCount VMs deploy, Launch destroys and expunges every VM it created
 	// and returns the deploy error (InsufficientCapacity, ...). Without
@@ -138,6 +145,8 @@ type InstanceQuery struct {
 	// Keyword matches a substring of the name (hostname) or displayname,
 	// as CloudStack's keyword does.
 	Keyword string
+	// GroupID selects the members of an instance group.
+	GroupID string
 	// NoRootVolumes leaves Instance.RootVolumeID empty: for callers that
 	// list the volumes themselves (one CloudStack list less).
 	NoRootVolumes bool
@@ -295,6 +304,7 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 			MemoryMB:           mem,
 			CPUSpeedMHz:        s.customSpeed(off, cpus),
 			NoStart:            spec.NoStart,
+			Group:              spec.Group,
 		}
 		if len(spec.Names) > 0 {
 			req.Name, req.DisplayName = spec.Names[i], spec.Names[i]
@@ -538,7 +548,7 @@ func (s *Service) rollback(ctx context.Context, ids []string, dropToken bool) {
 func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, error) {
 	const op = "Instances"
 	ids := newIDFilter(q.IDs)
-	req := ListVMsRequest{ID: ids.single(), Name: q.Name, ZoneID: q.ZoneID, Keyword: q.Keyword}
+	req := ListVMsRequest{ID: ids.single(), Name: q.Name, ZoneID: q.ZoneID, Keyword: q.Keyword, GroupID: q.GroupID}
 	for k, v := range q.Tags {
 		if req.Tags == nil {
 			req.Tags = Tags{}
@@ -562,7 +572,7 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 	// concurrently (a remote CloudStack's latency, not CPU, is what they
 	// cost). ROOT volumes: see the comment at the end.
 	wantDestroyed := req.ID == "" && (len(q.States) == 0 || stateIn(StateDestroyed, q.States))
-	scoped := len(q.IDs) > 0 || q.Name != "" || q.Keyword != "" || len(q.Tags) > 0
+	scoped := len(q.IDs) > 0 || q.Name != "" || q.Keyword != "" || len(q.Tags) > 0 || q.GroupID != ""
 	var (
 		vms, destroyed []Instance
 		err, dErr      error
@@ -622,6 +632,7 @@ func (s *Service) Instances(ctx context.Context, q InstanceQuery) ([]Instance, e
 	out := make([]Instance, 0, len(vms))
 	for _, vm := range vms {
 		if !ids.match(vm.ID) || (q.Name != "" && vm.Name != q.Name) || !vm.Tags.Match(q.Tags) || !stateIn(vm.State, q.States) ||
+			(q.GroupID != "" && vm.GroupID != q.GroupID) ||
 			(q.Keyword != "" && !strings.Contains(vm.Name, q.Keyword) && !strings.Contains(vm.DisplayName, q.Keyword)) {
 			continue
 		}

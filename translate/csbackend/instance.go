@@ -46,6 +46,8 @@ type vmJSON struct {
 	JobID           flexString `json:"jobid"`
 	JobStatus       flexInt    `json:"jobstatus"`
 	PasswordEnabled flexBool   `json:"passwordenabled"`
+	Group           string     `json:"group"`
+	GroupID         flexString `json:"groupid"`
 }
 
 func (v *vmJSON) instance() translate.Instance {
@@ -58,6 +60,7 @@ func (v *vmJSON) instance() translate.Instance {
 		KeyPair: v.KeyPair, PublicIP: v.PublicIP, PublicIPID: string(v.PublicIPID),
 		Hostname: v.Name, Created: v.Created.Time(), Tags: tagsOf(v.Tags),
 		JobID: string(v.JobID), PasswordEnabled: bool(v.PasswordEnabled),
+		GroupID: string(v.GroupID), GroupName: v.Group,
 	}
 	in.JobPending = in.JobID != "" && v.JobStatus == 0
 	if in.KeyPair == "" && v.KeyPairs != "" {
@@ -90,7 +93,7 @@ func (b *Backend) DeployVirtualMachine(ctx context.Context, req translate.Deploy
 		set("userdata", req.UserDataBase64).setInt("rootdisksize", req.RootDiskGB).
 		set("overridediskofferingid", req.RootDiskOfferingID).
 		setInt("details[0].cpuNumber", int64(req.CPUs)).setInt("details[0].memory", int64(req.MemoryMB)).
-		setInt("details[0].cpuSpeed", int64(req.CPUSpeedMHz))
+		setInt("details[0].cpuSpeed", int64(req.CPUSpeedMHz)).set("group", req.Group)
 	if req.NoStart {
 		p["startvm"] = "false"
 	}
@@ -103,7 +106,7 @@ func (b *Backend) DeployVirtualMachine(ctx context.Context, req translate.Deploy
 
 // ListVirtualMachines implements translate.CloudStack.
 func (b *Backend) ListVirtualMachines(ctx context.Context, req translate.ListVMsRequest) ([]translate.Instance, error) {
-	p := params{}.set("id", req.ID).set("ids", strings.Join(req.IDs, ",")).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).set("keyword", req.Keyword).setTags(req.Tags)
+	p := params{}.set("id", req.ID).set("ids", strings.Join(req.IDs, ",")).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).set("keyword", req.Keyword).set("groupid", req.GroupID).setTags(req.Tags)
 	items, err := listTyped[vmJSON](ctx, b, "listVirtualMachines", translate.ResInstance, p)
 	if err != nil {
 		return nil, err

@@ -59,6 +59,7 @@ func RunConformanceTests(t *testing.T, newHarness func() Harness) {
 		{"Volumes", testVolumes},
 		{"Addresses", testAddresses},
 		{"Networks", testNetworks},
+		{"InstanceGroups", testInstanceGroups},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 // whose XxxFn field is nil returns zero values and an Unimplemented error
 // naming the method. Calls counts the calls per method.
 type CloudStack struct {
+	InstanceGroups
 	ListCapabilitiesFn               func(ctx context.Context) (*translate.Capabilities, error)
 	RenameVirtualMachineFn           func(ctx context.Context, id, name string) error
 	ListZonesFn                      func(ctx context.Context) ([]translate.Zone, error)
