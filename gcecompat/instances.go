@@ -241,67 +241,77 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	if err := bindJSON(c, &req); err != nil {
 		return nil, err
 	}
-	if err := checkName("resource.name", req.Name); err != nil {
-		return nil, err
-	}
-	if err := checkLabels("resource.labels", req.Labels); err != nil {
-		return nil, err
-	}
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	ctx, project, zoneName := c.Request.Context(), c.Param("project"), c.Param("zone")
-	zone, err := s.zoneByName(ctx, project, zoneName)
+	o, err := s.insertFrom(c.Request.Context(), c.Param("project"), c.Param("zone"), &req, c.Query("requestId"), "")
 	if err != nil {
 		return nil, err
 	}
-	requestID := c.Query("requestId")
+	return s.done(c, o)
+}
+
+// insertFrom is instances.insert of req in a zone: the handler's work,
+// shared with managed instance groups (instancegroupmanagers.go), which
+// create their members from an instance template into CloudStack
+// instance group group ("" for none).
+func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *instanceInsert, requestID, group string) (opRef, error) {
+	if err := checkName("resource.name", req.Name); err != nil {
+		return opRef{}, err
+	}
+	if err := checkLabels("resource.labels", req.Labels); err != nil {
+		return opRef{}, err
+	}
+	if err := req.validate(); err != nil {
+		return opRef{}, err
+	}
+	zone, err := s.zoneByName(ctx, project, zoneName)
+	if err != nil {
+		return opRef{}, err
+	}
 	in, _, err := s.instanceByName(ctx, project, zoneName, req.Name)
 	switch {
 	case err == nil && requestID != "" && in.Tags[tagRequestID] == requestID:
 		// A retry of an insert that was accepted: the same operation.
-		return s.done(c, newOp("insert", zoneName, "instances", in.Name, in.ID, &translate.Job{ID: insertJob(in)}))
+		return newOp("insert", zoneName, "instances", in.Name, in.ID, &translate.Job{ID: insertJob(in)}), nil
 	case err == nil && requestID != "" && s.svc.LaunchedWith(ctx, in, requestID):
 		// A retry of an insert whose replica died before tagging the VM
 		// (the requestId reached CloudStack in the deploy call): Launch
 		// finds that VM instead of deploying and finishes the launch.
 	case err == nil:
-		return nil, translate.Errorf(translate.AlreadyExists, translate.ResInstance, req.Name,
+		return opRef{}, translate.Errorf(translate.AlreadyExists, translate.ResInstance, req.Name,
 			"The resource 'projects/%s/zones/%s/instances/%s' already exists", project, zoneName, req.Name)
 	case !isNotFound(err):
-		return nil, err
+		return opRef{}, err
 	}
 	// The boot disk is named after the instance: a disk of that name (a
 	// kept boot disk, a data disk) makes the insert fail, as in GCE.
 	if len(req.Disks) > 0 && req.Disks[0].Source != "" {
 		// No boot disk is created: an existing one boots the instance.
 	} else if taken, err := s.diskNameTaken(ctx, zone.ID, req.Name); err != nil {
-		return nil, err
+		return opRef{}, err
 	} else if taken {
-		return nil, translate.Errorf(translate.AlreadyExists, translate.ResVolume, req.Name,
+		return opRef{}, translate.Errorf(translate.AlreadyExists, translate.ResVolume, req.Name,
 			"The resource 'projects/%s/zones/%s/disks/%s' already exists", project, zoneName, req.Name)
 	}
 	if req.MachineType == "" {
-		return nil, invalid("Invalid value for field 'resource.machineType': ''. A machine type is required.")
+		return opRef{}, invalid("Invalid value for field 'resource.machineType': ''. A machine type is required.")
 	}
 	mt, err := s.resolveMachineType(ctx, project, zoneName, req.MachineType)
 	if isNotFound(err) {
-		return nil, invalid("Invalid value for field 'resource.machineType': '%s'. Machine type with name '%s' does not exist in zone '%s'.",
+		return opRef{}, invalid("Invalid value for field 'resource.machineType': '%s'. Machine type with name '%s' does not exist in zone '%s'.",
 			req.MachineType, lastSegment(req.MachineType), zoneName)
 	}
 	if err != nil {
-		return nil, err
+		return opRef{}, err
 	}
 	spec := translate.LaunchSpec{
 		Names: []string{req.Name}, ZoneID: zone.ID, OfferingID: mt.offering.ID,
-		CPUs: mt.cpus, MemoryMB: mt.memoryMB, Tags: translate.Tags{},
+		CPUs: mt.cpus, MemoryMB: mt.memoryMB, Tags: translate.Tags{}, Group: group,
 	}
 	if mt.offering.Custom && !customType.MatchString(mt.name) {
 		spec.Tags[tagMachineType] = mt.name // e2-medium reads back as e2-medium
 	}
 	saTags, err := serviceAccountTags(req.ServiceAccounts)
 	if err != nil {
-		return nil, err
+		return opRef{}, err
 	}
 	for k, v := range saTags {
 		spec.Tags[k] = v
@@ -310,11 +320,11 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		spec.Tags[translate.DeletionProtectionTag] = "true"
 	}
 	if err := s.applyNetworkInterfaces(ctx, project, zone, req.NetworkInterfaces, &spec); err != nil {
-		return nil, err
+		return opRef{}, err
 	}
 	// Boot disk.
 	if len(req.Disks) == 0 {
-		return nil, invalid("Invalid value for field 'resource.disks': ''. Boot disk must be specified.")
+		return opRef{}, invalid("Invalid value for field 'resource.disks': ''. Boot disk must be specified.")
 	}
 	boot := req.Disks[0]
 	var bootSrc *disk
@@ -323,15 +333,15 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		// An existing boot disk: deployed stopped from the disk's image,
 		// then the disk replaces the new one (bootdisk.go).
 		if bootSrc, err = s.bootSource(ctx, project, zoneName, boot.Source); err != nil {
-			return nil, err
+			return opRef{}, err
 		}
 		spec.ImageID, spec.NoStart, spec.Wait = bootSrc.vol.ImageID, true, true
 	} else {
 		if boot.InitializeParams == nil || boot.InitializeParams.SourceImage == "" {
-			return nil, unimplementedf("The boot disk must be created from an image (initializeParams.sourceImage) or be an existing boot disk (source).")
+			return opRef{}, unimplementedf("The boot disk must be created from an image (initializeParams.sourceImage) or be an existing boot disk (source).")
 		}
 		if img, err = s.resolveImage(ctx, boot.InitializeParams.SourceImage); err != nil {
-			return nil, err
+			return opRef{}, err
 		}
 		spec.ImageID = img.img.ID
 	}
@@ -349,26 +359,26 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	for i, d := range req.Disks[1:] {
 		f := fmt.Sprintf("resource.disks[%d]", i+1)
 		if d.AutoDelete != nil && *d.AutoDelete {
-			return nil, unsupportedValue(f+".autoDelete", true, "Data disks are kept when their instance is deleted.")
+			return opRef{}, unsupportedValue(f+".autoDelete", true, "Data disks are kept when their instance is deleted.")
 		}
 		if p := segmentAfter(d.Source, "projects"); p != "" && p != project || segmentAfter(d.Source, "zones") != "" && segmentAfter(d.Source, "zones") != zoneName {
-			return nil, unsupportedValue(f+".source", d.Source, "The disk must be in the instance's project and zone.")
+			return opRef{}, unsupportedValue(f+".source", d.Source, "The disk must be in the instance's project and zone.")
 		}
 		dd, err := s.diskByName(ctx, project, zoneName, lastSegment(d.Source))
 		if isNotFound(err) {
-			return nil, unsupportedValue(f+".source", d.Source, "The referenced disk was not found.")
+			return opRef{}, unsupportedValue(f+".source", d.Source, "The referenced disk was not found.")
 		}
 		if err != nil {
-			return nil, err
+			return opRef{}, err
 		}
 		if dd.vol.InstanceID != "" {
-			return nil, translate.Errorf(translate.InUse, translate.ResVolume, dd.vol.ID,
+			return opRef{}, translate.Errorf(translate.InUse, translate.ResVolume, dd.vol.ID,
 				"The disk resource 'projects/%s/zones/%s/disks/%s' is already being used by 'projects/%s/zones/%s/instances/%s'",
 				project, zoneName, diskName(dd.vol), project, zoneName, dd.vol.InstanceName)
 		}
 		if d.DeviceName != "" {
 			if err := checkName(f+".deviceName", d.DeviceName); err != nil {
-				return nil, err
+				return opRef{}, err
 			}
 			dd.device = d.DeviceName
 		}
@@ -379,7 +389,7 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	if dt := bootParams.DiskType; dt != "" {
 		off, name, err := s.resolveDiskType(ctx, project, zoneName, dt)
 		if err != nil {
-			return nil, err
+			return opRef{}, err
 		}
 		spec.RootDiskOfferingID, bootType = off.ID, name
 	}
@@ -424,7 +434,7 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	if zone.SecurityGroups {
 		groups, err := s.groupsForTags(ctx, ntags)
 		if err != nil {
-			return nil, err
+			return opRef{}, err
 		}
 		spec.GroupIDs = groups
 	}
@@ -439,7 +449,7 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 			}
 			addrs, _, err := s.addresses(ctx)
 			if err != nil {
-				return nil, err
+				return opRef{}, err
 			}
 			for i := range addrs {
 				if addrs[i].IP == ac.NatIP {
@@ -447,10 +457,10 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 				}
 			}
 			if natAddr == nil {
-				return nil, invalid("Invalid value for field 'resource.networkInterfaces[0].accessConfigs[0].natIP': '%s'. The specified external IP address is not reserved in region '%s'.", ac.NatIP, s.region)
+				return opRef{}, invalid("Invalid value for field 'resource.networkInterfaces[0].accessConfigs[0].natIP': '%s'. The specified external IP address is not reserved in region '%s'.", ac.NatIP, s.region)
 			}
 			if natAddr.InstanceID != "" {
-				return nil, translate.Errorf(translate.InUse, translate.ResAddress, natAddr.ID,
+				return opRef{}, translate.Errorf(translate.InUse, translate.ResAddress, natAddr.ID,
 					"The address '%s' is already being used by another resource.", ac.NatIP)
 			}
 		}
@@ -471,11 +481,11 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 	}
 	insts, err := s.svc.Launch(ctx, spec)
 	if err != nil {
-		return nil, err
+		return opRef{}, err
 	}
 	// What follows the deploy either all happens or the instance goes
 	// again: nothing is left half-done.
-	undo := func(err error) (any, error) {
+	undo := func(err error) (opRef, error) {
 		for _, in := range insts {
 			if bootSrc != nil {
 				// The user's boot disk must survive the removal.
@@ -494,7 +504,7 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 				s.log.Warn("cannot remove an instance whose insert failed", "instance", in.ID, "err", derr)
 			}
 		}
-		return nil, err
+		return opRef{}, err
 	}
 	if natAddr != nil {
 		for _, in := range insts {
@@ -586,7 +596,7 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		for _, in := range insts {
 			job, err := s.svc.StartInstance(ctx, in.ID)
 			if err != nil {
-				return nil, err
+				return opRef{}, err
 			}
 			if job != nil && job.ID != "" {
 				startJobs = append(startJobs, job.ID)
@@ -594,7 +604,7 @@ func (s *server) insertInstance(c *gin.Context) (any, error) {
 		}
 		o.Jobs = append(o.Jobs, startJobs...)
 	}
-	return s.done(c, o)
+	return o, nil
 }
 
 // insertJob is the deploy job of an instance's insert operation: the one
