@@ -56,6 +56,7 @@ func ec2Scenarios() []scenario {
 		ec2PasswordData(),
 		ec2ModifyInstanceType(),
 		ec2CreateImage(),
+		ec2EverydayReadback(),
 	}
 }
 

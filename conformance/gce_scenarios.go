@@ -53,6 +53,7 @@ func gceScenarios() []scenario {
 		gceMachineTypeAndDisks(),
 		gceAddressesAssociate(),
 		gceSnapshots(),
+		gceEverydayReadback(),
 	}
 }
 
