@@ -1,7 +1,9 @@
 package csbackend
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -39,17 +41,23 @@ type Options struct {
 type Backend struct {
 	url  string
 	opts Options
+	http *http.Client // the base client each pooled cloudstack-go client copies
 
 	mu      sync.Mutex
 	clients map[string]*clientEntry
 	tick    uint64
 }
 
+// clientEntry holds one key pair's idle cloudstack-go clients: a call takes
+// one and gives it back, so each in-flight call has its own (see answer.go).
 type clientEntry struct {
-	cs     *cloudstack.CloudStackClient
 	secret string
+	idle   []*pooledClient
 	used   uint64
 }
+
+// maxIdleClients bounds the idle clients kept per key pair.
+const maxIdleClients = 16
 
 var _ translate.CloudStack = (*Backend)(nil)
 
@@ -71,46 +79,75 @@ func NewBackend(apiURL string, opts *Options) *Backend {
 	if b.opts.PageSize <= 0 {
 		b.opts.PageSize = 500
 	}
+	if b.opts.HTTPClient != nil {
+		hc := *b.opts.HTTPClient
+		b.http = &hc
+	} else {
+		// cloudstack-go's own default client: proxy from the environment,
+		// TLS verified only when asked. One transport for all callers.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: !b.opts.VerifySSL}
+		b.http = &http.Client{Transport: tr}
+	}
+	if b.http.Timeout == 0 {
+		b.http.Timeout = b.opts.Timeout
+	}
+	if b.http.Transport == nil {
+		b.http.Transport = http.DefaultTransport
+	}
 	return b
 }
 
-// client returns the cached cloudstack-go client for a key pair.
-func (b *Backend) client(apiKey, secret string) *cloudstack.CloudStackClient {
+// acquire returns an idle cloudstack-go client for a key pair, or a new
+// one; release gives it back.
+func (b *Backend) acquire(apiKey, secret string) *pooledClient {
+	b.mu.Lock()
+	b.tick++
+	e, ok := b.clients[apiKey]
+	if ok && e.secret != secret {
+		delete(b.clients, apiKey)
+		ok = false
+	}
+	if !ok {
+		if len(b.clients) >= b.opts.MaxClients {
+			// Evict the least recently used key pair.
+			var lk string
+			var lu uint64
+			for k, e := range b.clients {
+				if lk == "" || e.used < lu {
+					lk, lu = k, e.used
+				}
+			}
+			delete(b.clients, lk)
+		}
+		e = &clientEntry{secret: secret}
+		b.clients[apiKey] = e
+	}
+	e.used = b.tick
+	if n := len(e.idle); n > 0 {
+		c := e.idle[n-1]
+		e.idle = e.idle[:n-1]
+		b.mu.Unlock()
+		return c
+	}
+	b.mu.Unlock()
+	// cloudstack-go's WithHTTPClient writes a cookie jar into the client it
+	// is given; each gets a copy so callers do not share sessions (nor the
+	// caller's http.Client its jar).
+	hc := *b.http
+	hc.Jar = nil
+	tr := &answerTransport{base: b.http.Transport}
+	hc.Transport = tr
+	cs := cloudstack.NewClient(b.url, apiKey, secret, b.opts.VerifySSL, cloudstack.WithHTTPClient(&hc))
+	return &pooledClient{cs: cs, tr: tr}
+}
+
+func (b *Backend) release(apiKey, secret string, c *pooledClient) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.tick++
-	if e, ok := b.clients[apiKey]; ok && e.secret == secret {
-		e.used = b.tick
-		return e.cs
+	if e, ok := b.clients[apiKey]; ok && e.secret == secret && len(e.idle) < maxIdleClients {
+		e.idle = append(e.idle, c)
 	}
-	if len(b.clients) >= b.opts.MaxClients {
-		// Evict the least recently used client.
-		var lk string
-		var lu uint64
-		for k, e := range b.clients {
-			if lk == "" || e.used < lu {
-				lk, lu = k, e.used
-			}
-		}
-		delete(b.clients, lk)
-	}
-	var opts []cloudstack.ClientOption
-	if b.opts.HTTPClient != nil {
-		// cloudstack-go's WithHTTPClient writes a cookie jar into the client
-		// it is given; give it a copy so callers do not share sessions.
-		hc := *b.opts.HTTPClient
-		hc.Jar = nil
-		if hc.Timeout == 0 {
-			hc.Timeout = b.opts.Timeout
-		}
-		opts = append(opts, cloudstack.WithHTTPClient(&hc))
-	}
-	cs := cloudstack.NewClient(b.url, apiKey, secret, b.opts.VerifySSL, opts...)
-	if b.opts.HTTPClient == nil {
-		cs.Timeout(b.opts.Timeout)
-	}
-	b.clients[apiKey] = &clientEntry{cs: cs, secret: secret, used: b.tick}
-	return cs
 }
 
 // params are CloudStack request parameters; empty values are dropped.
@@ -151,12 +188,10 @@ func (b *Backend) callAs(ctx context.Context, apiKey, secret, cmd string, res tr
 	if err := ctx.Err(); err != nil {
 		return nil, Classify(cmd, res, err)
 	}
-	cs := b.client(apiKey, secret)
 	cp := &cloudstack.CustomServiceParams{}
 	for k, v := range p {
 		cp.SetParam(k, v)
 	}
-	custom := cs.Custom.(*cloudstack.CustomService)
 	type result struct {
 		raw json.RawMessage
 		err error
@@ -165,8 +200,19 @@ func (b *Backend) callAs(ctx context.Context, apiKey, secret, cmd string, res tr
 	// waiting when ctx ends (the HTTP client's Timeout ends the call).
 	ch := make(chan result, 1)
 	go func() {
+		c := b.acquire(apiKey, secret)
+		var empty json.RawMessage
+		err := c.cs.Custom.(*cloudstack.CustomService).CustomRequest(cmd, cp, &empty)
+		body, captured := c.take()
+		b.release(apiKey, secret, c)
 		var raw json.RawMessage
-		err := custom.CustomRequest(cmd, cp, &raw)
+		switch {
+		case err != nil:
+		case !captured:
+			err = errNoAnswer
+		default:
+			raw, err = unwrapAnswer(body)
+		}
 		ch <- result{raw, err}
 	}()
 	select {
@@ -249,6 +295,10 @@ func async(cmd string, raw json.RawMessage) (translate.AsyncResult, error) {
 type flexString string
 
 func (f *flexString) UnmarshalJSON(b []byte) error {
+	if n := len(b); n >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		*f = flexString(b[1 : n-1]) // no escapes: the text is the string
+		return nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -268,6 +318,10 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 type flexInt int64
 
 func (f *flexInt) UnmarshalJSON(b []byte) error {
+	if n, ok := plainInt(b); ok {
+		*f = flexInt(n)
+		return nil
+	}
 	s := strings.Trim(string(b), `"`)
 	if s == "" || s == "null" {
 		return nil
@@ -284,12 +338,37 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// plainInt reads a JSON integer of at most 18 digits, quoted or not,
+// without allocating.
+func plainInt(b []byte) (int64, bool) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		b = b[1 : len(b)-1]
+	}
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
 // flexBool accepts a JSON bool or "true"/"false".
 type flexBool bool
 
 func (f *flexBool) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	*f = flexBool(strings.EqualFold(s, "true"))
+	*f = flexBool(bytes.EqualFold(bytes.Trim(b, `"`), []byte("true")))
 	return nil
 }
 

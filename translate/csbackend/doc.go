@@ -5,12 +5,15 @@
 // # Calls
 //
 // Every call is signed with the keys of the *translate.Principal in the
-// context; the adapter keeps one cloudstack-go client per key pair (bounded
-// by Options.MaxClients, least recently used evicted), each with its own
-// copy of Options.HTTPClient and its own cookie jar. Calls go through
-// cloudstack-go's synchronous client (signing, POST form, envelope
-// unwrapping, error flattening) via its Custom request path, and responses
-// are decoded into this package's own tolerant structs: cloudstack-go's
+// context; the adapter keeps idle cloudstack-go clients per key pair (key
+// pairs bounded by Options.MaxClients, least recently used evicted), each
+// with its own copy of Options.HTTPClient (sharing its transport) and its
+// own cookie jar; a call takes one, so each in-flight call has its own.
+// Calls go through cloudstack-go's synchronous client (signing, POST form,
+// error flattening) via its Custom request path. A successful answer's
+// body is kept by a transport under that client and decoded once, by this
+// package (answer.go: cloudstack-go would parse it twice more first), into
+// this package's own tolerant structs: cloudstack-go's
 // generated structs fail on numbers-as-strings, and its async client sleeps
 // 1s, 2s, 3s… between polls, so translate.Service polls
 // queryAsyncJobResult itself. cloudstack-go has no context support; calls

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"reflect"
 	"strconv"
 
@@ -92,6 +93,14 @@ func decodePage[T any](cmd string, raw json.RawMessage) ([]T, int, error) {
 		default:
 			return bad(err)
 		}
+	}
+	// The closing brace, then nothing: the answer is sliced out of its
+	// envelope unparsed (unwrapAnswer), so this is where it is validated.
+	if _, err := dec.Token(); err != nil {
+		return bad(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return bad(errors.New("data after the list answer"))
 	}
 	return items, count, nil
 }
