@@ -178,6 +178,7 @@ func WriteProfilesMarkdown(w io.Writer, profiles []ProfileReport) error {
 		}
 		p(" %s |\n", cellN(strings.Join(reasons, "; "), 300*len(profiles)))
 	}
+	writeCommands(b, profiles)
 	return b.Flush()
 }
 
