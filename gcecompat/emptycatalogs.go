@@ -69,19 +69,6 @@ func (s *server) getResourcePolicy(c *gin.Context) (any, error) {
 	return nil, notFound("", "projects/"+c.Param("project")+"/regions/"+c.Param("region")+"/resourcePolicies/"+c.Param("resourcePolicy"))
 }
 
-// aggregatedInstanceTemplates answers gcloud compute instance-templates
-// list: instance templates cannot be created here (the collection answers
-// 501), so there are none.
-func (s *server) aggregatedInstanceTemplates(c *gin.Context) (any, error) {
-	lp, err := parseListParams(c)
-	if err != nil {
-		return nil, err
-	}
-	ctx, project := c.Request.Context(), c.Param("project")
-	lp.scopes = append([]string{"global"}, s.scopes(ctx)...)
-	return aggregate[*wireCatalogItem]("compute#instanceTemplateAggregatedList", s.projectLink(project)+"/aggregated/instanceTemplates", "instanceTemplates", nil, lp), nil
-}
-
 func (s *server) insertResourcePolicy(c *gin.Context) (any, error) {
 	return nil, unimplementedf("Resource policies (snapshot schedules, instance schedules, placement) are not supported by this gateway: CloudStack has no equivalent to attach them to.")
 }

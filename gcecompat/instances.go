@@ -238,7 +238,7 @@ func (s *server) getInstance(c *gin.Context) (any, error) {
 
 func (s *server) insertInstance(c *gin.Context) (any, error) {
 	var req instanceInsert
-	if err := bindJSON(c, &req); err != nil {
+	if err := s.bindInstanceInsert(c, &req); err != nil {
 		return nil, err
 	}
 	o, err := s.insertFrom(c.Request.Context(), c.Param("project"), c.Param("zone"), &req, c.Query("requestId"), "")

@@ -362,7 +362,7 @@ func TestUnauthenticated(t *testing.T) {
 	if resp.StatusCode != 404 {
 		t.Fatalf("unknown route = %d", resp.StatusCode)
 	}
-	_, err = e.gce.InstanceTemplates.List(e.project).Do()
+	_, err = e.gce.RegionInstanceTemplates.List(e.project, "local1").Do()
 	apiErr(t, err, 501, "notImplemented")
 	_, err = e.gce.InstanceGroups.Get(e.project, "local1-zone1", "g1").Do()
 	apiErr(t, err, 501, "notImplemented")

@@ -63,6 +63,12 @@ var routeTable = []route{
 	{http.MethodPost, "/zones/:zone/instances/:instance/setScheduling", ownProject, func(s *server) handlerFunc { return s.setScheduling }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/suspend", ownProject, func(s *server) handlerFunc { return s.suspendResume }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/resume", ownProject, func(s *server) handlerFunc { return s.suspendResume }},
+	// instance templates (instancetemplates.go)
+	{http.MethodGet, "/global/instanceTemplates", ownProject, func(s *server) handlerFunc { return s.listInstanceTemplates }},
+	{http.MethodPost, "/global/instanceTemplates", ownProject, func(s *server) handlerFunc { return s.insertInstanceTemplate }},
+	{http.MethodGet, "/global/instanceTemplates/:instanceTemplate", ownProject, func(s *server) handlerFunc { return s.getInstanceTemplate }},
+	{http.MethodDelete, "/global/instanceTemplates/:instanceTemplate", ownProject, func(s *server) handlerFunc { return s.deleteInstanceTemplate }},
+	{http.MethodGet, "/aggregated/instanceTemplates", ownProject, func(s *server) handlerFunc { return s.aggregatedInstanceTemplates }},
 	// always-empty catalogs (emptycatalogs.go)
 	{http.MethodGet, "/zones/:zone/acceleratorTypes", ownProject, func(s *server) handlerFunc { return s.listAcceleratorTypes }},
 	{http.MethodGet, "/zones/:zone/acceleratorTypes/:acceleratorType", ownProject, func(s *server) handlerFunc { return s.getAcceleratorType }},
@@ -71,7 +77,6 @@ var routeTable = []route{
 	{http.MethodPost, "/regions/:region/resourcePolicies", ownProject, func(s *server) handlerFunc { return s.insertResourcePolicy }},
 	{http.MethodGet, "/regions/:region/resourcePolicies/:resourcePolicy", ownProject, func(s *server) handlerFunc { return s.getResourcePolicy }},
 	{http.MethodGet, "/aggregated/resourcePolicies", ownProject, func(s *server) handlerFunc { return s.aggregatedResourcePolicies }},
-	{http.MethodGet, "/aggregated/instanceTemplates", ownProject, func(s *server) handlerFunc { return s.aggregatedInstanceTemplates }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/addAccessConfig", ownProject, func(s *server) handlerFunc { return s.addAccessConfig }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/deleteAccessConfig", ownProject, func(s *server) handlerFunc { return s.deleteAccessConfig }},
 	{http.MethodPost, "/zones/:zone/instances/:instance/setDiskAutoDelete", ownProject, func(s *server) handlerFunc { return s.setDiskAutoDelete }},
@@ -137,7 +142,7 @@ var routeTable = []route{
 // method on them answers 501 notImplemented in Google error format, so
 // clients print a clear message instead of a bare 404.
 var unsupported = []string{
-	"/global/instanceTemplates", "/global/routes", "/global/backendServices", "/global/healthChecks",
+	"/global/routes", "/global/backendServices", "/global/healthChecks",
 	"/global/urlMaps", "/global/targetHttpProxies", "/global/targetHttpsProxies", "/global/sslCertificates",
 	"/global/forwardingRules", "/global/addresses", "/global/networkEndpointGroups", "/global/securityPolicies",
 	"/global/machineImages", "/global/interconnects", "/global/vpnGateways",

@@ -1,0 +1,150 @@
+package gcecompat_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	compute "google.golang.org/api/compute/v1"
+)
+
+func (e *env) template(name string) *compute.InstanceTemplate {
+	script := startup
+	return &compute.InstanceTemplate{
+		Name:        name,
+		Description: "web tier",
+		Properties: &compute.InstanceProperties{
+			MachineType: "small-instance",
+			Disks: []*compute.AttachedDisk{{Boot: true, AutoDelete: true, Mode: "READ_WRITE", Type: "PERSISTENT",
+				InitializeParams: &compute.AttachedDiskInitializeParams{
+					SourceImage: "projects/debian-cloud/global/images/family/debian-12", DiskSizeGb: 12,
+				}}},
+			NetworkInterfaces: []*compute.NetworkInterface{{Network: e.ts.URL + "/compute/v1/projects/" + e.project + "/global/networks/default",
+				AccessConfigs: []*compute.AccessConfig{{Name: "external-nat", Type: "ONE_TO_ONE_NAT"}}}},
+			Metadata: &compute.Metadata{Items: []*compute.MetadataItems{{Key: "startup-script", Value: &script}}},
+			Labels:   map[string]string{"tier": "web"},
+			Tags:     &compute.Tags{Items: []string{"web"}},
+		},
+	}
+}
+
+func TestInstanceTemplates(t *testing.T) {
+	e := newEnv(t)
+	op := e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("web")).RequestId("6f0b1c4e-5b7a-4f1e-9d7e-0a1b2c3d4e5f").Do())
+	if op.OperationType != "insert" || !strings.HasSuffix(op.TargetLink, "/global/instanceTemplates/web") {
+		t.Fatalf("insert op = %+v", op)
+	}
+	// A retry of the same insert (same requestId) is the same success; a
+	// new insert of the name is 409.
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("web")).RequestId("6f0b1c4e-5b7a-4f1e-9d7e-0a1b2c3d4e5f").Do())
+	_, err := e.gce.InstanceTemplates.Insert(e.project, e.template("web")).Do()
+	apiErr(t, err, 409, "alreadyExists")
+
+	got, err := e.gce.InstanceTemplates.Get(e.project, "web").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "web" || got.Description != "web tier" || got.Id == 0 || got.CreationTimestamp == "" ||
+		!strings.HasSuffix(got.SelfLink, "/projects/"+e.project+"/global/instanceTemplates/web") {
+		t.Fatalf("get = %+v", got)
+	}
+	// The properties read back exactly as written.
+	want, _ := json.Marshal(e.template("web").Properties)
+	have, _ := json.Marshal(got.Properties)
+	if string(want) != string(have) {
+		t.Fatalf("properties changed:\n got %s\nwant %s", have, want)
+	}
+
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("api")).Do())
+	l, err := e.gce.InstanceTemplates.List(e.project).Do()
+	if err != nil || len(l.Items) != 2 || l.Items[0].Name != "api" || l.Items[1].Name != "web" {
+		t.Fatalf("list = %+v, %v", l, err)
+	}
+	l, err = e.gce.InstanceTemplates.List(e.project).Filter("name = web").Do()
+	if err != nil || len(l.Items) != 1 {
+		t.Fatalf("filtered list = %+v, %v", l, err)
+	}
+	agg, err := e.gce.InstanceTemplates.AggregatedList(e.project).Do()
+	if err != nil || len(agg.Items["global"].InstanceTemplates) != 2 {
+		t.Fatalf("aggregated = %+v, %v", agg, err)
+	}
+
+	// An instance from the template: its properties, with the request's
+	// fields replacing the template's.
+	src := "global/instanceTemplates/web"
+	e.mustOK(e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{Name: "from-tmpl", Labels: map[string]string{"tier": "api"}}).
+		SourceInstanceTemplate(src).Do())
+	vm, err := e.gce.Instances.Get(e.project, e.zone, "from-tmpl").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last(vm.MachineType) != "small-instance" || vm.Labels["tier"] != "api" || len(vm.Tags.Items) != 1 || vm.Tags.Items[0] != "web" {
+		t.Fatalf("instance from template = %+v", vm)
+	}
+	if vm.Metadata == nil || len(vm.Metadata.Items) == 0 || vm.Metadata.Items[0].Key != "startup-script" {
+		t.Fatalf("metadata from template = %+v", vm.Metadata)
+	}
+	d, err := e.gce.Disks.Get(e.project, e.zone, "from-tmpl").Do()
+	if err != nil || d.SizeGb != 12 {
+		t.Fatalf("boot disk = %+v, %v", d, err)
+	}
+	_, err = e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{Name: "nope"}).SourceInstanceTemplate("global/instanceTemplates/nosuch").Do()
+	apiErr(t, err, 404, "notFound")
+
+	// Delete: gone, a second delete is 404.
+	e.mustOK(e.gce.InstanceTemplates.Delete(e.project, "web").Do())
+	_, err = e.gce.InstanceTemplates.Get(e.project, "web").Do()
+	apiErr(t, err, 404, "notFound")
+	_, err = e.gce.InstanceTemplates.Delete(e.project, "web").Do()
+	apiErr(t, err, 404, "notFound")
+	// The name is free again.
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("web")).Do())
+}
+
+// TestInstanceTemplateRefusals: a property an instance insert could not
+// honour is refused when the template is inserted, naming the field.
+func TestInstanceTemplateRefusals(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct {
+		name  string
+		edit  func(p *compute.InstanceProperties)
+		field string
+		code  int
+	}{
+		{"ipfwd", func(p *compute.InstanceProperties) { p.CanIpForward = true }, "resource.properties.canIpForward", 400},
+		{"spot", func(p *compute.InstanceProperties) {
+			p.Scheduling = &compute.Scheduling{ProvisioningModel: "SPOT"}
+		}, "resource.properties.scheduling.provisioningModel", 400},
+		{"mt", func(p *compute.InstanceProperties) { p.MachineType = "nosuch-type" }, "resource.properties.machineType", 400},
+		{"img", func(p *compute.InstanceProperties) {
+			p.Disks[0].InitializeParams.SourceImage = "projects/debian-cloud/global/images/family/debian-99"
+		}, "resource.properties.disks[0].initializeParams.sourceImage", 400},
+		{"src", func(p *compute.InstanceProperties) {
+			p.Disks[0].InitializeParams, p.Disks[0].Source = nil, "zones/local1-zone1/disks/d1"
+		}, "resource.properties.disks[0].source", 400},
+		{"nics", func(p *compute.InstanceProperties) {
+			p.NetworkInterfaces = append(p.NetworkInterfaces, &compute.NetworkInterface{Network: "global/networks/default"})
+		}, "resource.properties.networkInterfaces[1]", 400},
+		{"shielded", func(p *compute.InstanceProperties) {
+			p.ShieldedInstanceConfig = &compute.ShieldedInstanceConfig{EnableSecureBoot: true}
+		}, "resource.properties.shieldedInstanceConfig", 400},
+		{"labels", func(p *compute.InstanceProperties) { p.Labels = map[string]string{"Bad": "x"} }, "resource.properties.labels", 400},
+	}
+	for _, tc := range cases {
+		tmpl := e.template("t-" + tc.name)
+		tc.edit(tmpl.Properties)
+		_, err := e.gce.InstanceTemplates.Insert(e.project, tmpl).Do()
+		apiErr(t, err, tc.code, "")
+		if !strings.Contains(err.Error(), tc.field) {
+			t.Errorf("%s: error %v does not name %s", tc.name, err, tc.field)
+		}
+	}
+	l, err := e.gce.InstanceTemplates.List(e.project).Do()
+	if err != nil || len(l.Items) != 0 {
+		t.Fatalf("refused templates were stored: %+v %v", l, err)
+	}
+	_, err = e.gce.InstanceTemplates.Insert(e.project, &compute.InstanceTemplate{Name: "nop"}).Do()
+	apiErr(t, err, 400, "invalid")
+	_, err = e.gce.InstanceTemplates.Insert(e.project, &compute.InstanceTemplate{Name: "src", SourceInstance: "zones/local1-zone1/instances/vm1"}).Do()
+	apiErr(t, err, 400, "invalid")
+}
