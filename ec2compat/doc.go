@@ -22,9 +22,14 @@
 //
 // # Paging
 //
-// DescribeInstances (and the other paged Describe calls) sort by id and hand
-// out opaque NextTokens that encode the last id returned; no server state is
-// kept between pages.
+// The paged Describe calls sort by id and hand out opaque NextTokens that
+// encode the last id returned; no server state is kept between pages.
+// DescribeInstances with MaxResults and only filters CloudStack can select
+// while paging (none, tag:KEY=value, availability-zone) reads just its page
+// from CloudStack instead (instancepages.go): CloudStack's order (creation),
+// then the terminated instances, with a NextToken that encodes the
+// CloudStack position and a hash of the filters. Its other filters keep the
+// sorted full listing.
 //
 // # Waiting
 //

@@ -561,11 +561,17 @@ func (s *server) describeInstances(r *request) (response, error) {
 	if len(ids) > 0 && r.q.has("MaxResults") {
 		return nil, apiErr("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults")
 	}
-	pg, err := r.q.paging(5, 1000)
+	fs, err := r.q.filters()
 	if err != nil {
 		return nil, err
 	}
-	fs, err := r.q.filters()
+	if len(ids) == 0 {
+		// A page CloudStack can select is read alone (instancepages.go).
+		if resp, handled, err := s.describeInstancesPushdown(r, fs); handled {
+			return resp, err
+		}
+	}
+	pg, err := r.q.paging(5, 1000)
 	if err != nil {
 		return nil, err
 	}

@@ -19,15 +19,11 @@ const tokenPrefix = "cg1:"
 // [min, max]; a NextToken must be one the gateway issued.
 func (q query) paging(minResults, maxResults int) (page, error) {
 	var p page
-	if q.str("MaxResults") != "" {
-		n, err := q.integer("MaxResults", 0)
-		if err != nil || n < minResults || n > maxResults {
-			return p, apiErrf("InvalidParameterValue",
-				"Value ( %s ) for parameter maxResults is invalid. Expecting a value between %d and %d.",
-				q.str("MaxResults"), minResults, maxResults)
-		}
-		p.max = n
+	n, err := q.maxResults(minResults, maxResults)
+	if err != nil {
+		return p, err
 	}
+	p.max = n
 	if t := q.str("NextToken"); t != "" {
 		b, err := base64.RawURLEncoding.DecodeString(t)
 		if err != nil || !strings.HasPrefix(string(b), tokenPrefix) {
@@ -36,6 +32,21 @@ func (q query) paging(minResults, maxResults int) (page, error) {
 		p.after = strings.TrimPrefix(string(b), tokenPrefix)
 	}
 	return p, nil
+}
+
+// maxResults decodes MaxResults (0 when absent), which must lie in [min,
+// max].
+func (q query) maxResults(minResults, maxResults int) (int, error) {
+	if q.str("MaxResults") == "" {
+		return 0, nil
+	}
+	n, err := q.integer("MaxResults", 0)
+	if err != nil || n < minResults || n > maxResults {
+		return 0, apiErrf("InvalidParameterValue",
+			"Value ( %s ) for parameter maxResults is invalid. Expecting a value between %d and %d.",
+			q.str("MaxResults"), minResults, maxResults)
+	}
+	return n, nil
 }
 
 // paginate sorts items by key and returns one page plus the token for the

@@ -27,6 +27,9 @@ type csCounter struct {
 	mu    sync.Mutex
 	calls map[string]int
 	items map[string]int
+	// sent counts the items list answers carried (their arrays' lengths),
+	// where items counts what CloudStack matched in all ("count").
+	sent  map[string]int
 	trace bool      // record spans
 	t0    time.Time // spans are relative to t0
 	spans []span
@@ -42,7 +45,7 @@ func newCSCounter(next http.RoundTripper) *csCounter {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &csCounter{next: next, calls: map[string]int{}, items: map[string]int{}}
+	return &csCounter{next: next, calls: map[string]int{}, items: map[string]int{}, sent: map[string]int{}}
 }
 
 func (c *csCounter) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -74,20 +77,36 @@ func (c *csCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, nil
 	}
-	n := 0
-	var env map[string]struct {
-		Count int `json:"count"`
-	}
+	n, sent := 0, 0
+	var env map[string]map[string]json.RawMessage
 	if strings.HasPrefix(cmd, "list") && json.Unmarshal(b, &env) == nil {
 		for _, v := range env {
-			n += v.Count
+			for k, m := range v {
+				var x int
+				var arr []json.RawMessage
+				if k == "count" && json.Unmarshal(m, &x) == nil {
+					n += x
+				} else if json.Unmarshal(m, &arr) == nil {
+					sent += len(arr)
+				}
+			}
 		}
 	}
 	c.mu.Lock()
 	c.calls[cmd]++
 	c.items[cmd] += n
+	c.sent[cmd] += sent
 	c.mu.Unlock()
 	return resp, nil
+}
+
+// takeSent returns and resets the counts, with the items sent.
+func (c *csCounter) takeSent() (calls, sent map[string]int) {
+	c.mu.Lock()
+	sent = c.sent
+	c.mu.Unlock()
+	calls, _ = c.take()
+	return calls, sent
 }
 
 // take returns and resets the counts.
@@ -95,7 +114,7 @@ func (c *csCounter) take() (calls, items map[string]int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	calls, items = c.calls, c.items
-	c.calls, c.items = map[string]int{}, map[string]int{}
+	c.calls, c.items, c.sent = map[string]int{}, map[string]int{}, map[string]int{}
 	return calls, items
 }
 

@@ -38,6 +38,14 @@ type CloudStack interface {
 	// Virtual machines.
 	DeployVirtualMachine(ctx context.Context, req DeployRequest) (AsyncResult, error)
 	ListVirtualMachines(ctx context.Context, req ListVMsRequest) ([]Instance, error)
+	// ListVirtualMachinesRange returns the VMs at positions [offset,
+	// offset+limit) of what req selects, in CloudStack's order (ascending
+	// internal id, i.e. creation order: QueryManagerImpl
+	// searchForUserVMsInternal's Filter(UserVmJoinVO.class, "id", true,
+	// startIndex, pageSize)), read with page/pagesize so the cost follows
+	// limit, not the total; and total, CloudStack's count of every VM req
+	// selects. limit <= 0 reads to the end.
+	ListVirtualMachinesRange(ctx context.Context, req ListVMsRequest, offset, limit int) (vms []Instance, total int, err error)
 	StartVirtualMachine(ctx context.Context, id string) (AsyncResult, error)
 	StopVirtualMachine(ctx context.Context, id string, forced bool) (AsyncResult, error)
 	RebootVirtualMachine(ctx context.Context, id string) (AsyncResult, error)

@@ -106,8 +106,7 @@ func (b *Backend) DeployVirtualMachine(ctx context.Context, req translate.Deploy
 
 // ListVirtualMachines implements translate.CloudStack.
 func (b *Backend) ListVirtualMachines(ctx context.Context, req translate.ListVMsRequest) ([]translate.Instance, error) {
-	p := params{}.set("id", req.ID).set("ids", strings.Join(req.IDs, ",")).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).set("keyword", req.Keyword).set("groupid", req.GroupID).setTags(req.Tags)
-	items, err := listTyped[vmJSON](ctx, b, "listVirtualMachines", translate.ResInstance, p)
+	items, err := listTyped[vmJSON](ctx, b, "listVirtualMachines", translate.ResInstance, vmParams(req))
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +115,11 @@ func (b *Backend) ListVirtualMachines(ctx context.Context, req translate.ListVMs
 		out = append(out, items[i].instance())
 	}
 	return out, nil
+}
+
+// vmParams are listVirtualMachines' parameters for req.
+func vmParams(req translate.ListVMsRequest) params {
+	return params{}.set("id", req.ID).set("ids", strings.Join(req.IDs, ",")).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).set("keyword", req.Keyword).set("groupid", req.GroupID).setTags(req.Tags)
 }
 
 func (b *Backend) asyncCall(ctx context.Context, cmd string, res translate.Resource, p params) (translate.AsyncResult, error) {

@@ -12,16 +12,19 @@ import (
 // naming the method. Calls counts the calls per method.
 type CloudStack struct {
 	InstanceGroups
-	ListCapabilitiesFn               func(ctx context.Context) (*translate.Capabilities, error)
-	RenameVirtualMachineFn           func(ctx context.Context, id, name string) error
-	ListZonesFn                      func(ctx context.Context) ([]translate.Zone, error)
-	ListServiceOfferingsFn           func(ctx context.Context) ([]translate.Offering, error)
-	ListDiskOfferingsFn              func(ctx context.Context) ([]translate.DiskOffering, error)
-	ListTemplatesFn                  func(ctx context.Context, req translate.ListTemplatesRequest) ([]translate.Image, error)
-	ListNetworkOfferingsFn           func(ctx context.Context, req translate.ListNetworkOfferingsRequest) ([]translate.NetworkOffering, error)
-	ListVPCOfferingsFn               func(ctx context.Context) ([]translate.VPCOffering, error)
-	DeployVirtualMachineFn           func(ctx context.Context, req translate.DeployRequest) (translate.AsyncResult, error)
-	ListVirtualMachinesFn            func(ctx context.Context, req translate.ListVMsRequest) ([]translate.Instance, error)
+	ListCapabilitiesFn     func(ctx context.Context) (*translate.Capabilities, error)
+	RenameVirtualMachineFn func(ctx context.Context, id, name string) error
+	ListZonesFn            func(ctx context.Context) ([]translate.Zone, error)
+	ListServiceOfferingsFn func(ctx context.Context) ([]translate.Offering, error)
+	ListDiskOfferingsFn    func(ctx context.Context) ([]translate.DiskOffering, error)
+	ListTemplatesFn        func(ctx context.Context, req translate.ListTemplatesRequest) ([]translate.Image, error)
+	ListNetworkOfferingsFn func(ctx context.Context, req translate.ListNetworkOfferingsRequest) ([]translate.NetworkOffering, error)
+	ListVPCOfferingsFn     func(ctx context.Context) ([]translate.VPCOffering, error)
+	DeployVirtualMachineFn func(ctx context.Context, req translate.DeployRequest) (translate.AsyncResult, error)
+	ListVirtualMachinesFn  func(ctx context.Context, req translate.ListVMsRequest) ([]translate.Instance, error)
+	// ListVirtualMachinesRangeFn, when nil, slices ListVirtualMachinesFn's
+	// answer (so fakes that list VMs page without more code).
+	ListVirtualMachinesRangeFn       func(ctx context.Context, req translate.ListVMsRequest, offset, limit int) ([]translate.Instance, int, error)
 	StartVirtualMachineFn            func(ctx context.Context, id string) (translate.AsyncResult, error)
 	StopVirtualMachineFn             func(ctx context.Context, id string, forced bool) (translate.AsyncResult, error)
 	RebootVirtualMachineFn           func(ctx context.Context, id string) (translate.AsyncResult, error)
@@ -169,6 +172,28 @@ func (m *CloudStack) ListVirtualMachines(ctx context.Context, req translate.List
 		return nil, unimplemented("ListVirtualMachines")
 	}
 	return m.ListVirtualMachinesFn(ctx, req)
+}
+
+// ListVirtualMachinesRange implements translate.CloudStack: with a nil
+// ListVirtualMachinesRangeFn it slices ListVirtualMachines' answer.
+func (m *CloudStack) ListVirtualMachinesRange(ctx context.Context, req translate.ListVMsRequest, offset, limit int) ([]translate.Instance, int, error) {
+	m.count("ListVirtualMachinesRange")
+	if m.ListVirtualMachinesRangeFn != nil {
+		return m.ListVirtualMachinesRangeFn(ctx, req, offset, limit)
+	}
+	if m.ListVirtualMachinesFn == nil {
+		return nil, 0, unimplemented("ListVirtualMachinesRange")
+	}
+	all, err := m.ListVirtualMachinesFn(ctx, req)
+	if err != nil {
+		return nil, 0, err
+	}
+	lo := min(max(offset, 0), len(all))
+	hi := len(all)
+	if limit > 0 {
+		hi = min(lo+limit, len(all))
+	}
+	return all[lo:hi], len(all), nil
 }
 
 // StartVirtualMachine implements translate.CloudStack.
