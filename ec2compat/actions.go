@@ -93,4 +93,22 @@ var actions = map[string]handler{
 	"DescribeSubnets": (*server).describeSubnets,
 	"CreateSubnet":    (*server).createSubnet,
 	"DeleteSubnet":    (*server).deleteSubnet,
+
+	// vpcattributes.go
+	"DescribeVpcAttribute": (*server).describeVpcAttribute,
+	"ModifyVpcAttribute":   (*server).modifyVpcAttribute,
+
+	// routetables.go, routes.go
+	"DescribeRouteTables":      (*server).describeRouteTables,
+	"DescribeInternetGateways": (*server).describeInternetGateways,
+	"CreateRoute":              (*server).createRoute,
+	"DeleteRoute":              (*server).deleteRoute,
+	"CreateRouteTable":         (*server).createRouteTable,
+	"DeleteRouteTable":         (*server).deleteRouteTable,
+	"AssociateRouteTable":      (*server).associateRouteTable,
+	"DisassociateRouteTable":   (*server).disassociateRouteTable,
+	"CreateInternetGateway":    (*server).createInternetGateway,
+	"AttachInternetGateway":    (*server).attachInternetGateway,
+	"DetachInternetGateway":    (*server).detachInternetGateway,
+	"DeleteInternetGateway":    (*server).deleteInternetGateway,
 }

@@ -62,11 +62,14 @@ var kindCode = map[translate.Kind]struct {
 		translate.ResNetwork:       "InvalidSubnetID.NotFound",
 		translate.ResVPC:           "InvalidVpcID.NotFound",
 		translate.ResZone:          "InvalidZone.NotFound",
+		translate.ResRoute:         "InvalidRoute.NotFound",
+		translate.ResGateway:       "InvalidGatewayID.NotFound",
 	}},
 	translate.AlreadyExists: {"InvalidParameterValue", map[translate.Resource]string{
 		translate.ResSecurityGroup: "InvalidGroup.Duplicate",
 		translate.ResKeyPair:       "InvalidKeyPair.Duplicate",
 		translate.ResRule:          "InvalidPermission.Duplicate",
+		translate.ResRoute:         "RouteAlreadyExists",
 	}},
 	translate.Malformed: {"InvalidParameterValue", map[translate.Resource]string{
 		translate.ResInstance:      "InvalidInstanceID.Malformed",
@@ -121,6 +124,7 @@ var notFoundMessage = map[string]string{
 	"InvalidAllocationID.NotFound": "The allocation ID '%s' does not exist",
 	"InvalidSubnetID.NotFound":     "The subnet ID '%s' does not exist",
 	"InvalidVpcID.NotFound":        "The vpc ID '%s' does not exist",
+	"InvalidGatewayID.NotFound":    "The gateway ID '%s' does not exist",
 	"InvalidInstanceID.Malformed":  "Invalid id: \"%s\"",
 	"InvalidAMIID.Malformed":       "Invalid id: \"%s\"",
 	"InvalidVolumeID.Malformed":    "Invalid id: \"%s\"",

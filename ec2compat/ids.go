@@ -35,6 +35,7 @@ var prefixOf = map[translate.Resource]string{
 	translate.ResAddress:       pAllocation,
 	translate.ResNetwork:       pSubnet,
 	translate.ResVPC:           pVPC,
+	translate.ResGateway:       pVpnGateway,
 }
 
 // resourceOfPrefix is the inverse of prefixOf (plus eipassoc).

@@ -141,6 +141,22 @@ var actionParams = map[string][]string{
 	"CreateSubnet":    join(pTagSpec, []string{"VpcId", "CidrBlock", "AvailabilityZone"}),
 	"DeleteSubnet":    {"SubnetId"},
 
+	"DescribeVpcAttribute": {"VpcId", "Attribute"},
+	"ModifyVpcAttribute":   {"VpcId", "EnableDnsSupport.Value", "EnableDnsHostnames.Value", "EnableNetworkAddressUsageMetrics.Value"},
+
+	"DescribeRouteTables":      join(pFilter, pPaging, []string{"RouteTableId.N"}),
+	"DescribeInternetGateways": join(pFilter, pPaging, []string{"InternetGatewayId.N"}),
+	"CreateRoute":              join(routeTargets, []string{"RouteTableId", "DestinationCidrBlock", "GatewayId"}),
+	"DeleteRoute":              {"RouteTableId", "DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId"},
+	"CreateRouteTable":         join(pTagSpec, []string{"VpcId", "ClientToken"}),
+	"DeleteRouteTable":         {"RouteTableId"},
+	"AssociateRouteTable":      {"RouteTableId", "SubnetId", "GatewayId"},
+	"DisassociateRouteTable":   {"AssociationId"},
+	"CreateInternetGateway":    pTagSpec,
+	"AttachInternetGateway":    {"InternetGatewayId", "VpcId"},
+	"DetachInternetGateway":    {"InternetGatewayId", "VpcId"},
+	"DeleteInternetGateway":    {"InternetGatewayId"},
+
 	"DescribeNetworkInterfaces": join(pFilter, pPaging, []string{"NetworkInterfaceId.N"}),
 }
 

@@ -432,7 +432,7 @@ func (s *Server) vpcObj(v *vpc) obj {
 		"created": fmtTime(v.Created), "networkdomain": "cs" + v.AccountID[:4] + "cloud.internal", "restartrequired": false,
 		"redundantvpcrouter": false, "distributedvpcrouter": false, "regionlevelvpc": false, "fordisplay": true,
 		"tags": s.tagsOf("Vpc", v.ID), "network": nets,
-		"service": []obj{{"name": "SourceNat", "provider": []obj{{"name": "VpcVirtualRouter"}}}, {"name": "StaticNat", "provider": []obj{{"name": "VpcVirtualRouter"}}}}}
+		"service": s.vpcServices(v)}
 	if v.JobID != "" {
 		o["jobid"], o["jobstatus"] = v.JobID, 0
 	}
@@ -561,6 +561,7 @@ func deleteVPCDone(s *Server, c *call) (any, *apiError) {
 		}
 	}
 	s.st.IPs = keep
+	s.dropVPCRouting(v.ID)
 	s.st.VPCs = removeByID(s.st.VPCs, v.ID, func(x *vpc) string { return x.ID })
 	s.forget(v.ID)
 	s.dropTags("Vpc", v.ID)

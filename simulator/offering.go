@@ -186,7 +186,7 @@ func listVPCOfferings(s *Server, c *call) (any, *apiError) {
 		}
 		items = append(items, obj{"id": o.ID, "name": o.Name, "displaytext": o.DisplayText, "isdefault": true, "state": "Enabled",
 			"distributedvpcrouter": false, "supportsregionLevelvpc": false,
-			"service": []obj{{"name": "SourceNat", "provider": []obj{{"name": "VpcVirtualRouter"}}}, {"name": "StaticNat", "provider": []obj{{"name": "VpcVirtualRouter"}}}}})
+			"service": vpcOfferingServices(o)})
 	}
 	return c.pageOf("vpcoffering", items), nil
 }

@@ -42,20 +42,23 @@ type state struct {
 	OSTypes          []*osType          `json:"osTypes"`
 	Templates        []*template        `json:"templates"`
 
-	Networks       []*network       `json:"networks"`
-	VPCs           []*vpc           `json:"vpcs"`
-	IPs            []*publicIP      `json:"ips"`
-	VMs            []*vm            `json:"vms"`
-	Volumes        []*volume        `json:"volumes"`
-	Snapshots      []*snapshot      `json:"snapshots"`
-	SecurityGroups []*securityGroup `json:"securityGroups"`
-	InstanceGroups []*instanceGroup `json:"instanceGroups,omitempty"`
-	KeyPairs       []*keyPair       `json:"keyPairs"`
-	UserData       []*userData      `json:"userData,omitempty"`
-	Tags           []*tag           `json:"tags"`
-	Jobs           []*job           `json:"jobs"`
-	Events         []*event         `json:"events"`
-	Mocks          []*mock          `json:"mocks"`
+	Networks []*network `json:"networks"`
+	VPCs     []*vpc     `json:"vpcs"`
+	// PrivateGateways and StaticRoutes: staticroute.go.
+	PrivateGateways []*privateGateway `json:"privateGateways,omitempty"`
+	StaticRoutes    []*staticRoute    `json:"staticRoutes,omitempty"`
+	IPs             []*publicIP       `json:"ips"`
+	VMs             []*vm             `json:"vms"`
+	Volumes         []*volume         `json:"volumes"`
+	Snapshots       []*snapshot       `json:"snapshots"`
+	SecurityGroups  []*securityGroup  `json:"securityGroups"`
+	InstanceGroups  []*instanceGroup  `json:"instanceGroups,omitempty"`
+	KeyPairs        []*keyPair        `json:"keyPairs"`
+	UserData        []*userData       `json:"userData,omitempty"`
+	Tags            []*tag            `json:"tags"`
+	Jobs            []*job            `json:"jobs"`
+	Events          []*event          `json:"events"`
+	Mocks           []*mock           `json:"mocks"`
 
 	// Settings are the management server's global settings changed from their
 	// defaults; AccountSettings the Account-scoped ones set per account id.
@@ -137,7 +140,12 @@ type networkOffering struct {
 
 }
 
-type vpcOffering struct{ ID, Name, DisplayText string }
+type vpcOffering struct {
+	ID, Name, DisplayText string
+	// Services of the offering; empty is the default VPC offering's
+	// (vpcoffering.go).
+	Services []string `json:",omitempty"`
+}
 
 type osType struct{ ID, Description, CategoryID, CategoryName string }
 

@@ -130,6 +130,9 @@ type CloudStack interface {
 
 	// Instance groups (instancegroup.go).
 	InstanceGroupPort
+
+	// VPC static routes and private gateways (route.go).
+	VPCRoutingPort
 }
 
 // AsyncResult is CloudStack's answer to an async command: the job id and,

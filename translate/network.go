@@ -23,6 +23,7 @@ type Network struct {
 	Type        string // Isolated, Shared, L2
 	Default     bool   // the account's default network in its zone
 	Tags        Tags
+	Services    []string // its offering's services (SourceNat, Dns, ...)
 }
 
 // VPC is a CloudStack VPC.
@@ -35,6 +36,7 @@ type VPC struct {
 	CIDR        string
 	State       string
 	Tags        Tags
+	Services    []string // its VPC offering's services (SourceNat, Dns, ...)
 }
 
 // NetworkQuery selects networks. Zero fields do not filter.

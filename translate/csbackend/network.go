@@ -7,24 +7,38 @@ import (
 )
 
 type networkJSON struct {
-	ID          flexString `json:"id"`
-	Name        string     `json:"name"`
-	DisplayText string     `json:"displaytext"`
-	ZoneID      flexString `json:"zoneid"`
-	ZoneName    string     `json:"zonename"`
-	CIDR        string     `json:"cidr"`
-	Gateway     string     `json:"gateway"`
-	VPCID       flexString `json:"vpcid"`
-	State       string     `json:"state"`
-	Type        string     `json:"type"`
-	IsDefault   flexBool   `json:"isdefault"`
-	Tags        []tagJSON  `json:"tags"`
+	ID          flexString    `json:"id"`
+	Name        string        `json:"name"`
+	DisplayText string        `json:"displaytext"`
+	ZoneID      flexString    `json:"zoneid"`
+	ZoneName    string        `json:"zonename"`
+	CIDR        string        `json:"cidr"`
+	Gateway     string        `json:"gateway"`
+	VPCID       flexString    `json:"vpcid"`
+	State       string        `json:"state"`
+	Type        string        `json:"type"`
+	IsDefault   flexBool      `json:"isdefault"`
+	Tags        []tagJSON     `json:"tags"`
+	Service     []serviceJSON `json:"service"`
+}
+
+// serviceJSON is one entry of a network's or VPC's service list.
+type serviceJSON struct {
+	Name string `json:"name"`
+}
+
+func serviceNames(ss []serviceJSON) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, s.Name)
+	}
+	return out
 }
 
 func (n *networkJSON) network() translate.Network {
 	return translate.Network{ID: string(n.ID), Name: n.Name, DisplayText: n.DisplayText, ZoneID: string(n.ZoneID),
 		ZoneName: n.ZoneName, CIDR: n.CIDR, Gateway: n.Gateway, VPCID: string(n.VPCID), State: n.State,
-		Type: n.Type, Default: bool(n.IsDefault), Tags: tagsOf(n.Tags)}
+		Type: n.Type, Default: bool(n.IsDefault), Tags: tagsOf(n.Tags), Services: serviceNames(n.Service)}
 }
 
 // ListNetworks implements translate.CloudStack.
@@ -76,20 +90,21 @@ func (b *Backend) ListVPCs(ctx context.Context, id string) ([]translate.VPC, err
 	out := make([]translate.VPC, 0, len(items))
 	for _, it := range items {
 		var v struct {
-			ID          flexString `json:"id"`
-			Name        string     `json:"name"`
-			DisplayText string     `json:"displaytext"`
-			ZoneID      flexString `json:"zoneid"`
-			ZoneName    string     `json:"zonename"`
-			CIDR        string     `json:"cidr"`
-			State       string     `json:"state"`
-			Tags        []tagJSON  `json:"tags"`
+			ID          flexString    `json:"id"`
+			Name        string        `json:"name"`
+			DisplayText string        `json:"displaytext"`
+			ZoneID      flexString    `json:"zoneid"`
+			ZoneName    string        `json:"zonename"`
+			CIDR        string        `json:"cidr"`
+			State       string        `json:"state"`
+			Tags        []tagJSON     `json:"tags"`
+			Service     []serviceJSON `json:"service"`
 		}
 		if err := decode("listVPCs", it, &v); err != nil {
 			return nil, err
 		}
 		out = append(out, translate.VPC{ID: string(v.ID), Name: v.Name, DisplayText: v.DisplayText, ZoneID: string(v.ZoneID),
-			ZoneName: v.ZoneName, CIDR: v.CIDR, State: v.State, Tags: tagsOf(v.Tags)})
+			ZoneName: v.ZoneName, CIDR: v.CIDR, State: v.State, Tags: tagsOf(v.Tags), Services: serviceNames(v.Service)})
 	}
 	return out, nil
 }

@@ -70,6 +70,10 @@ type CloudStack struct {
 	CreateNetworkFn                  func(ctx context.Context, req translate.CreateNetworkRequest) (*translate.Network, error)
 	DeleteNetworkFn                  func(ctx context.Context, id string) (translate.AsyncResult, error)
 	ListVPCsFn                       func(ctx context.Context, id string) ([]translate.VPC, error)
+	ListStaticRoutesFn               func(ctx context.Context, vpcID string) ([]translate.StaticRoute, error)
+	CreateStaticRouteFn              func(ctx context.Context, req translate.CreateStaticRouteRequest) (translate.AsyncResult, error)
+	DeleteStaticRouteFn              func(ctx context.Context, id string) (translate.AsyncResult, error)
+	ListPrivateGatewaysFn            func(ctx context.Context, vpcID string) ([]translate.PrivateGateway, error)
 	CreateVPCFn                      func(ctx context.Context, req translate.CreateVPCRequest) (translate.AsyncResult, error)
 	DeleteVPCFn                      func(ctx context.Context, id string) (translate.AsyncResult, error)
 	RegisterUserDataFn               func(ctx context.Context, name, content string) (*translate.UserDataRecord, error)
@@ -662,4 +666,40 @@ func (m *CloudStack) DeleteUserData(ctx context.Context, id string) error {
 		return unimplemented("DeleteUserData")
 	}
 	return m.DeleteUserDataFn(ctx, id)
+}
+
+// ListStaticRoutes implements translate.CloudStack.
+func (m *CloudStack) ListStaticRoutes(ctx context.Context, vpcID string) ([]translate.StaticRoute, error) {
+	m.count("ListStaticRoutes")
+	if m.ListStaticRoutesFn == nil {
+		return nil, unimplemented("ListStaticRoutes")
+	}
+	return m.ListStaticRoutesFn(ctx, vpcID)
+}
+
+// CreateStaticRoute implements translate.CloudStack.
+func (m *CloudStack) CreateStaticRoute(ctx context.Context, req translate.CreateStaticRouteRequest) (translate.AsyncResult, error) {
+	m.count("CreateStaticRoute")
+	if m.CreateStaticRouteFn == nil {
+		return translate.AsyncResult{}, unimplemented("CreateStaticRoute")
+	}
+	return m.CreateStaticRouteFn(ctx, req)
+}
+
+// DeleteStaticRoute implements translate.CloudStack.
+func (m *CloudStack) DeleteStaticRoute(ctx context.Context, id string) (translate.AsyncResult, error) {
+	m.count("DeleteStaticRoute")
+	if m.DeleteStaticRouteFn == nil {
+		return translate.AsyncResult{}, unimplemented("DeleteStaticRoute")
+	}
+	return m.DeleteStaticRouteFn(ctx, id)
+}
+
+// ListPrivateGateways implements translate.CloudStack.
+func (m *CloudStack) ListPrivateGateways(ctx context.Context, vpcID string) ([]translate.PrivateGateway, error) {
+	m.count("ListPrivateGateways")
+	if m.ListPrivateGatewaysFn == nil {
+		return nil, unimplemented("ListPrivateGateways")
+	}
+	return m.ListPrivateGatewaysFn(ctx, vpcID)
 }

@@ -1,0 +1,65 @@
+package csbackend
+
+import (
+	"context"
+
+	"github.com/cloudgate/cloudgate/translate"
+)
+
+// ListStaticRoutes implements translate.CloudStack (listStaticRoutes;
+// fields: api/.../response/StaticRouteResponse.java).
+func (b *Backend) ListStaticRoutes(ctx context.Context, vpcID string) ([]translate.StaticRoute, error) {
+	type routeJSON struct {
+		ID        flexString `json:"id"`
+		VPCID     flexString `json:"vpcid"`
+		GatewayID flexString `json:"gatewayid"`
+		NextHop   string     `json:"nexthop"`
+		CIDR      string     `json:"cidr"`
+		State     string     `json:"state"`
+	}
+	items, err := listTyped[routeJSON](ctx, b, "listStaticRoutes", translate.ResVPC, params{}.set("vpcid", vpcID))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]translate.StaticRoute, 0, len(items))
+	for _, r := range items {
+		out = append(out, translate.StaticRoute{ID: string(r.ID), VPCID: string(r.VPCID), GatewayID: string(r.GatewayID),
+			NextHop: r.NextHop, CIDR: r.CIDR, State: r.State})
+	}
+	return out, nil
+}
+
+// CreateStaticRoute implements translate.CloudStack.
+func (b *Backend) CreateStaticRoute(ctx context.Context, req translate.CreateStaticRouteRequest) (translate.AsyncResult, error) {
+	p := params{"cidr": req.CIDR}.set("gatewayid", req.GatewayID).set("vpcid", req.VPCID).set("nexthop", req.NextHop)
+	return b.asyncCall(ctx, "createStaticRoute", translate.ResRoute, p)
+}
+
+// DeleteStaticRoute implements translate.CloudStack.
+func (b *Backend) DeleteStaticRoute(ctx context.Context, id string) (translate.AsyncResult, error) {
+	return b.asyncCall(ctx, "deleteStaticRoute", translate.ResRoute, params{"id": id})
+}
+
+// ListPrivateGateways implements translate.CloudStack
+// (listPrivateGateways; fields: PrivateGatewayResponse.java).
+func (b *Backend) ListPrivateGateways(ctx context.Context, vpcID string) ([]translate.PrivateGateway, error) {
+	type gatewayJSON struct {
+		ID        flexString `json:"id"`
+		VPCID     flexString `json:"vpcid"`
+		IPAddress string     `json:"ipaddress"`
+		Gateway   string     `json:"gateway"`
+		Netmask   string     `json:"netmask"`
+		VLAN      string     `json:"vlan"`
+		State     string     `json:"state"`
+	}
+	items, err := listTyped[gatewayJSON](ctx, b, "listPrivateGateways", translate.ResVPC, params{}.set("vpcid", vpcID))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]translate.PrivateGateway, 0, len(items))
+	for _, g := range items {
+		out = append(out, translate.PrivateGateway{ID: string(g.ID), VPCID: string(g.VPCID), IPAddress: g.IPAddress,
+			Gateway: g.Gateway, Netmask: g.Netmask, VLAN: g.VLAN, State: g.State})
+	}
+	return out, nil
+}

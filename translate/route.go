@@ -1,0 +1,193 @@
+package translate
+
+import (
+	"context"
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+// VPC routing: what CloudStack routes for a VPC besides its tiers. A
+// VPC's virtual router is its only gateway: with a source-NAT service in
+// the VPC offering it gives the tiers egress to the internet; static
+// routes send a CIDR to a private gateway (a VLAN the operator connected
+// to the VPC) or, since CloudStack 4.21, to a next-hop address. There are
+// no per-tier route tables and no detachable internet gateways in
+// CloudStack's model.
+
+// Resources of VPC routing (for errors).
+const (
+	ResRoute   Resource = "route"   // a static route, named by its CIDR
+	ResGateway Resource = "gateway" // a private gateway
+)
+
+// StaticRoute is a CloudStack VPC static route.
+type StaticRoute struct {
+	ID        string
+	VPCID     string
+	GatewayID string // the private gateway ("" with NextHop)
+	NextHop   string // CloudStack 4.21+
+	CIDR      string
+	State     string // Staged, Add, Active, Revoke
+}
+
+// PrivateGateway is a CloudStack VPC private gateway.
+type PrivateGateway struct {
+	ID        string
+	VPCID     string
+	IPAddress string
+	Gateway   string
+	Netmask   string
+	VLAN      string
+	State     string // Creating, Ready, Deleting
+}
+
+// CreateStaticRouteRequest is createStaticRoute: GatewayID, or VPCID with
+// NextHop.
+type CreateStaticRouteRequest struct {
+	GatewayID string
+	VPCID     string
+	NextHop   string
+	CIDR      string
+}
+
+// VPCRoutingPort is the part of the CloudStack port for VPC routing.
+type VPCRoutingPort interface {
+	ListStaticRoutes(ctx context.Context, vpcID string) ([]StaticRoute, error)
+	CreateStaticRoute(ctx context.Context, req CreateStaticRouteRequest) (AsyncResult, error)
+	DeleteStaticRoute(ctx context.Context, id string) (AsyncResult, error)
+	ListPrivateGateways(ctx context.Context, vpcID string) ([]PrivateGateway, error)
+}
+
+// HasService reports whether a CloudStack service list (a VPC's or a
+// network's offering services) has the service, case-insensitively.
+func HasService(services []string, name string) bool {
+	for _, s := range services {
+		if strings.EqualFold(s, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// StaticRoutes lists a VPC's static routes (every VPC's with vpcID ""),
+// none being revoked, sorted by VPC then CIDR.
+func (s *Service) StaticRoutes(ctx context.Context, vpcID string) ([]StaticRoute, error) {
+	rs, err := s.cs.ListStaticRoutes(ctx, vpcID)
+	if isNotFound(err) {
+		return []StaticRoute{}, nil
+	}
+	if err != nil {
+		return nil, opErr("StaticRoutes", ResVPC, vpcID, err)
+	}
+	out := []StaticRoute{}
+	for _, r := range rs {
+		if (vpcID == "" || r.VPCID == vpcID) && !strings.EqualFold(r.State, "Revoke") {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].VPCID != out[j].VPCID {
+			return out[i].VPCID < out[j].VPCID
+		}
+		return out[i].CIDR < out[j].CIDR
+	})
+	return out, nil
+}
+
+// PrivateGateways lists a VPC's private gateways, sorted by id.
+func (s *Service) PrivateGateways(ctx context.Context, vpcID string) ([]PrivateGateway, error) {
+	gs, err := s.cs.ListPrivateGateways(ctx, vpcID)
+	if isNotFound(err) {
+		return []PrivateGateway{}, nil
+	}
+	if err != nil {
+		return nil, opErr("PrivateGateways", ResVPC, vpcID, err)
+	}
+	out := []PrivateGateway{}
+	for _, g := range gs {
+		if g.VPCID == vpcID {
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// CreateStaticRoute routes cidr of a VPC to one of its private gateways
+// and waits for CloudStack to apply it. CloudStack's own rules
+// (VpcManagerImpl/StaticRouteServiceImpl.createStaticRoute) are checked
+// first so the caller gets a clear error: the CIDR must be IPv4, outside
+// the VPC's CIDR and must not overlap another static route
+// (AlreadyExists when it is the same CIDR).
+func (s *Service) CreateStaticRoute(ctx context.Context, vpcID, gatewayID, cidr string) (*StaticRoute, error) {
+	const op = "CreateStaticRoute"
+	v, err := s.vpc(ctx, vpcID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := netip.ParsePrefix(strings.TrimSpace(cidr))
+	if err != nil || !p.Addr().Is4() {
+		return nil, invalid(op, ResVPC, vpcID, "invalid IPv4 CIDR %q", cidr)
+	}
+	if vp, err := netip.ParsePrefix(v.CIDR); err == nil && vp.Overlaps(p) {
+		return nil, invalid(op, ResVPC, vpcID, "the CIDR %s overlaps the VPC's own CIDR %s; CloudStack routes only CIDRs outside the VPC", cidr, v.CIDR)
+	}
+	gws, err := s.PrivateGateways(ctx, vpcID)
+	if err != nil {
+		return nil, err
+	}
+	found := false
+	for _, g := range gws {
+		found = found || g.ID == gatewayID
+	}
+	if !found {
+		return nil, &Error{Op: op, Kind: NotFound, Resource: ResGateway, ID: gatewayID,
+			Message: "the VPC has no private gateway " + gatewayID}
+	}
+	routes, err := s.StaticRoutes(ctx, vpcID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range routes {
+		rp, err := netip.ParsePrefix(r.CIDR)
+		if err != nil || !rp.Overlaps(p) {
+			continue
+		}
+		if rp.Masked() == p.Masked() {
+			return nil, &Error{Op: op, Kind: AlreadyExists, Resource: ResRoute, ID: cidr, Message: "a route for " + r.CIDR + " already exists"}
+		}
+		return nil, invalid(op, ResVPC, vpcID, "the CIDR %s overlaps the route for %s; CloudStack allows no overlapping static routes in a VPC", cidr, r.CIDR)
+	}
+	ar, err := s.cs.CreateStaticRoute(ctx, CreateStaticRouteRequest{GatewayID: gatewayID, CIDR: p.String()})
+	if err != nil {
+		return nil, opErr(op, ResRoute, cidr, err)
+	}
+	if _, err := s.await(ctx, op, ResRoute, ar.ID, ar.JobID); err != nil {
+		return nil, err
+	}
+	return &StaticRoute{ID: ar.ID, VPCID: vpcID, GatewayID: gatewayID, CIDR: p.String(), State: "Active"}, nil
+}
+
+// DeleteStaticRoute removes the VPC's static route for cidr and waits.
+// NotFound (ResRoute) if the VPC routes no such CIDR.
+func (s *Service) DeleteStaticRoute(ctx context.Context, vpcID, cidr string) error {
+	const op = "DeleteStaticRoute"
+	routes, err := s.StaticRoutes(ctx, vpcID)
+	if err != nil {
+		return err
+	}
+	want, perr := netip.ParsePrefix(strings.TrimSpace(cidr))
+	for _, r := range routes {
+		rp, err := netip.ParsePrefix(r.CIDR)
+		if r.CIDR == cidr || perr == nil && err == nil && rp.Masked() == want.Masked() {
+			ar, err := s.cs.DeleteStaticRoute(ctx, r.ID)
+			if err != nil {
+				return opErr(op, ResRoute, cidr, err)
+			}
+			_, err = s.await(ctx, op, ResRoute, r.ID, ar.JobID)
+			return err
+		}
+	}
+	return &Error{Op: op, Kind: NotFound, Resource: ResRoute, ID: cidr, Message: "no route for " + cidr}
+}
