@@ -58,6 +58,9 @@ func init() {
 	reg("createTemplate", createTemplate, async(createTemplateDone))
 	reg("deleteTemplate", deleteTemplate, async(deleteTemplateDone))
 	reg("updateTemplate", updateTemplate, mutates)
+	reg("updateTemplatePermissions", updateTemplatePermissions, mutates)
+	reg("listTemplatePermissions", listTemplatePermissions)
+	reg("copyTemplate", copyTemplate, async(copyTemplateDone))
 	// virtual machines
 	reg("deployVirtualMachine", deployVirtualMachine, async(deployDone))
 	reg("listVirtualMachines", listVirtualMachines)

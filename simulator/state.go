@@ -157,8 +157,11 @@ type template struct {
 	ZoneIDs                                             []string
 	SourceVolumeID, SourceSnapshotID                    string
 	JobID                                               string
-	Created                                             time.Time
-	Removed                                             bool
+	// LaunchAccounts are the accounts the owner shared the template with
+	// (updateTemplatePermissions op=add; the launch_permission table).
+	LaunchAccounts []string
+	Created        time.Time
+	Removed        bool
 }
 
 type network struct {

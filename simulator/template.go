@@ -54,9 +54,10 @@ func (s *Server) templateFilter(c *call, t *template, filter string) bool {
 	case "selfexecutable":
 		return own && t.Ready
 	case "sharedexecutable":
-		return false
+		// Shared with the caller by launch permission (templatepermission.go).
+		return t.sharedWith(c.acct.ID) && t.Ready
 	case "executable":
-		return (t.Public || own) && t.Ready
+		return (t.Public || own || t.sharedWith(c.acct.ID)) && t.Ready
 	case "community":
 		return t.Public && !t.Featured
 	case "all":
@@ -208,6 +209,9 @@ func createTemplate(s *Server, c *call) (any, *apiError) {
 	default:
 		return nil, invalidParam("Failed to create private template record, need to pass in at least one of volume/snapshot id")
 	}
+	if c.boolean("ispublic", false) && !s.mayPublish(c, c.acct.ID) {
+		return nil, invalidParam("Only private templates can be created.")
+	}
 	t := &template{owned: owned{c.acct.ID, c.acct.DomainID}, ID: s.st.uuid(), Name: name, DisplayText: c.str("displaytext"),
 		OSTypeID: ost.ID, Format: "QCOW2", Hypervisor: "Simulator", Public: c.boolean("ispublic", false),
 		Featured: c.boolean("isfeatured", false) && c.isAdmin(), PasswordEnabled: c.boolean("passwordenabled", false),
@@ -247,7 +251,7 @@ func (s *Server) needTemplate(c *call, param string, write bool) (*template, *ap
 	if write && !s.canAccess(c, t.owned) {
 		return nil, permissionDenied("Account %s does not have permission to operate on template %s", c.acct.Name, id)
 	}
-	if !write && !t.Public && !s.canAccess(c, t.owned) {
+	if !write && !t.Public && !s.canAccess(c, t.owned) && !t.sharedWith(c.acct.ID) {
 		return nil, permissionDenied("Account %s does not have permission to use template %s", c.acct.Name, id)
 	}
 	return t, nil

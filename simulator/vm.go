@@ -256,7 +256,7 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if !t.Public && t.AccountID != ow.ID && !c.isAdmin() {
+	if !t.Public && t.AccountID != ow.ID && !t.sharedWith(ow.ID) && !c.isAdmin() {
 		return nil, permissionDenied("Account %s does not have permission to use template %s", ow.Name, t.ID)
 	}
 	if !t.Ready || !contains(t.ZoneIDs, z.ID) {
