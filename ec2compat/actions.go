@@ -20,6 +20,10 @@ var actions = map[string]handler{
 	"CreateImage":            (*server).createImage,
 	"DeregisterImage":        (*server).deregisterImage,
 	"DescribeImageAttribute": (*server).describeImageAttribute,
+	"ModifyImageAttribute":   (*server).modifyImageAttribute,
+	"ResetImageAttribute":    (*server).resetImageAttribute,
+	"RegisterImage":          (*server).registerImage,
+	"CopyImage":              (*server).copyImage,
 
 	// instancetypes.go
 	"DescribeInstanceTypes": (*server).describeInstanceTypes,
@@ -67,9 +71,13 @@ var actions = map[string]handler{
 	"ModifyVolume":    (*server).modifyVolume,
 
 	// snapshots.go
-	"CreateSnapshot":    (*server).createSnapshot,
-	"DeleteSnapshot":    (*server).deleteSnapshot,
-	"DescribeSnapshots": (*server).describeSnapshots,
+	"CreateSnapshot":            (*server).createSnapshot,
+	"DeleteSnapshot":            (*server).deleteSnapshot,
+	"DescribeSnapshots":         (*server).describeSnapshots,
+	"DescribeSnapshotAttribute": (*server).describeSnapshotAttribute,
+	"ModifySnapshotAttribute":   (*server).modifySnapshotAttribute,
+	"ResetSnapshotAttribute":    (*server).resetSnapshotAttribute,
+	"CopySnapshot":              (*server).copySnapshot,
 
 	// addresses.go
 	"AllocateAddress":     (*server).allocateAddress,

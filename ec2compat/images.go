@@ -119,6 +119,10 @@ func (s *server) describeImages(r *request) (response, error) {
 		return nil, err
 	}
 	owners := r.q.list("Owner")
+	executable, err := s.executableBy(r, imgs)
+	if err != nil {
+		return nil, err
+	}
 	var items []imageItem
 	seen := map[string]bool{}
 	for i := range imgs {
@@ -127,6 +131,9 @@ func (s *server) describeImages(r *request) (response, error) {
 			continue // cross-zone templates are listed once per zone
 		}
 		if len(owners) > 0 && !ownerMatches(owners, im, r.principal) {
+			continue
+		}
+		if executable != nil && !executable(im) {
 			continue
 		}
 		seen[im.ID] = true
@@ -220,10 +227,6 @@ func (s *server) deregisterImage(r *request) (response, error) {
 	return ok()
 }
 
-type launchPermission struct {
-	Group string `xml:"group,omitempty"`
-}
-
 type imageAttributeResp struct {
 	meta
 	ImageID           string              `xml:"imageId"`
@@ -259,9 +262,9 @@ func (s *server) describeImageAttribute(r *request) (response, error) {
 	case "description":
 		resp.Description = &valueItem{it.Description}
 	case "launchPermission":
-		perms := []launchPermission{}
-		if im.Public {
-			perms = append(perms, launchPermission{Group: "all"})
+		perms, err := s.launchPermissions(r, im.ID)
+		if err != nil {
+			return nil, err
 		}
 		resp.LaunchPermissions = &perms
 	case "kernel":

@@ -53,10 +53,18 @@ var actionParams = map[string][]string{
 	"DescribeAvailabilityZones": join(pFilter, []string{"ZoneName.N", "ZoneId.N", "AllAvailabilityZones"}),
 	"DescribeAccountAttributes": {"AttributeName.N"},
 
-	"DescribeImages":         join(pFilter, pPaging, []string{"ImageId.N", "Owner.N", "IncludeDeprecated"}),
+	"DescribeImages":         join(pFilter, pPaging, []string{"ImageId.N", "Owner.N", "IncludeDeprecated", "ExecutableBy.N"}),
 	"CreateImage":            join(pTagSpec, []string{"Name", "Description", "InstanceId"}),
 	"DeregisterImage":        {"ImageId"},
 	"DescribeImageAttribute": {"Attribute", "ImageId"},
+	"ModifyImageAttribute": {"ImageId", "Attribute", "OperationType", "UserId.N", "UserGroup.N",
+		"LaunchPermission.Add.N.UserId", "LaunchPermission.Add.N.Group",
+		"LaunchPermission.Remove.N.UserId", "LaunchPermission.Remove.N.Group"},
+	"ResetImageAttribute": {"Attribute", "ImageId"},
+	"RegisterImage": join(pTagSpec, []string{"Name", "Description", "RootDeviceName",
+		"BlockDeviceMapping.N.DeviceName", "BlockDeviceMapping.N.Ebs.SnapshotId", "BlockDeviceMapping.N.Ebs.VolumeSize"}),
+	"CopyImage": join(pTagSpec, []string{"SourceRegion", "SourceImageId", "Name", "Description", "ClientToken",
+		"Encrypted", "KmsKeyId", "CopyImageTags", "DestinationOutpostArn"}),
 
 	"DescribeInstanceTypes":         join(pFilter, pPaging, []string{"InstanceType.N"}),
 	"DescribeInstanceTypeOfferings": join(pFilter, pPaging, []string{"LocationType"}),
@@ -120,9 +128,16 @@ var actionParams = map[string][]string{
 	"DetachVolume":    {"VolumeId", "InstanceId", "Device"},
 	"ModifyVolume":    {"VolumeId", "Size", "VolumeType", "Iops", "Throughput", "MultiAttachEnabled"}, // the last four refused by the handler
 
-	"CreateSnapshot":    join(pTagSpec, []string{"VolumeId", "Description"}),
-	"DeleteSnapshot":    {"SnapshotId"},
-	"DescribeSnapshots": join(pFilter, pPaging, []string{"SnapshotId.N", "Owner.N"}),
+	"CreateSnapshot":            join(pTagSpec, []string{"VolumeId", "Description"}),
+	"DeleteSnapshot":            {"SnapshotId"},
+	"DescribeSnapshots":         join(pFilter, pPaging, []string{"SnapshotId.N", "Owner.N"}),
+	"DescribeSnapshotAttribute": {"Attribute", "SnapshotId"},
+	"ModifySnapshotAttribute": {"SnapshotId", "Attribute", "OperationType", "UserId.N", "UserGroup.N",
+		"CreateVolumePermission.Add.N.UserId", "CreateVolumePermission.Add.N.Group",
+		"CreateVolumePermission.Remove.N.UserId", "CreateVolumePermission.Remove.N.Group"},
+	"ResetSnapshotAttribute": {"Attribute", "SnapshotId"},
+	"CopySnapshot": join(pTagSpec, []string{"SourceRegion", "SourceSnapshotId", "Description", "DestinationRegion",
+		"Encrypted", "KmsKeyId", "PresignedUrl", "CompletionDurationMinutes", "DestinationOutpostArn"}),
 
 	"AllocateAddress":     join(pTagSpec, []string{"Domain"}),
 	"AssociateAddress":    {"AllocationId", "PublicIp", "InstanceId", "AllowReassociation"},
@@ -173,12 +188,20 @@ var defaultOnly = map[string]map[string][]string{
 	"CreateVolume": {
 		"Encrypted": {"false"},
 	},
-	"StopInstances":    {"Hibernate": {"false"}},
+	"StopInstances": {"Hibernate": {"false"}},
+	"RegisterImage": {
+		"BlockDeviceMapping.N.Ebs.DeleteOnTermination": {"true"},
+		"BlockDeviceMapping.N.Ebs.VolumeType":          {"standard"},
+		"BlockDeviceMapping.N.Ebs.Encrypted":           {"false"},
+		"EnaSupport":                                   {"false"},
+		"BootMode":                                     {"legacy-bios"},
+		"Architecture":                                 {"x86_64"},
+		"VirtualizationType":                           {"hvm"},
+	},
 	"DetachVolume":     {"Force": {"false"}},
 	"GetConsoleOutput": {"Latest": {"false"}},
 	"CreateKeyPair":    {"KeyFormat": {"pem"}},
 	"CreateVpc":        {"InstanceTenancy": {"default"}, "AmazonProvidedIpv6CidrBlock": {"false"}},
-	"DescribeImages":   {"ExecutableBy.N": {"self", "all"}},
 }
 
 // matchParam matches a parameter name against a pattern.

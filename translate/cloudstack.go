@@ -112,6 +112,7 @@ type CloudStack interface {
 	// Templates.
 	CreateTemplate(ctx context.Context, req CreateTemplateRequest) (AsyncResult, error)
 	DeleteTemplate(ctx context.Context, id string) (AsyncResult, error)
+	TemplateSharing // imageport.go
 
 	// Public IP addresses and static NAT.
 	AssociateIPAddress(ctx context.Context, zoneID, networkID string) (AsyncResult, error)

@@ -2,19 +2,24 @@ package translate
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
 
 // Image is a CloudStack template (a GCE image, an EC2 AMI).
 type Image struct {
-	ID              string
-	Name            string
-	DisplayText     string
-	OSType          string // CloudStack OS type description, e.g. "Debian GNU/Linux 12 (64-bit)"
-	OSTypeID        string
-	ZoneID          string // "" for cross-zone templates
-	ZoneName        string
+	ID          string
+	Name        string
+	DisplayText string
+	OSType      string // CloudStack OS type description, e.g. "Debian GNU/Linux 12 (64-bit)"
+	OSTypeID    string
+	ZoneID      string // "" for cross-zone templates
+	ZoneName    string
+	// ZoneIDs are every zone the template is in (Images lists a template
+	// once, with the first zone CloudStack reports); empty for cross-zone
+	// templates.
+	ZoneIDs         []string
 	Public          bool
 	Featured        bool
 	Owner           string // owning CloudStack account name
@@ -99,17 +104,26 @@ func (s *Service) Images(ctx context.Context, q ImageQuery) ([]Image, error) {
 		}
 		ts = append(ts, own...)
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{} // id -> index in out
 	out := []Image{}
 	for _, t := range ts {
-		if seen[t.ID] || !ids.match(t.ID) || (q.Name != "" && t.Name != q.Name) {
+		if i, ok := seen[t.ID]; ok {
+			if z := t.ZoneID; z != "" && !slices.Contains(out[i].ZoneIDs, z) {
+				out[i].ZoneIDs = append(out[i].ZoneIDs, z)
+			}
+			continue
+		}
+		if !ids.match(t.ID) || (q.Name != "" && t.Name != q.Name) {
 			continue
 		}
 		own := t.Owner != "" && strings.EqualFold(t.Owner, p.Account)
 		if filter == "executable" && !self && own && !t.Public && !t.Featured {
 			continue
 		}
-		seen[t.ID] = true
+		if t.ZoneID != "" {
+			t.ZoneIDs = []string{t.ZoneID}
+		}
+		seen[t.ID] = len(out)
 		out = append(out, t)
 	}
 	sortByCreated(out, func(i *Image) time.Time { return i.Created }, func(i *Image) string { return i.ID })

@@ -259,6 +259,9 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 			return nil, opErr(op, ResKeyPair, spec.KeyPair, err)
 		}
 	}
+	if err := s.imageInZone(ctx, op, img, zone); err != nil {
+		return nil, err
+	}
 	tags := Tags{}
 	for k, v := range spec.Tags {
 		tags[k] = v

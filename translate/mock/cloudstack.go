@@ -79,6 +79,7 @@ type CloudStack struct {
 	RegisterUserDataFn               func(ctx context.Context, name, content string) (*translate.UserDataRecord, error)
 	ListUserDataFn                   func(ctx context.Context, q translate.UserDataQuery) ([]translate.UserDataRecord, error)
 	DeleteUserDataFn                 func(ctx context.Context, id string) error
+	TemplateSharing                  // template.go
 
 	mu    sync.Mutex
 	calls map[string]int
