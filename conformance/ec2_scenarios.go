@@ -55,6 +55,8 @@ func ec2Scenarios() []scenario {
 		ec2InstanceActions(),
 		ec2PasswordData(),
 		ec2ModifyInstanceType(),
+		ec2ModifyInstanceGroups(),
+		ec2ModifyInstanceAttributes(),
 		ec2CreateImage(),
 		ec2EverydayReadback(),
 	}

@@ -83,7 +83,9 @@
 // # Not supported
 //
 // IPv6 rules, volume types/IOPS, tagging key pairs, ModifyInstanceAttribute
-// other than instanceType and userData, launch block device mappings other
+// other than instanceType, userData, disableApiTermination, groupSet
+// (GroupId.N: stopped instances in security-group zones) and the default
+// value of the rest (see instanceattributes.go), launch block device mappings other
 // than the root size, more than one network interface at launch,
 // DescribeVolumesModifications, and EC2 features with no CloudStack
 // counterpart (spot, placement groups, creating or attaching network

@@ -216,63 +216,6 @@ func (s *server) describeInstanceAttribute(r *request) (response, error) {
 	return resp, nil
 }
 
-// modifyInstanceAttribute supports instanceType (stopped instances only)
-// and userData, in both the Attribute/Value and the X.Value forms.
-func (s *server) modifyInstanceAttribute(r *request) (response, error) {
-	in, err := s.oneInstance(r)
-	if err != nil {
-		return nil, err
-	}
-	attr, val := r.q.str("Attribute"), r.q.str("Value")
-	switch {
-	case r.q.has("InstanceType.Value"):
-		attr, val = "instanceType", r.q.str("InstanceType.Value")
-	case r.q.has("UserData.Value"):
-		attr, val = "userData", r.q.str("UserData.Value")
-	case r.q.has("DisableApiTermination.Value"):
-		attr, val = "disableApiTermination", r.q.str("DisableApiTermination.Value")
-	case attr == "":
-		for _, k := range []string{"InstanceInitiatedShutdownBehavior.Value", "SourceDestCheck.Value", "EbsOptimized.Value", "GroupId.1", "Kernel.Value", "Ramdisk.Value"} {
-			if r.q.has(k) {
-				return nil, apiErrf("UnsupportedOperation", "Modifying %s is not supported by this cloud.", k)
-			}
-		}
-		return nil, apiErr("MissingParameter", "The request must contain an attribute to modify.")
-	}
-	switch attr {
-	case "instanceType":
-		if st := stateOf(in); st != stateStopped {
-			return nil, &translate.Error{Kind: translate.FailedPrecondition, Resource: translate.ResInstance,
-				Message: "The instance '" + ec2ID(pInstance, in.ID) + "' is not in the 'stopped' state."}
-		}
-		off, err := s.offering(r, val)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.svc.ChangeOffering(r.ctx, in.ID, off.ID, 0, 0); err != nil {
-			return nil, err
-		}
-		if err := s.setTypeTag(r, in, val); err != nil {
-			return nil, err
-		}
-	case "disableApiTermination":
-		if err := s.setProtection(r, in, val); err != nil {
-			return nil, err
-		}
-	case "userData":
-		ud, err := decodeBase64("user data", val)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.svc.SetUserData(r.ctx, in.ID, ud); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, apiErrf("UnsupportedOperation", "Modifying %s is not supported by this cloud.", attr)
-	}
-	return ok()
-}
-
 type consoleOutputResp struct {
 	meta
 	InstanceID string `xml:"instanceId"`

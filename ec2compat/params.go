@@ -100,9 +100,14 @@ var actionParams = map[string][]string{
 	"TerminateInstances":        {"InstanceId.N"},
 	"DescribeInstanceAttribute": {"Attribute", "InstanceId"},
 	"ModifyInstanceAttribute": {"InstanceId", "Attribute", "Value", "InstanceType.Value", "UserData.Value",
+		"DisableApiTermination.Value", "GroupId.N",
+		// accepted with the value DescribeInstanceAttribute reads, else
 		// refused by the handler with UnsupportedOperation, naming them:
-		"DisableApiTermination.Value", "InstanceInitiatedShutdownBehavior.Value", "SourceDestCheck.Value",
-		"EbsOptimized.Value", "GroupId.N", "Kernel.Value", "Ramdisk.Value"},
+		"DisableApiStop.Value", "InstanceInitiatedShutdownBehavior.Value", "SourceDestCheck.Value", "EbsOptimized.Value",
+		// refused by the handler with UnsupportedOperation, naming them:
+		"EnaSupport.Value", "SriovNetSupport.Value", "Kernel.Value", "Ramdisk.Value",
+		"BlockDeviceMapping.N.DeviceName", "BlockDeviceMapping.N.Ebs.DeleteOnTermination", "BlockDeviceMapping.N.Ebs.VolumeId",
+		"BlockDeviceMapping.N.NoDevice", "BlockDeviceMapping.N.VirtualName"},
 	"GetConsoleOutput": {"InstanceId", "InstanceId.N"},
 	"GetPasswordData":  {"InstanceId"},
 

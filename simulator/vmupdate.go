@@ -38,9 +38,15 @@ func updateVirtualMachine(s *Server, c *call) (any, *apiError) {
 		}
 		v.UserData = c.str("userdata")
 	}
+	// Security groups (server/src/main/java/com/cloud/vm/UserVmManagerImpl.java
+	// updateVirtualMachine: names resolve first, mutually exclusive with
+	// ids; checkAndUpdateSecurityGroupForVM applies them only where
+	// NetworkModelImpl.checkSecurityGroupSupportForNetwork holds (the zone
+	// has security groups) and skips them silently elsewhere;
+	// updateSecurityGroup needs a Stopped VM).
 	if ids, names := c.list("securitygroupids"), c.list("securitygroupnames"); len(ids)+len(names) > 0 {
-		if v.State != "Stopped" {
-			return nil, invalidParam("Virtual machine %s must be stopped prior to update security groups", v.ID)
+		if len(ids) > 0 && len(names) > 0 {
+			return nil, invalidParam("securitygroupids parameter is mutually exclusive with securitygroupnames parameter")
 		}
 		var sgs []string
 		for _, id := range ids {
@@ -48,16 +54,25 @@ func updateVirtualMachine(s *Server, c *call) (any, *apiError) {
 			if g == nil || g.AccountID != v.AccountID {
 				return nil, invalidParam("Unable to find security group by id %s", id)
 			}
-			sgs = append(sgs, g.ID)
+			if !contains(sgs, g.ID) {
+				sgs = append(sgs, g.ID)
+			}
 		}
 		for _, n := range names {
 			g := s.sgByName(v.AccountID, n)
 			if g == nil {
-				return nil, invalidParam("Unable to find security group by name %s", n)
+				return nil, invalidParam("Unable to find group by name %s", n)
 			}
-			sgs = append(sgs, g.ID)
+			if !contains(sgs, g.ID) {
+				sgs = append(sgs, g.ID)
+			}
 		}
-		v.SecurityGroupIDs = sgs
+		if z := s.zoneByID(v.ZoneID); z != nil && z.SecurityGroups {
+			if v.State != "Stopped" {
+				return nil, invalidParam("VM %s must be stopped prior to update security groups", v.ID)
+			}
+			v.SecurityGroupIDs = sgs
+		}
 	}
 	if d := c.mapMerged("details"); len(d) > 0 {
 		if v.Details == nil {

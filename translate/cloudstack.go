@@ -60,6 +60,9 @@ type CloudStack interface {
 	GetVirtualMachineUserData(ctx context.Context, id string) (string, error)
 	// UpdateVirtualMachineUserData replaces the user data (base64).
 	UpdateVirtualMachineUserData(ctx context.Context, id, userDataBase64 string) error
+	// UpdateVirtualMachineSecurityGroups replaces a stopped VM's security
+	// groups (updateVirtualMachine securitygroupids=).
+	UpdateVirtualMachineSecurityGroups(ctx context.Context, id string, groupIDs []string) error
 	GetVMPassword(ctx context.Context, id string) (string, error)
 	// ListEvents returns events newest first, as CloudStack does.
 	ListEvents(ctx context.Context, req ListEventsRequest) ([]Event, error)

@@ -201,6 +201,12 @@ func (b *Backend) UpdateVirtualMachineUserData(ctx context.Context, id, userData
 	return err
 }
 
+// UpdateVirtualMachineSecurityGroups implements translate.CloudStack.
+func (b *Backend) UpdateVirtualMachineSecurityGroups(ctx context.Context, id string, groupIDs []string) error {
+	_, err := b.call(ctx, "updateVirtualMachine", translate.ResInstance, params{"id": id}.setList("securitygroupids", groupIDs))
+	return err
+}
+
 // GetVMPassword implements translate.CloudStack.
 func (b *Backend) GetVMPassword(ctx context.Context, id string) (string, error) {
 	raw, err := b.call(ctx, "getVMPassword", translate.ResInstance, params{"id": id})

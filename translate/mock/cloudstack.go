@@ -81,6 +81,10 @@ type CloudStack struct {
 	DeleteUserDataFn                 func(ctx context.Context, id string) error
 	TemplateSharing                  // template.go
 
+	// updateVirtualMachine securitygroupids= (kept apart: one line per
+	// feature keeps merges of this struct simple).
+	UpdateVirtualMachineSecurityGroupsFn func(ctx context.Context, id string, groupIDs []string) error
+
 	mu    sync.Mutex
 	calls map[string]int
 }
@@ -271,6 +275,15 @@ func (m *CloudStack) UpdateVirtualMachineUserData(ctx context.Context, id, userD
 		return unimplemented("UpdateVirtualMachineUserData")
 	}
 	return m.UpdateVirtualMachineUserDataFn(ctx, id, userDataBase64)
+}
+
+// UpdateVirtualMachineSecurityGroups implements translate.CloudStack.
+func (m *CloudStack) UpdateVirtualMachineSecurityGroups(ctx context.Context, id string, groupIDs []string) error {
+	m.count("UpdateVirtualMachineSecurityGroups")
+	if m.UpdateVirtualMachineSecurityGroupsFn == nil {
+		return unimplemented("UpdateVirtualMachineSecurityGroups")
+	}
+	return m.UpdateVirtualMachineSecurityGroupsFn(ctx, id, groupIDs)
 }
 
 // GetVMPassword implements translate.CloudStack.
