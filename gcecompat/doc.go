@@ -139,10 +139,26 @@
 // (quotas.go). Accelerator types, resource policies and instance
 // templates list empty (emptycatalogs.go).
 //
+// # Managed instance groups
+//
+// Zonal instanceGroupManagers (insert, get, list, aggregatedList, delete,
+// resize, recreateInstances, deleteInstances, listManagedInstances) and
+// their instanceGroups (get, list, aggregatedList, listInstances) map onto
+// CloudStack instance groups (instancegroupmanagers.go). The group's name
+// holds the MIG's fixed definition ("gce-mig:<zone uuid>:<name>:<base
+// instance name>:<instance template>"), its VMs (deploy group=) are the
+// members, created through instances.insert from the global instance
+// template and named <base>-<4 random characters>; targetSize is derived
+// (live members not marked deleting), so every replica answers the same
+// and a resize interrupted by a crash is finished by resizing again.
+// Autoscalers list empty and cannot be created; autoHealingPolicies,
+// distributionPolicy, statefulPolicy, updatePolicy, versions, namedPorts,
+// targetPools, description and regional MIGs are refused naming them.
+//
 // # Not supported
 //
-// Creating networks, disks from images, global addresses, instance
-// templates and groups, routes, routers and load balancing: the
+// Creating networks, disks from images, global addresses, regional
+// instance groups, routes, routers and load balancing: the
 // collections listed in routes.go (unsupported) answer 501 notImplemented
 // in Google error format; other unknown paths are 404. Snapshots of
 // never-attached (CloudStack "Allocated") disks fail, as CloudStack

@@ -364,7 +364,7 @@ func TestUnauthenticated(t *testing.T) {
 	}
 	_, err = e.gce.RegionInstanceTemplates.List(e.project, "local1").Do()
 	apiErr(t, err, 501, "notImplemented")
-	_, err = e.gce.InstanceGroups.Get(e.project, "local1-zone1", "g1").Do()
+	_, err = e.gce.RegionInstanceGroupManagers.Get(e.project, "local1", "g1").Do()
 	apiErr(t, err, 501, "notImplemented")
 }
 

@@ -122,6 +122,24 @@ var routeTable = []route{
 	{http.MethodDelete, "/regions/:region/addresses/:address", ownProject, func(s *server) handlerFunc { return s.deleteAddress }},
 	{http.MethodGet, "/aggregated/addresses", ownProject, func(s *server) handlerFunc { return s.aggregatedAddresses }},
 
+	// managed instance groups and their instance groups (instancegroupmanagers.go, instancegroups.go)
+	{http.MethodGet, "/zones/:zone/instanceGroupManagers", ownProject, func(s *server) handlerFunc { return s.listInstanceGroupManagers }},
+	{http.MethodPost, "/zones/:zone/instanceGroupManagers", ownProject, func(s *server) handlerFunc { return s.insertInstanceGroupManager }},
+	{http.MethodGet, "/zones/:zone/instanceGroupManagers/:instanceGroupManager", ownProject, func(s *server) handlerFunc { return s.getInstanceGroupManager }},
+	{http.MethodDelete, "/zones/:zone/instanceGroupManagers/:instanceGroupManager", ownProject, func(s *server) handlerFunc { return s.deleteInstanceGroupManager }},
+	{http.MethodPost, "/zones/:zone/instanceGroupManagers/:instanceGroupManager/resize", ownProject, func(s *server) handlerFunc { return s.resizeInstanceGroupManager }},
+	{http.MethodPost, "/zones/:zone/instanceGroupManagers/:instanceGroupManager/recreateInstances", ownProject, func(s *server) handlerFunc { return s.recreateMIGInstances }},
+	{http.MethodPost, "/zones/:zone/instanceGroupManagers/:instanceGroupManager/deleteInstances", ownProject, func(s *server) handlerFunc { return s.deleteMIGInstances }},
+	{http.MethodPost, "/zones/:zone/instanceGroupManagers/:instanceGroupManager/listManagedInstances", ownProject, func(s *server) handlerFunc { return s.listManagedInstances }},
+	{http.MethodGet, "/aggregated/instanceGroupManagers", ownProject, func(s *server) handlerFunc { return s.aggregatedInstanceGroupManagers }},
+	{http.MethodGet, "/zones/:zone/instanceGroups", ownProject, func(s *server) handlerFunc { return s.listInstanceGroups }},
+	{http.MethodGet, "/zones/:zone/instanceGroups/:instanceGroup", ownProject, func(s *server) handlerFunc { return s.getInstanceGroup }},
+	{http.MethodPost, "/zones/:zone/instanceGroups/:instanceGroup/listInstances", ownProject, func(s *server) handlerFunc { return s.listInstanceGroupInstances }},
+	{http.MethodGet, "/aggregated/instanceGroups", ownProject, func(s *server) handlerFunc { return s.aggregatedInstanceGroups }},
+	{http.MethodGet, "/zones/:zone/autoscalers", ownProject, func(s *server) handlerFunc { return s.listAutoscalers }},
+	{http.MethodPost, "/zones/:zone/autoscalers", ownProject, func(s *server) handlerFunc { return s.insertAutoscaler }},
+	{http.MethodGet, "/aggregated/autoscalers", ownProject, func(s *server) handlerFunc { return s.aggregatedAutoscalers }},
+
 	// operations
 	{http.MethodGet, "/zones/:zone/operations", ownProject, func(s *server) handlerFunc { return s.listOperations }},
 	{http.MethodGet, "/zones/:zone/operations/:operation", ownProject, func(s *server) handlerFunc { return s.getOperation }},
@@ -149,9 +167,9 @@ var unsupported = []string{
 	"/regions/:region/routers", "/regions/:region/forwardingRules", "/regions/:region/targetPools",
 	"/regions/:region/instanceGroupManagers", "/regions/:region/backendServices", "/regions/:region/healthChecks",
 	"/regions/:region/instanceTemplates", "/regions/:region/disks", "/regions/:region/vpnGateways",
-	"/zones/:zone/instanceGroups", "/zones/:zone/instanceGroupManagers", "/zones/:zone/reservations",
+	"/regions/:region/autoscalers", "/regions/:region/instanceGroups", "/zones/:zone/reservations",
 	"/zones/:zone/nodeGroups", "/zones/:zone/networkEndpointGroups", "/zones/:zone/targetInstances",
-	"/aggregated/instanceGroups", "/aggregated/instanceGroupManagers", "/aggregated/forwardingRules",
+	"/aggregated/forwardingRules",
 	"/aggregated/targetPools", "/aggregated/routers", "/aggregated/reservations",
 }
 

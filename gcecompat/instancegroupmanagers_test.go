@@ -1,0 +1,192 @@
+package gcecompat_test
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	compute "google.golang.org/api/compute/v1"
+
+	"github.com/cloudgate/cloudgate/simulator"
+)
+
+// members lists a MIG's managed instances by name, with the google API
+// client's parser.
+func (e *env) members(mig string) []*compute.ManagedInstance {
+	e.t.Helper()
+	r, err := e.gce.InstanceGroupManagers.ListManagedInstances(e.project, e.zone, mig).Do()
+	if err != nil {
+		e.t.Fatalf("listManagedInstances: %v", err)
+	}
+	sort.Slice(r.ManagedInstances, func(i, j int) bool { return r.ManagedInstances[i].Name < r.ManagedInstances[j].Name })
+	return r.ManagedInstances
+}
+
+func testMIGLifecycle(t *testing.T, e *env) {
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("web")).Do())
+	op := e.mustOK(e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{
+		Name: "web-mig", BaseInstanceName: "web", InstanceTemplate: "global/instanceTemplates/web", TargetSize: 2,
+	}).Do())
+	if op.OperationType != "insert" || !strings.HasSuffix(op.TargetLink, "/zones/"+e.zone+"/instanceGroupManagers/web-mig") {
+		t.Fatalf("insert op = %+v", op)
+	}
+	m, err := e.gce.InstanceGroupManagers.Get(e.project, e.zone, "web-mig").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.TargetSize != 2 || m.BaseInstanceName != "web" || !strings.HasSuffix(m.InstanceTemplate, "/projects/"+e.project+"/global/instanceTemplates/web") ||
+		!strings.HasSuffix(m.InstanceGroup, "/zones/"+e.zone+"/instanceGroups/web-mig") || m.Id == 0 || m.CurrentActions.None != 2 || !m.Status.IsStable {
+		t.Fatalf("get = %+v", m)
+	}
+	mem := e.members("web-mig")
+	if len(mem) != 2 {
+		t.Fatalf("members = %d", len(mem))
+	}
+	for _, mi := range mem {
+		// <base>-<4 random [a-z0-9]>, created from the template.
+		if len(mi.Name) != len("web-xxxx") || !strings.HasPrefix(mi.Name, "web-") || mi.InstanceStatus != "RUNNING" || mi.CurrentAction != "NONE" ||
+			!strings.HasSuffix(mi.Version.InstanceTemplate, "/global/instanceTemplates/web") {
+			t.Fatalf("member = %+v", mi)
+		}
+		vm, err := e.gce.Instances.Get(e.project, e.zone, mi.Name).Do()
+		if err != nil || vm.Labels["tier"] != "web" || len(vm.Tags.Items) != 1 || vm.Tags.Items[0] != "web" || !strings.HasSuffix(vm.MachineType, "/small-instance") {
+			t.Fatalf("member instance = %+v, %v", vm, err)
+		}
+	}
+	ig, err := e.gce.InstanceGroups.Get(e.project, e.zone, "web-mig").Do()
+	if err != nil || ig.Size != 2 {
+		t.Fatalf("instance group = %+v, %v", ig, err)
+	}
+	li, err := e.gce.InstanceGroups.ListInstances(e.project, e.zone, "web-mig", &compute.InstanceGroupsListInstancesRequest{InstanceState: "ALL"}).Do()
+	if err != nil || len(li.Items) != 2 || li.Items[0].Status != "RUNNING" {
+		t.Fatalf("listInstances = %+v, %v", li, err)
+	}
+
+	// Another MIG of the same name in the zone is 409, whatever its template.
+	_, err = e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{
+		Name: "web-mig", BaseInstanceName: "other", InstanceTemplate: "web", TargetSize: 0}).Do()
+	apiErr(t, err, 409, "alreadyExists")
+
+	// Resize up and down: the target size reads back at once.
+	e.mustOK(e.gce.InstanceGroupManagers.Resize(e.project, e.zone, "web-mig", 3).Do())
+	if mem = e.members("web-mig"); len(mem) != 3 {
+		t.Fatalf("after resize 3: %d members", len(mem))
+	}
+	op, err = e.gce.InstanceGroupManagers.Resize(e.project, e.zone, "web-mig", 1).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := e.gce.InstanceGroupManagers.Get(e.project, e.zone, "web-mig").Do(); err != nil || m.TargetSize != 1 {
+		t.Fatalf("target size right after resize 1 = %+v, %v", m, err)
+	}
+	e.mustOK(op, nil)
+	if mem = e.members("web-mig"); len(mem) != 1 {
+		t.Fatalf("after resize 1: %+v", mem)
+	}
+	l, err := e.gce.InstanceGroupManagers.List(e.project, e.zone).Do()
+	if err != nil || len(l.Items) != 1 || l.Items[0].TargetSize != 1 {
+		t.Fatalf("list = %+v, %v", l, err)
+	}
+	agg, err := e.gce.InstanceGroupManagers.AggregatedList(e.project).Do()
+	if err != nil || len(agg.Items["zones/"+e.zone].InstanceGroupManagers) != 1 {
+		t.Fatalf("aggregated = %+v, %v", agg, err)
+	}
+
+	// Recreate keeps the name, makes a new VM.
+	before, err := e.gce.Instances.Get(e.project, e.zone, mem[0].Name).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mustOK(e.gce.InstanceGroupManagers.RecreateInstances(e.project, e.zone, "web-mig", &compute.InstanceGroupManagersRecreateInstancesRequest{
+		Instances: []string{"zones/" + e.zone + "/instances/" + mem[0].Name}}).Do())
+	after, err := e.gce.Instances.Get(e.project, e.zone, mem[0].Name).Do()
+	if err != nil || after.Id == before.Id {
+		t.Fatalf("recreated = %+v (before id %d), %v", after, before.Id, err)
+	}
+	_, err = e.gce.InstanceGroupManagers.RecreateInstances(e.project, e.zone, "web-mig", &compute.InstanceGroupManagersRecreateInstancesRequest{
+		Instances: []string{"no-such"}}).Do()
+	apiErr(t, err, 400, "invalid")
+
+	// deleteInstances lowers the target size.
+	e.mustOK(e.gce.InstanceGroupManagers.Resize(e.project, e.zone, "web-mig", 2).Do())
+	mem = e.members("web-mig")
+	e.mustOK(e.gce.InstanceGroupManagers.DeleteInstances(e.project, e.zone, "web-mig", &compute.InstanceGroupManagersDeleteInstancesRequest{
+		Instances: []string{mem[1].Instance}}).Do())
+	if m, err := e.gce.InstanceGroupManagers.Get(e.project, e.zone, "web-mig").Do(); err != nil || m.TargetSize != 1 {
+		t.Fatalf("after deleteInstances = %+v, %v", m, err)
+	}
+	if _, err := e.gce.Instances.Get(e.project, e.zone, mem[1].Name).Do(); err == nil {
+		t.Fatalf("deleted member %s still there", mem[1].Name)
+	}
+
+	// Delete removes the members and the group.
+	e.mustOK(e.gce.InstanceGroupManagers.Delete(e.project, e.zone, "web-mig").Do())
+	_, err = e.gce.InstanceGroupManagers.Get(e.project, e.zone, "web-mig").Do()
+	apiErr(t, err, 404, "notFound")
+	il, err := e.gce.Instances.List(e.project, e.zone).Do()
+	if err != nil || len(il.Items) != 0 {
+		t.Fatalf("instances after MIG delete = %+v, %v", il, err)
+	}
+}
+
+func TestInstanceGroupManagers(t *testing.T) {
+	testMIGLifecycle(t, newEnv(t))
+}
+
+// TestInstanceGroupManagersDefaults runs the lifecycle on CloudStack's
+// defaults: users cannot expunge, so deleted members are renamed and
+// destroyed, and recreate reuses the name at once.
+func TestInstanceGroupManagersDefaults(t *testing.T) {
+	testMIGLifecycle(t, newEnvWith(t, simulator.DefaultSeed()))
+}
+
+func TestInstanceGroupManagersRefusals(t *testing.T) {
+	e := newEnv(t)
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("web")).Do())
+	ok := func() *compute.InstanceGroupManager {
+		return &compute.InstanceGroupManager{Name: "g", BaseInstanceName: "g", InstanceTemplate: "web", TargetSize: 1}
+	}
+	// Fields the gateway does not implement are refused, naming them.
+	for field, mod := range map[string]func(m *compute.InstanceGroupManager){
+		"autoHealingPolicies": func(m *compute.InstanceGroupManager) {
+			m.AutoHealingPolicies = []*compute.InstanceGroupManagerAutoHealingPolicy{{HealthCheck: "global/healthChecks/hc", InitialDelaySec: 60}}
+		},
+		"distributionPolicy": func(m *compute.InstanceGroupManager) {
+			m.DistributionPolicy = &compute.DistributionPolicy{TargetShape: "EVEN"}
+		},
+		"updatePolicy": func(m *compute.InstanceGroupManager) {
+			m.UpdatePolicy = &compute.InstanceGroupManagerUpdatePolicy{Type: "PROACTIVE"}
+		},
+		"versions": func(m *compute.InstanceGroupManager) {
+			m.Versions = []*compute.InstanceGroupManagerVersion{{InstanceTemplate: "web", Name: "a"}, {InstanceTemplate: "web", Name: "b"}}
+		},
+		"statefulPolicy": func(m *compute.InstanceGroupManager) {
+			m.StatefulPolicy = &compute.StatefulPolicy{PreservedState: &compute.StatefulPolicyPreservedState{
+				Disks: map[string]compute.StatefulPolicyPreservedStateDiskDevice{"d": {AutoDelete: "NEVER"}}}}
+		},
+		"description": func(m *compute.InstanceGroupManager) { m.Description = "x" },
+	} {
+		m := ok()
+		mod(m)
+		_, err := e.gce.InstanceGroupManagers.Insert(e.project, e.zone, m).Do()
+		apiErr(t, err, 400, "invalid")
+		if !strings.Contains(err.Error(), field) {
+			t.Fatalf("%s: error does not name the field: %v", field, err)
+		}
+	}
+	m := ok()
+	m.InstanceTemplate = "no-such-template"
+	_, err := e.gce.InstanceGroupManagers.Insert(e.project, e.zone, m).Do()
+	apiErr(t, err, 404, "notFound")
+	_, err = e.gce.Autoscalers.Insert(e.project, e.zone, &compute.Autoscaler{Name: "a", Target: "g"}).Do()
+	apiErr(t, err, 501, "notImplemented")
+	if l, err := e.gce.Autoscalers.List(e.project, e.zone).Do(); err != nil || len(l.Items) != 0 {
+		t.Fatalf("autoscalers = %+v, %v", l, err)
+	}
+	// Nothing was left behind by the refusals.
+	if l, err := e.gce.InstanceGroupManagers.List(e.project, e.zone).Do(); err != nil || len(l.Items) != 0 {
+		t.Fatalf("MIGs after refusals = %+v, %v", l, err)
+	}
+	_, err = e.gce.InstanceGroupManagers.Resize(e.project, e.zone, "nope", 1).Do()
+	apiErr(t, err, 404, "notFound")
+}
