@@ -217,6 +217,16 @@ func (s *server) deregisterImage(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// EC2 deregisters the caller's images, also while instances use them
+	// (CloudStack: deleteTemplate forced=true), but not one still being
+	// created (CloudStack would delete it under its createTemplate job).
+	im, err := s.ownImage(r, cid, id)
+	if err != nil {
+		return nil, err
+	}
+	if st := imageState(im); st == "pending" {
+		return nil, apiErrf("IncorrectState", "The image %s is pending; deregister it once it is available or failed.", id)
+	}
 	job, err := s.svc.DeleteImage(r.ctx, cid)
 	if err != nil {
 		return nil, err

@@ -172,3 +172,35 @@ func TestSDKRegisterShareImage(t *testing.T) {
 	_, err = c.DescribeSnapshotAttribute(ctx, &ec2.DescribeSnapshotAttributeInput{SnapshotId: aws.String("snap-00000000000000000000000000000000"), Attribute: types.SnapshotAttributeNameCreateVolumePermission})
 	wantCode(t, err, "InvalidSnapshot.NotFound")
 }
+
+// TestSDKDeregisterImageStates: an image in use is deregistered (the
+// instance keeps running), another account's image is AuthFailure, a
+// deregistered one is gone.
+func TestSDKDeregisterImageStates(t *testing.T) {
+	e := mustEnv(t)
+	ctx, c := ctxT(t), e.ec2
+	inst := launchOne(t, e, "dereg-src")
+	snap, _ := rootSnapshot(t, e, inst)
+	reg := must[*ec2.RegisterImageOutput](t)(c.RegisterImage(ctx, &ec2.RegisterImageInput{Name: aws.String("in-use"),
+		BlockDeviceMappings: []types.BlockDeviceMapping{{DeviceName: aws.String("/dev/sda1"), Ebs: &types.EbsBlockDevice{SnapshotId: aws.String(snap)}}}}))
+	img := aws.ToString(reg.ImageId)
+	iw := ec2.NewImageAvailableWaiter(c, func(o *ec2.ImageAvailableWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 50*time.Millisecond
+	})
+	if err := iw.Wait(ctx, &ec2.DescribeImagesInput{ImageIds: []string{img}}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	run := must[*ec2.RunInstancesOutput](t)(c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(img), InstanceType: "t3.micro",
+		MinCount: aws.Int32(1), MaxCount: aws.Int32(1)}))
+	_, err := c.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(debianImage(t, e))})
+	wantCode(t, err, "AuthFailure")
+	must[*ec2.DeregisterImageOutput](t)(c.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(img)}))
+	_, err = c.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{img}})
+	wantCode(t, err, "InvalidAMIID.NotFound")
+	_, err = c.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(img)})
+	wantCode(t, err, "InvalidAMIID.NotFound")
+	di := must[*ec2.DescribeInstancesOutput](t)(c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{aws.ToString(run.Instances[0].InstanceId)}}))
+	if st := di.Reservations[0].Instances[0].State.Name; st != types.InstanceStateNameRunning && st != types.InstanceStateNamePending {
+		t.Fatalf("instance of a deregistered image: %s", st)
+	}
+}

@@ -257,7 +257,20 @@ func (s *Server) needTemplate(c *call, param string, write bool) (*template, *ap
 	return t, nil
 }
 
+// deleteTemplate refuses a template that non-expunged VMs use unless
+// forced=true, before the access check (TemplateManagerImpl.deleteTemplate).
 func deleteTemplate(s *Server, c *call) (any, *apiError) {
+	if t := s.templateByID(c.str("id")); t != nil && !c.boolean("forced", false) {
+		n := 0
+		for _, v := range s.st.VMs {
+			if v.TemplateID == t.ID && v.State != "Expunging" {
+				n++
+			}
+		}
+		if n > 0 {
+			return nil, invalidParam("Unable to delete template [%s] because there are [%d] VM instances using it.", t.Name, n)
+		}
+	}
 	t, err := s.needTemplate(c, "id", true)
 	if err != nil {
 		return nil, err

@@ -55,10 +55,10 @@ func updateTemplatePermissions(s *Server, c *call) (any, *apiError) {
 	accounts := c.list("accounts")
 	op := strings.ToLower(c.str("op"))
 	if len(accounts) > 0 && op != "add" && op != "remove" && op != "reset" {
-		return nil, invalidParam("Invalid operation on accounts, the operation must be either 'add' or 'remove' in order to modify launch permissions.  Given operation is: '%s'", c.str("op"))
+		return nil, invalidParam("Invalid operation on Accounts, the operation must be either 'add' or 'remove' in order to modify launch permissions.  Given operation is: '%s'", c.str("op"))
 	}
 	if (op == "add" || op == "remove") && len(accounts) == 0 {
-		return nil, invalidParam("Operation %s requires accounts or projectIds to be passed in", c.str("op"))
+		return nil, invalidParam("Operation %s requires Accounts or projectIds to be passed in", c.str("op"))
 	}
 	// Resolve every name first: an unknown account updates nothing.
 	var ids []string
@@ -66,7 +66,7 @@ func updateTemplatePermissions(s *Server, c *call) (any, *apiError) {
 		a := s.accountByName(name)
 		if a == nil || a.DomainID != t.DomainID {
 			if op == "add" {
-				return nil, invalidParam("Unable to grant a launch permission to account %s in domain id=%s, account not found.  No permissions updated, please verify the account names and retry.", name, t.DomainID)
+				return nil, invalidParam("Unable to grant a launch permission to Account %s in domain id=%s, Account not found.  No permissions updated, please verify the Account names and retry.", name, t.DomainID)
 			}
 			continue
 		}
@@ -100,7 +100,8 @@ func updateTemplatePermissions(s *Server, c *call) (any, *apiError) {
 }
 
 // listTemplatePermissions answers one templatepermission object: whether
-// the template is public and the names of the accounts it is shared with.
+// the template is public and the names of the accounts it is shared with,
+// plus the owner's when the template is not public (as CloudStack does).
 func listTemplatePermissions(s *Server, c *call) (any, *apiError) {
 	id, err := c.need("id")
 	if err != nil {
@@ -118,6 +119,9 @@ func listTemplatePermissions(s *Server, c *call) (any, *apiError) {
 		if n := s.accountName(a); n != "" {
 			names = append(names, n)
 		}
+	}
+	if !t.Public { // "also add the owner if not public"
+		names = append(names, s.accountName(t.AccountID))
 	}
 	return objResult{"templatepermission", obj{"id": t.ID, "ispublic": t.Public, "domainid": t.DomainID, "account": names}}, nil
 }

@@ -77,18 +77,18 @@ func TestTemplatePermissionsAndCopy(t *testing.T) {
 		return err
 	}
 
-	if got := perms(demo); got.P.ID != tid || got.P.IsPublic || len(got.P.Account) != 0 {
+	if got := perms(demo); got.P.ID != tid || got.P.IsPublic || len(got.P.Account) != 1 || got.P.Account[0] != "demo" {
 		t.Fatalf("fresh permissions = %+v", got)
 	}
 	wantErr(t, deployOther(), "does not have permission")
 	wantErr(t, update(other, "accounts", "other", "op", "add"), "does not have permission")
-	wantErr(t, update(demo, "accounts", "nosuch", "op", "add"), "account not found")
+	wantErr(t, update(demo, "accounts", "nosuch", "op", "add"), "Account not found")
 	wantErr(t, update(demo, "accounts", "other", "op", "share"), "must be either 'add' or 'remove'")
 	if err := update(demo, "accounts", "other,demo", "op", "add"); err != nil {
 		t.Fatal(err)
 	}
-	if got := perms(demo); len(got.P.Account) != 1 || got.P.Account[0] != "other" {
-		t.Fatalf("after add (the owner is not listed) = %+v", got)
+	if got := perms(demo); len(got.P.Account) != 2 || got.P.Account[0] != "other" || got.P.Account[1] != "demo" {
+		t.Fatalf("after add (the owner is listed last, once) = %+v", got)
 	}
 	sl, err := other.Template.ListTemplates(other.Template.NewListTemplatesParams("sharedexecutable"))
 	if err != nil || sl.Count != 1 || sl.Templates[0].Id != tid {
@@ -100,7 +100,7 @@ func TestTemplatePermissionsAndCopy(t *testing.T) {
 	if err := update(demo, "accounts", "other", "op", "remove"); err != nil {
 		t.Fatal(err)
 	}
-	if got := perms(demo); len(got.P.Account) != 0 {
+	if got := perms(demo); len(got.P.Account) != 1 {
 		t.Fatalf("after remove = %+v", got)
 	}
 

@@ -20,7 +20,18 @@ func (s *Service) ImagePermissions(ctx context.Context, id string) (*ImageSharin
 	if err != nil {
 		return nil, opErr("ImagePermissions", ResImage, id, err)
 	}
-	out := &ImageSharing{Public: tp.Public, Accounts: append([]string{}, tp.Accounts...)}
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &ImageSharing{Public: tp.Public, Accounts: []string{}}
+	for _, a := range tp.Accounts {
+		// CloudStack lists the owner too when the template is not public;
+		// the owner can always launch its template and EC2 does not list it.
+		if !strings.EqualFold(a, p.Account) {
+			out.Accounts = append(out.Accounts, a)
+		}
+	}
 	slices.SortFunc(out.Accounts, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	return out, nil
 }
@@ -50,11 +61,9 @@ func (s *Service) ShareImage(ctx context.Context, id string, c ImageShareChange)
 		if err != nil {
 			return opErr(op, ResImage, id, err)
 		}
-		if len(tp.Accounts) > 0 {
-			// op=reset also clears isfeatured, which only admins may set;
-			// op=remove with every account is the owner's equivalent.
-			c.Remove = append(c.Remove, tp.Accounts...)
-		}
+		// op=reset also clears isfeatured, which only admins may set;
+		// op=remove with every account is the owner's equivalent.
+		c.Remove = append(c.Remove, tp.Accounts...)
 		c.Public = nil
 	}
 	if c.Public != nil || len(c.Add) > 0 {

@@ -147,7 +147,9 @@ func (b *Backend) CreateTemplate(ctx context.Context, req translate.CreateTempla
 	return b.asyncCall(ctx, "createTemplate", translate.ResImage, p)
 }
 
-// DeleteTemplate implements translate.CloudStack.
+// DeleteTemplate implements translate.CloudStack. forced=true: EC2 and
+// GCE delete an image that instances still use (their disks are theirs),
+// which CloudStack refuses without it (TemplateManagerImpl.deleteTemplate).
 func (b *Backend) DeleteTemplate(ctx context.Context, id string) (translate.AsyncResult, error) {
-	return b.asyncCall(ctx, "deleteTemplate", translate.ResImage, params{"id": id})
+	return b.asyncCall(ctx, "deleteTemplate", translate.ResImage, params{"id": id, "forced": "true"})
 }
