@@ -119,4 +119,7 @@ var actions = map[string]handler{
 	"AttachInternetGateway":    (*server).attachInternetGateway,
 	"DetachInternetGateway":    (*server).detachInternetGateway,
 	"DeleteInternetGateway":    (*server).deleteInternetGateway,
+
+	// networkacls.go
+	"DescribeNetworkAcls": (*server).describeNetworkAcls,
 }

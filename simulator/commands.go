@@ -109,6 +109,8 @@ func init() {
 	reg("createPrivateGateway", createPrivateGateway, admin, async(createPrivateGatewayDone))
 	reg("deletePrivateGateway", deletePrivateGateway, admin, async(deletePrivateGatewayDone))
 	reg("listStaticRoutes", listStaticRoutes)
+	reg("listNetworkACLLists", listNetworkACLLists)
+	reg("listNetworkACLs", listNetworkACLs)
 	reg("createStaticRoute", createStaticRoute, async(createStaticRouteDone))
 	reg("deleteStaticRoute", deleteStaticRoute, async(deleteStaticRouteDone))
 	reg("associateIpAddress", associateIpAddress, async(associateIpAddressDone))

@@ -227,6 +227,9 @@ func (s *Server) networkObj(n *network) obj {
 		o["networkofferingconservemode"], o["networkofferingavailability"] = true, off.availability()
 		o["service"] = networkOfferingServices(off)
 	}
+	if n.NetworkACLID != "" {
+		o["aclid"], o["aclname"] = n.NetworkACLID, s.aclName(n.NetworkACLID)
+	}
 	if n.VPCID != "" {
 		o["vpcid"] = n.VPCID
 		if v := s.vpcByID(n.VPCID); v != nil {
@@ -362,7 +365,12 @@ func createNetwork(s *Server, c *call) (any, *apiError) {
 			return nil, invalidParam("Service SourceNat is not allowed in security group enabled zone")
 		}
 	}
+	aclID, aerr := s.tierACL(c, vpcID, off)
+	if aerr != nil {
+		return nil, aerr
+	}
 	n := s.newNetwork(ow, z, off, name, c.str("displaytext"), cidr, gw, vpcID, c)
+	n.NetworkACLID = aclID
 	return objResult{"network", s.networkObj(n)}, nil
 }
 

@@ -173,9 +173,11 @@ type network struct {
 	// ACLType is Account (the owner's network) or Domain (a zone-wide Shared
 	// network created by the admin, usable by every account in the domain).
 	ACLType string `json:",omitempty"`
-	State   string
-	JobID   string
-	Created time.Time
+	// NetworkACLID is a VPC tier's network ACL list (networkacl.go).
+	NetworkACLID string `json:",omitempty"`
+	State        string
+	JobID        string
+	Created      time.Time
 }
 
 type vpc struct {

@@ -24,6 +24,7 @@ type Network struct {
 	Default     bool   // the account's default network in its zone
 	Tags        Tags
 	Services    []string // its offering's services (SourceNat, Dns, ...)
+	ACLID       string   // a VPC tier's network ACL list ("" = none)
 }
 
 // VPC is a CloudStack VPC.

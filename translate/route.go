@@ -57,6 +57,64 @@ type VPCRoutingPort interface {
 	CreateStaticRoute(ctx context.Context, req CreateStaticRouteRequest) (AsyncResult, error)
 	DeleteStaticRoute(ctx context.Context, id string) (AsyncResult, error)
 	ListPrivateGateways(ctx context.Context, vpcID string) ([]PrivateGateway, error)
+	// ListNetworkACLLists lists the ACL lists of the caller's VPCs (of
+	// one with vpcID) and CloudStack's system lists (VPCID "").
+	ListNetworkACLLists(ctx context.Context, vpcID string) ([]NetworkACLList, error)
+	// ListNetworkACLs lists the items of one ACL list.
+	ListNetworkACLs(ctx context.Context, aclID string) ([]NetworkACLItem, error)
+}
+
+// NetworkACLList is a CloudStack network ACL list. The system lists
+// default_allow and default_deny belong to no VPC.
+type NetworkACLList struct {
+	ID          string
+	Name        string
+	Description string
+	VPCID       string
+}
+
+// NetworkACLItem is one rule of a network ACL list.
+type NetworkACLItem struct {
+	ID          string
+	ACLID       string
+	Number      int
+	Protocol    string // tcp, udp, icmp, all or a protocol number
+	Action      string // Allow, Deny
+	TrafficType string // Ingress, Egress
+	CIDRList    string // comma-separated
+	StartPort   string
+	EndPort     string
+	ICMPType    int
+	ICMPCode    int
+}
+
+// NetworkACLLists lists the ACL lists the caller sees, sorted by id.
+func (s *Service) NetworkACLLists(ctx context.Context) ([]NetworkACLList, error) {
+	ls, err := s.cs.ListNetworkACLLists(ctx, "")
+	if err != nil {
+		return nil, opErr("NetworkACLLists", ResVPC, "", err)
+	}
+	sort.Slice(ls, func(i, j int) bool { return ls[i].ID < ls[j].ID })
+	return ls, nil
+}
+
+// NetworkACLItems lists one ACL list's rules by number.
+func (s *Service) NetworkACLItems(ctx context.Context, aclID string) ([]NetworkACLItem, error) {
+	items, err := s.cs.ListNetworkACLs(ctx, aclID)
+	if isNotFound(err) {
+		return []NetworkACLItem{}, nil
+	}
+	if err != nil {
+		return nil, opErr("NetworkACLItems", ResVPC, "", err)
+	}
+	out := []NetworkACLItem{}
+	for _, it := range items {
+		if it.ACLID == "" || it.ACLID == aclID {
+			out = append(out, it)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out, nil
 }
 
 // HasService reports whether a CloudStack service list (a VPC's or a

@@ -20,6 +20,7 @@ type networkJSON struct {
 	IsDefault   flexBool      `json:"isdefault"`
 	Tags        []tagJSON     `json:"tags"`
 	Service     []serviceJSON `json:"service"`
+	ACLID       flexString    `json:"aclid"`
 }
 
 // serviceJSON is one entry of a network's or VPC's service list.
@@ -38,7 +39,7 @@ func serviceNames(ss []serviceJSON) []string {
 func (n *networkJSON) network() translate.Network {
 	return translate.Network{ID: string(n.ID), Name: n.Name, DisplayText: n.DisplayText, ZoneID: string(n.ZoneID),
 		ZoneName: n.ZoneName, CIDR: n.CIDR, Gateway: n.Gateway, VPCID: string(n.VPCID), State: n.State,
-		Type: n.Type, Default: bool(n.IsDefault), Tags: tagsOf(n.Tags), Services: serviceNames(n.Service)}
+		Type: n.Type, Default: bool(n.IsDefault), Tags: tagsOf(n.Tags), Services: serviceNames(n.Service), ACLID: string(n.ACLID)}
 }
 
 // ListNetworks implements translate.CloudStack.

@@ -63,3 +63,52 @@ func (b *Backend) ListPrivateGateways(ctx context.Context, vpcID string) ([]tran
 	}
 	return out, nil
 }
+
+// ListNetworkACLLists implements translate.CloudStack
+// (listNetworkACLLists; NetworkACLResponse.java).
+func (b *Backend) ListNetworkACLLists(ctx context.Context, vpcID string) ([]translate.NetworkACLList, error) {
+	type listJSON struct {
+		ID          flexString `json:"id"`
+		Name        string     `json:"name"`
+		Description string     `json:"description"`
+		VPCID       flexString `json:"vpcid"`
+	}
+	items, err := listTyped[listJSON](ctx, b, "listNetworkACLLists", translate.ResVPC, params{}.set("vpcid", vpcID))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]translate.NetworkACLList, 0, len(items))
+	for _, l := range items {
+		out = append(out, translate.NetworkACLList{ID: string(l.ID), Name: l.Name, Description: l.Description, VPCID: string(l.VPCID)})
+	}
+	return out, nil
+}
+
+// ListNetworkACLs implements translate.CloudStack (listNetworkACLs;
+// NetworkACLItemResponse.java).
+func (b *Backend) ListNetworkACLs(ctx context.Context, aclID string) ([]translate.NetworkACLItem, error) {
+	type itemJSON struct {
+		ID          flexString `json:"id"`
+		ACLID       flexString `json:"aclid"`
+		Number      flexInt    `json:"number"`
+		Protocol    string     `json:"protocol"`
+		Action      string     `json:"action"`
+		TrafficType string     `json:"traffictype"`
+		CIDRList    string     `json:"cidrlist"`
+		StartPort   flexString `json:"startport"`
+		EndPort     flexString `json:"endport"`
+		ICMPType    flexInt    `json:"icmptype"`
+		ICMPCode    flexInt    `json:"icmpcode"`
+	}
+	items, err := listTyped[itemJSON](ctx, b, "listNetworkACLs", translate.ResVPC, params{"aclid": aclID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]translate.NetworkACLItem, 0, len(items))
+	for _, i := range items {
+		out = append(out, translate.NetworkACLItem{ID: string(i.ID), ACLID: string(i.ACLID), Number: int(i.Number), Protocol: i.Protocol,
+			Action: i.Action, TrafficType: i.TrafficType, CIDRList: i.CIDRList, StartPort: string(i.StartPort), EndPort: string(i.EndPort),
+			ICMPType: int(i.ICMPType), ICMPCode: int(i.ICMPCode)})
+	}
+	return out, nil
+}

@@ -74,6 +74,8 @@ type CloudStack struct {
 	CreateStaticRouteFn              func(ctx context.Context, req translate.CreateStaticRouteRequest) (translate.AsyncResult, error)
 	DeleteStaticRouteFn              func(ctx context.Context, id string) (translate.AsyncResult, error)
 	ListPrivateGatewaysFn            func(ctx context.Context, vpcID string) ([]translate.PrivateGateway, error)
+	ListNetworkACLListsFn            func(ctx context.Context, vpcID string) ([]translate.NetworkACLList, error)
+	ListNetworkACLsFn                func(ctx context.Context, aclID string) ([]translate.NetworkACLItem, error)
 	CreateVPCFn                      func(ctx context.Context, req translate.CreateVPCRequest) (translate.AsyncResult, error)
 	DeleteVPCFn                      func(ctx context.Context, id string) (translate.AsyncResult, error)
 	RegisterUserDataFn               func(ctx context.Context, name, content string) (*translate.UserDataRecord, error)
@@ -716,4 +718,22 @@ func (m *CloudStack) ListPrivateGateways(ctx context.Context, vpcID string) ([]t
 		return nil, unimplemented("ListPrivateGateways")
 	}
 	return m.ListPrivateGatewaysFn(ctx, vpcID)
+}
+
+// ListNetworkACLLists implements translate.CloudStack.
+func (m *CloudStack) ListNetworkACLLists(ctx context.Context, vpcID string) ([]translate.NetworkACLList, error) {
+	m.count("ListNetworkACLLists")
+	if m.ListNetworkACLListsFn == nil {
+		return nil, unimplemented("ListNetworkACLLists")
+	}
+	return m.ListNetworkACLListsFn(ctx, vpcID)
+}
+
+// ListNetworkACLs implements translate.CloudStack.
+func (m *CloudStack) ListNetworkACLs(ctx context.Context, aclID string) ([]translate.NetworkACLItem, error) {
+	m.count("ListNetworkACLs")
+	if m.ListNetworkACLsFn == nil {
+		return nil, unimplemented("ListNetworkACLs")
+	}
+	return m.ListNetworkACLsFn(ctx, aclID)
 }

@@ -1,0 +1,118 @@
+package simulator
+
+import "strings"
+
+// Network ACL lists, as far as the gateway reads them. CloudStack ships
+// two system lists that belong to no VPC (NetworkACL.DEFAULT_DENY = 1,
+// DEFAULT_ALLOW = 2; their items were inserted by the 4.2 upgrade,
+// engine/schema/.../upgrade/dao/Upgrade410to420.java and
+// setup/db/db/schema-410to420.sql: default_deny denies all ingress and
+// egress, default_allow allows both). listNetworkACLLists with or without
+// vpcid also lists them: NetworkACLServiceImpl.listNetworkACLs adds
+// "vpcId 0" to the VPCs searched. A tier created without aclid has none
+// (VpcManagerImpl.createVpcGuestNetwork stores the aclId it is given);
+// the VPC router then blocks its ingress and allows its egress.
+// Creating lists and items (createNetworkACLList, createNetworkACL) is
+// not modelled.
+
+// The system lists' ids (fixed here; a real installation has its own
+// UUIDs for ids 1 and 2).
+const (
+	aclDefaultDeny  = "5c2b1a2e-9d5f-11e3-9c1d-5254004e6b01"
+	aclDefaultAllow = "5c2b1a2e-9d5f-11e3-9c1d-5254004e6b02"
+)
+
+type aclItem struct {
+	ID, Protocol, TrafficType, Action, CIDRList string
+	Number                                      int
+}
+
+var systemACLs = []struct {
+	ID, Name, Description string
+	Items                 []aclItem
+}{
+	{aclDefaultDeny, "default_deny", "Default Network ACL Deny All", []aclItem{
+		{"5c2b1a2e-9d5f-11e3-9c1d-5254004e6b11", "all", "Ingress", "Deny", "0.0.0.0/0", 1},
+		{"5c2b1a2e-9d5f-11e3-9c1d-5254004e6b12", "all", "Egress", "Deny", "0.0.0.0/0", 2}}},
+	{aclDefaultAllow, "default_allow", "Default Network ACL Allow All", []aclItem{
+		{"5c2b1a2e-9d5f-11e3-9c1d-5254004e6b21", "all", "Ingress", "Allow", "0.0.0.0/0", 1},
+		{"5c2b1a2e-9d5f-11e3-9c1d-5254004e6b22", "all", "Egress", "Allow", "0.0.0.0/0", 2}}},
+}
+
+func (s *Server) aclName(id string) string {
+	for _, a := range systemACLs {
+		if a.ID == id {
+			return a.Name
+		}
+	}
+	return ""
+}
+
+// tierACL checks createNetwork's aclid (NetworkServiceImpl.commitNetwork:
+// only for VPC tiers; an unknown list is "Unable to find specified
+// NetworkACL").
+func (s *Server) tierACL(c *call, vpcID string, off *networkOffering) (string, *apiError) {
+	id := c.str("aclid")
+	if id == "" {
+		return "", nil
+	}
+	if vpcID == "" || !contains(off.Services, "NetworkACL") {
+		return "", invalidParam("Network ACL can be applied only on VPC networks with NetworkACL service enabled")
+	}
+	if s.aclName(id) == "" {
+		return "", invalidParam("Unable to find specified NetworkACL")
+	}
+	return id, nil
+}
+
+func listNetworkACLLists(s *Server, c *call) (any, *apiError) {
+	if v := c.str("vpcid"); v != "" {
+		vp := s.vpcByID(v)
+		if vp == nil {
+			return nil, invalidParam("Unable to find VPC")
+		}
+		if !s.canAccess(c, vp.owned) {
+			return nil, permissionDenied("Account %s does not have permission to operate with resource %s", c.acct.Name, v)
+		}
+	}
+	var items []obj
+	for _, a := range systemACLs {
+		if id := c.str("id"); id != "" && id != a.ID {
+			continue
+		}
+		if n := c.str("name"); n != "" && n != a.Name {
+			continue
+		}
+		if nid := c.str("networkid"); nid != "" {
+			if n := s.networkByID(nid); n == nil || n.NetworkACLID != a.ID {
+				continue
+			}
+		}
+		items = append(items, obj{"id": a.ID, "name": a.Name, "description": a.Description, "fordisplay": true})
+	}
+	return c.pageOf("networkacllist", items), nil
+}
+
+func listNetworkACLs(s *Server, c *call) (any, *apiError) {
+	var items []obj
+	for _, a := range systemACLs {
+		if id := c.str("aclid"); id != "" && id != a.ID {
+			continue
+		}
+		if c.str("aclid") == "" {
+			// Without aclid CloudStack lists the items of the caller's
+			// VPCs' lists only (NetworkACLServiceImpl.listNetworkACLItems
+			// joins network_acl on the permitted VPCs).
+			continue
+		}
+		for _, it := range a.Items {
+			if tt := c.str("traffictype"); tt != "" && !strings.EqualFold(tt, it.TrafficType) {
+				continue
+			}
+			items = append(items, obj{"id": it.ID, "aclid": a.ID, "aclname": a.Name, "number": it.Number, "protocol": it.Protocol,
+				"traffictype": it.TrafficType, "action": it.Action, "cidrlist": it.CIDRList, "state": "Active", "fordisplay": true,
+				"tags": []obj{}})
+		}
+	}
+	return c.pageOf("networkacl", items), nil
+}
