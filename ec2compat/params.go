@@ -176,6 +176,7 @@ var actionParams = map[string][]string{
 	"AttachInternetGateway":    {"InternetGatewayId", "VpcId"},
 	"DetachInternetGateway":    {"InternetGatewayId", "VpcId"},
 	"DeleteInternetGateway":    {"InternetGatewayId"},
+	"DescribeNetworkAcls":      join(pFilter, pPaging, []string{"NetworkAclId.N"}),
 
 	"DescribeNetworkInterfaces": join(pFilter, pPaging, []string{"NetworkInterfaceId.N"}),
 }
