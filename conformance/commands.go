@@ -127,6 +127,14 @@ var everydayCommands = []command{
 	{"aws ec2 create-vpc / create-subnet / delete-subnet / delete-vpc", "3.1", expectWorks,
 		[]string{"ec2/vpcs"}, nil, "SG zones: UnsupportedOperation (skip)"},
 
+	// §3.2 templates.
+	{"gcloud compute instance-templates create / describe / list / delete", "3.2", expectWorks,
+		[]string{"gce/instance-templates"}, []string{"TestGcloudInstanceTemplates"}, "global templates, stored as CloudStack registered user data (4.18+)"},
+	{"gcloud compute instance-templates create --can-ip-forward / --preemptible / --shielded-secure-boot", "3.2", expectRefused,
+		[]string{"gce/instance-templates/refused"}, []string{"TestGcloudInstanceTemplates"}, "refused at template creation, naming the field"},
+	{"gcloud compute instances create --source-instance-template", "3.2", expectWorks,
+		[]string{"gce/instance-templates"}, []string{"TestGcloudInstanceTemplates"}, "the request's fields replace the template's"},
+
 	// §3.4 instance settings.
 	{"aws ec2 describe-instance-type-offerings / describe-volume-status / describe-volume-attribute", "3.4", expectWorks,
 		[]string{"ec2/type-offerings-volume-status"}, nil, ""},

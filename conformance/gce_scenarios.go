@@ -54,6 +54,8 @@ func gceScenarios() []scenario {
 		gceAddressesAssociate(),
 		gceSnapshots(),
 		gceEverydayReadback(),
+		gceInstanceTemplates(),
+		gceInstanceTemplatesRefused(),
 	}
 }
 

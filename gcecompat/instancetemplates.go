@@ -376,28 +376,50 @@ func (s *server) bindInstanceInsert(c *gin.Context, req *instanceInsert) error {
 	if src == "" {
 		return bindJSON(c, req)
 	}
-	ctx, project := c.Request.Context(), c.Param("project")
-	if p := segmentAfter(src, "projects"); p != "" && p != project {
-		return unsupportedValue("sourceInstanceTemplate", src, "The instance template must be in the instance's project.")
-	}
-	if segmentAfter(src, "regions") != "" {
-		return notFound(translate.ResUserData, strings.TrimPrefix(src, s.base+"/"))
-	}
-	t, err := s.templateByName(ctx, project, lastSegment(src))
-	if err != nil {
-		return err
-	}
 	raw, err := readBody(c)
 	if err != nil {
 		return err
 	}
-	merged, err := mergeTemplate(t.doc.Properties, raw)
+	r, err := s.instanceFromTemplate(c.Request.Context(), c.Param("project"), src, raw)
 	if err != nil {
 		return err
 	}
-	c.Request.Body = io.NopCloser(bytes.NewReader(merged))
-	c.Request.ContentLength = int64(len(merged))
-	return bindJSON(c, req)
+	*req = *r
+	return nil
+}
+
+// instanceFromTemplate is the instances.insert body made from the instance
+// template src (a name or URL) and body's top-level fields (JSON; may be
+// empty), which replace the template's. Managed instance groups use it
+// with {"name": member}.
+func (s *server) instanceFromTemplate(ctx context.Context, project, src string, body []byte) (*instanceInsert, error) {
+	if p := segmentAfter(src, "projects"); p != "" && p != project {
+		return nil, unsupportedValue("sourceInstanceTemplate", src, "The instance template must be in the instance's project.")
+	}
+	if segmentAfter(src, "regions") != "" {
+		return nil, notFound(translate.ResUserData, strings.TrimPrefix(src, s.base+"/"))
+	}
+	t, err := s.templateByName(ctx, project, lastSegment(src))
+	if err != nil {
+		return nil, err
+	}
+	merged, err := mergeTemplate(t.doc.Properties, body)
+	if err != nil {
+		return nil, err
+	}
+	var req instanceInsert
+	err = decodeStrict(merged, &req)
+	var uf *unknownFieldError
+	if errors.As(err, &uf) {
+		if schemaHasPath("Instance", uf.path) {
+			return nil, invalid("Invalid value for field 'resource.%s': this gateway does not implement this field, so it cannot honour it.", uf.path)
+		}
+		return nil, invalid("Invalid JSON payload received. Unknown name %q: Cannot find field.", uf.path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &req, nil
 }
 
 // mergeTemplate overlays the request body's top-level fields on the
