@@ -155,10 +155,29 @@
 // distributionPolicy, statefulPolicy, updatePolicy, versions, namedPorts,
 // targetPools, description and regional MIGs are refused naming them.
 //
+// # Networks, subnetworks and routes
+//
+// "default" stands for the caller's CloudStack networks outside VPCs (its
+// subnetworks); every CloudStack VPC is a custom-mode network whose
+// subnetworks are its tiers (networks.go, subnetworks.go). networks.insert
+// (custom mode only; auto and legacy modes, mtu and GLOBAL routing are 400
+// naming the field) creates a VPC with super-CIDR 10.0.0.0/8 in the first
+// Advanced zone without security groups; subnetworks.insert creates a tier
+// (or, on "default", an isolated network); delete is 400
+// resourceInUseByAnotherResource while subnetworks or instances use them;
+// expandIpCidrRange is 501 (CloudStack cannot widen a CIDR). In zones with
+// security groups CloudStack lets users create neither: 501. Instances are
+// deployed on the subnetwork named in networkInterfaces[0] and read back
+// their network and subnetwork. Firewalls on custom networks are 400: VPC
+// tiers are filtered by network ACLs, not security groups. routes.list/get
+// are derived (gceroutes.go): a subnet route per subnetwork and a default
+// route only where CloudStack gives egress (source NAT, or a shared
+// network's gateway); routes.insert/delete are 501.
+//
 // # Not supported
 //
-// Creating networks, disks from images, global addresses, regional
-// instance groups, routes, routers and load balancing: the
+// Auto-mode networks, disks from images, global addresses, regional
+// instance groups, creating routes, routers and load balancing: the
 // collections listed in routes.go (unsupported) answer 501 notImplemented
 // in Google error format; other unknown paths are 404. Snapshots of
 // never-attached (CloudStack "Allocated") disks fail, as CloudStack

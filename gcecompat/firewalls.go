@@ -493,6 +493,9 @@ func (s *server) insertFirewall(c *gin.Context) (any, error) {
 	if !isNotFound(err) {
 		return nil, err
 	}
+	if err := s.checkFirewallNetwork(ctx, project, req.Network); err != nil {
+		return nil, err
+	}
 	now := time.Now().UnixMilli()
 	d := &fwDef{Name: req.Name, Created: now, LastOp: "insert", Changed: now}
 	if err := req.apply(d, false); err != nil {
@@ -522,6 +525,9 @@ func (s *server) changeFirewall(patch bool) handlerFunc {
 		}
 		if req.Name != "" && req.Name != name {
 			return nil, invalid("Invalid value for field 'resource.name': '%s'. The name cannot be changed.", req.Name)
+		}
+		if err := s.checkFirewallNetwork(ctx, project, req.Network); err != nil {
+			return nil, err
 		}
 		d := fw.def
 		if err := req.apply(&d, patch); err != nil {

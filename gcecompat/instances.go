@@ -43,6 +43,7 @@ type instanceView struct {
 	sgZones map[string]bool // zone ids with security groups (shared guest networks)
 	offs    []translate.Offering
 	vols    map[string][]translate.Volume // by instance id
+	nets    *netView                      // nil in clouds without VPC zones
 	project string
 }
 
@@ -56,8 +57,16 @@ func (s *server) loadView(ctx context.Context, project string, withVolumes bool)
 		return nil, err
 	}
 	v := &instanceView{zones: zones, sgZones: map[string]bool{}, offs: offs, vols: map[string][]translate.Volume{}, project: project}
+	vpcZones := false
 	for _, z := range zl {
 		v.sgZones[z.ID] = z.SecurityGroups
+		vpcZones = vpcZones || !z.SecurityGroups
+	}
+	if vpcZones {
+		// Instances on VPC tiers show their custom network (networks.go).
+		if v.nets, err = s.loadNetViewOf(ctx, true); err != nil {
+			return nil, err
+		}
 	}
 	if withVolumes {
 		vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{})
@@ -104,6 +113,13 @@ func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *s
 	}
 	if in.NetworkName != "" {
 		nic.Subnetwork = s.regional(p, "subnetworks", gceName(in.NetworkName))
+	}
+	if v.nets != nil {
+		for i := range v.nets.nets {
+			if n := &v.nets.nets[i]; n.ID == in.NetworkID {
+				nic.Network = s.global(p, "networks", v.nets.networkOf(n))
+			}
+		}
 	}
 	auto := true
 	w := &wireInstance{

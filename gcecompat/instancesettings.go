@@ -95,30 +95,49 @@ func wireServiceAccounts(tags translate.Tags) []wireServiceAccount {
 	return []wireServiceAccount{sa}
 }
 
-// applyNetworkInterfaces honours networkInterfaces on insert.
+// applyNetworkInterfaces honours networkInterfaces on insert: the
+// subnetwork (a CloudStack network of the instance's zone: a VPC tier of a
+// custom network, or a network outside VPCs for "default") is the network
+// the VM is deployed on.
 func (s *server) applyNetworkInterfaces(ctx context.Context, project string, zone *translate.Zone, nics []insertNIC, spec *translate.LaunchSpec) error {
 	if len(nics) == 0 {
 		return nil // GCE's default: nic0 on "default", with an external address
 	}
 	nic := nics[0]
 	const f = "Invalid value for field 'resource.networkInterfaces[0].%s': '%s'. %s"
-	if nic.Network != "" && lastSegment(nic.Network) != "default" {
-		return notFound(translate.ResNetwork, "projects/"+project+"/global/networks/"+lastSegment(nic.Network))
+	network := lastSegment(nic.Network)
+	if nic.Network == "" && nic.Subnetwork == "" {
+		network = "default"
+	}
+	var v *netView
+	if network != "default" || nic.Subnetwork != "" {
+		var err error
+		if v, err = s.loadNetView(ctx); err != nil {
+			return err
+		}
+	}
+	if network != "" && network != "default" {
+		if v.vpcByName(network) == nil {
+			return notFound(translate.ResNetwork, networkPath(project, network))
+		}
+		if nic.Subnetwork == "" {
+			// GCE: a custom-mode network needs the subnetwork named.
+			return invalid(f, "network", nic.Network, "Subnetwork should be specified for custom subnetmode network.")
+		}
 	}
 	if nic.Subnetwork != "" {
 		name := lastSegment(nic.Subnetwork)
-		nets, err := s.svc.Networks(ctx, translate.NetworkQuery{})
-		if err != nil {
-			return err
-		}
 		var found *translate.Network
-		for i := range nets {
-			if gceName(nets[i].Name) == name && (found == nil || nets[i].ZoneID == zone.ID) {
-				found = &nets[i] // one in the instance's zone wins
+		for _, n := range v.subnetworks("") {
+			if gceName(n.Name) == name && (found == nil || n.ZoneID == zone.ID) {
+				found = n // one in the instance's zone wins
 			}
 		}
 		if found == nil {
-			return notFound(translate.ResNetwork, "projects/"+project+"/regions/"+s.region+"/subnetworks/"+name)
+			return notFound(translate.ResNetwork, subnetworkPath(project, s.region, name))
+		}
+		if network != "" && v.networkOf(found) != network {
+			return invalid(f, "subnetwork", nic.Subnetwork, "The subnetwork belongs to network '"+v.networkOf(found)+"', not to '"+network+"'.")
 		}
 		if found.ZoneID != zone.ID {
 			return invalid(f, "subnetwork", nic.Subnetwork, "The subnetwork is a CloudStack network of zone '"+s.gceZone(found.ZoneName)+"', not of this instance's zone.")

@@ -111,9 +111,17 @@ var routeTable = []route{
 	{http.MethodGet, "/global/networks", ownProject, func(s *server) handlerFunc { return s.listNetworks }},
 	{http.MethodPost, "/global/networks", ownProject, func(s *server) handlerFunc { return s.insertNetwork }},
 	{http.MethodGet, "/global/networks/:network", ownProject, func(s *server) handlerFunc { return s.getNetwork }},
+	{http.MethodDelete, "/global/networks/:network", ownProject, func(s *server) handlerFunc { return s.deleteNetwork }},
 	{http.MethodGet, "/regions/:region/subnetworks", ownProject, func(s *server) handlerFunc { return s.listSubnetworks }},
 	{http.MethodGet, "/regions/:region/subnetworks/:subnetwork", ownProject, func(s *server) handlerFunc { return s.getSubnetwork }},
+	{http.MethodPost, "/regions/:region/subnetworks", ownProject, func(s *server) handlerFunc { return s.insertSubnetwork }},
+	{http.MethodDelete, "/regions/:region/subnetworks/:subnetwork", ownProject, func(s *server) handlerFunc { return s.deleteSubnetwork }},
+	{http.MethodPost, "/regions/:region/subnetworks/:subnetwork/expandIpCidrRange", ownProject, func(s *server) handlerFunc { return s.expandSubnetwork }},
 	{http.MethodGet, "/aggregated/subnetworks", ownProject, func(s *server) handlerFunc { return s.aggregatedSubnetworks }},
+
+	// routes (gceroutes.go)
+	{http.MethodGet, "/global/routes", ownProject, func(s *server) handlerFunc { return s.listRoutes }},
+	{http.MethodGet, "/global/routes/:route", ownProject, func(s *server) handlerFunc { return s.getRoute }},
 
 	// addresses
 	{http.MethodGet, "/regions/:region/addresses", ownProject, func(s *server) handlerFunc { return s.listAddresses }},
@@ -160,7 +168,7 @@ var routeTable = []route{
 // method on them answers 501 notImplemented in Google error format, so
 // clients print a clear message instead of a bare 404.
 var unsupported = []string{
-	"/global/routes", "/global/backendServices", "/global/healthChecks",
+	"/global/backendServices", "/global/healthChecks",
 	"/global/urlMaps", "/global/targetHttpProxies", "/global/targetHttpsProxies", "/global/sslCertificates",
 	"/global/forwardingRules", "/global/addresses", "/global/networkEndpointGroups", "/global/securityPolicies",
 	"/global/machineImages", "/global/interconnects", "/global/vpnGateways",
@@ -187,4 +195,7 @@ func (s *server) routes(r gin.IRoutes) {
 		r.Any(projectPrefix+p, notImpl)
 		r.Any(projectPrefix+p+"/*rest", notImpl)
 	}
+	// routes.insert and routes.delete (routes are read-only, gceroutes.go).
+	r.POST(projectPrefix+"/global/routes", s.adapt(ownProject, s.changeRoute))
+	r.DELETE(projectPrefix+"/global/routes/:route", s.adapt(ownProject, s.changeRoute))
 }

@@ -282,18 +282,20 @@ type wireNetwork struct {
 }
 
 type wireSubnetwork struct {
-	Kind              string `json:"kind"`
-	ID                string `json:"id"`
-	CreationTimestamp string `json:"creationTimestamp,omitempty"`
-	Name              string `json:"name"`
-	Description       string `json:"description"`
-	Network           string `json:"network"`
-	IPCidrRange       string `json:"ipCidrRange"`
-	GatewayAddress    string `json:"gatewayAddress,omitempty"`
-	Region            string `json:"region"`
-	Fingerprint       string `json:"fingerprint"`
-	StackType         string `json:"stackType"`
-	SelfLink          string `json:"selfLink"`
+	Kind                  string `json:"kind"`
+	ID                    string `json:"id"`
+	CreationTimestamp     string `json:"creationTimestamp,omitempty"`
+	Name                  string `json:"name"`
+	Description           string `json:"description"`
+	Network               string `json:"network"`
+	IPCidrRange           string `json:"ipCidrRange"`
+	GatewayAddress        string `json:"gatewayAddress,omitempty"`
+	Region                string `json:"region"`
+	Fingerprint           string `json:"fingerprint"`
+	StackType             string `json:"stackType"`
+	Purpose               string `json:"purpose,omitempty"`
+	PrivateIPGoogleAccess bool   `json:"privateIpGoogleAccess"`
+	SelfLink              string `json:"selfLink"`
 }
 
 type wireDisk struct {
@@ -372,4 +374,20 @@ type wireSerialPortOutput struct {
 type wireServiceAccount struct {
 	Email  string   `json:"email"`
 	Scopes []string `json:"scopes"`
+}
+
+type wireRoute struct {
+	Kind              string `json:"kind"`
+	ID                string `json:"id"`
+	CreationTimestamp string `json:"creationTimestamp,omitempty"`
+	Name              string `json:"name"`
+	Description       string `json:"description"`
+	Network           string `json:"network"`
+	DestRange         string `json:"destRange"`
+	Priority          int    `json:"priority"`
+	RouteType         string `json:"routeType,omitempty"`
+	NextHopGateway    string `json:"nextHopGateway,omitempty"`
+	NextHopIP         string `json:"nextHopIp,omitempty"`
+	NextHopNetwork    string `json:"nextHopNetwork,omitempty"`
+	SelfLink          string `json:"selfLink"`
 }

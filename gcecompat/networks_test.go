@@ -1,0 +1,216 @@
+package gcecompat_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cloudgate/cloudgate/simulator"
+	"github.com/cloudgate/cloudgate/translate"
+	compute "google.golang.org/api/compute/v1"
+)
+
+// newSandboxEnv is a gateway over the sandbox profile (an Advanced zone
+// without security groups: VPCs and isolated networks).
+func newSandboxEnv(t *testing.T) *env {
+	t.Helper()
+	seed, err := simulator.ProfileSeed(simulator.ProfileSandbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed.Settings["expunge.delay"] = "0" // RunExpunger expunges every destroyed VM
+	e := newEnvWith(t, seed)
+	zs, err := e.gce.Zones.List(e.project).Do()
+	if err != nil || len(zs.Items) != 1 {
+		t.Fatalf("zones: %v %+v", err, zs)
+	}
+	e.zone = zs.Items[0].Name
+	return e
+}
+
+// TestCustomNetworkLifecycle drives a custom-mode network (a CloudStack
+// VPC) through subnetworks (tiers), an instance on a tier, routes,
+// firewalls and the refusals.
+func TestCustomNetworkLifecycle(t *testing.T) {
+	e := newSandboxEnv(t)
+	region := strings.TrimSuffix(e.zone, e.zone[strings.LastIndexByte(e.zone, '-'):])
+	p := e.project
+
+	// Refused bodies name the field and create nothing.
+	for field, n := range map[string]*compute.Network{
+		"autoCreateSubnetworks": {Name: "auto", AutoCreateSubnetworks: true},
+		"mtu":                   {Name: "mtu", Mtu: 1500, ForceSendFields: []string{"AutoCreateSubnetworks"}},
+		"routingMode":           {Name: "glob", RoutingConfig: &compute.NetworkRoutingConfig{RoutingMode: "GLOBAL"}, ForceSendFields: []string{"AutoCreateSubnetworks"}},
+		"IPv4Range":             {Name: "legacy", IPv4Range: "10.9.0.0/16"},
+	} {
+		_, err := e.gce.Networks.Insert(p, n).Do()
+		apiErr(t, err, 400, "invalid")
+		if !strings.Contains(err.Error(), field) {
+			t.Errorf("error for %s does not name it: %v", field, err)
+		}
+	}
+	e.mustOK(e.gce.Networks.Insert(p, &compute.Network{Name: "net1", Description: "my net", ForceSendFields: []string{"AutoCreateSubnetworks"}}).Do())
+	_, err := e.gce.Networks.Insert(p, &compute.Network{Name: "net1", ForceSendFields: []string{"AutoCreateSubnetworks"}}).Do()
+	apiErr(t, err, 409, "alreadyExists")
+	vpcs, err := e.svc.VPCs(e.ctx(), nil)
+	if err != nil || len(vpcs) != 1 || vpcs[0].Name != "net1" || vpcs[0].CIDR != "10.0.0.0/8" {
+		t.Fatalf("CloudStack VPCs = %+v, %v", vpcs, err)
+	}
+	n, err := e.gce.Networks.Get(p, "net1").Do()
+	if err != nil || n.AutoCreateSubnetworks || n.Description != "my net" || n.RoutingConfig.RoutingMode != "REGIONAL" || len(n.Subnetworks) != 0 {
+		t.Fatalf("get net1 = %+v, %v", n, err)
+	}
+	nl, err := e.gce.Networks.List(p).Do()
+	if err != nil || len(nl.Items) != 2 || nl.Items[0].Name != "default" || nl.Items[1].Name != "net1" {
+		t.Fatalf("networks = %+v, %v", nl, err)
+	}
+
+	// Subnetworks are VPC tiers.
+	sub := func(name, cidr string) *compute.Subnetwork {
+		return &compute.Subnetwork{Name: name, Network: "global/networks/net1", IpCidrRange: cidr, Description: "tier " + name}
+	}
+	e.mustOK(e.gce.Subnetworks.Insert(p, region, sub("sub1", "10.5.0.0/24")).Do())
+	for _, bad := range []*compute.Subnetwork{sub("sub2", "10.5.0.0/16"), sub("sub2", "192.168.0.0/24"), sub("sub2", "10.6.0.1/24"), sub("sub1", "10.7.0.0/24")} {
+		_, err := e.gce.Subnetworks.Insert(p, region, bad).Do()
+		if bad.Name == "sub1" {
+			apiErr(t, err, 409, "alreadyExists")
+		} else {
+			apiErr(t, err, 400, "invalid")
+		}
+	}
+	_, err = e.gce.Subnetworks.Insert(p, region, &compute.Subnetwork{Name: "sub2", Network: "global/networks/nope", IpCidrRange: "10.8.0.0/24"}).Do()
+	apiErr(t, err, 404, "notFound")
+	_, err = e.gce.Subnetworks.Insert(p, region, &compute.Subnetwork{Name: "sub2", Network: "global/networks/net1", IpCidrRange: "10.8.0.0/24", PrivateIpGoogleAccess: true}).Do()
+	apiErr(t, err, 400, "invalid")
+	tiers, err := e.svc.Networks(e.ctx(), translateQueryVPC(vpcs[0].ID))
+	if err != nil || len(tiers) != 1 || tiers[0].Name != "sub1" || tiers[0].CIDR != "10.5.0.0/24" || tiers[0].Gateway != "10.5.0.1" {
+		t.Fatalf("CloudStack tiers = %+v, %v", tiers, err)
+	}
+	sn, err := e.gce.Subnetworks.Get(p, region, "sub1").Do()
+	if err != nil || last(sn.Network) != "net1" || sn.IpCidrRange != "10.5.0.0/24" || sn.GatewayAddress != "10.5.0.1" || sn.Description != "tier sub1" {
+		t.Fatalf("get sub1 = %+v, %v", sn, err)
+	}
+	if n, _ := e.gce.Networks.Get(p, "net1").Do(); n == nil || len(n.Subnetworks) != 1 || n.Subnetworks[0] != sn.SelfLink {
+		t.Fatalf("net1 subnetworks = %+v", n)
+	}
+	agg, err := e.gce.Subnetworks.AggregatedList(p).Do()
+	if err != nil || len(agg.Items["regions/"+region].Subnetworks) != 1 {
+		t.Fatalf("aggregated = %+v, %v", agg, err)
+	}
+	_, err = e.gce.Subnetworks.ExpandIpCidrRange(p, region, "sub1", &compute.SubnetworksExpandIpCidrRangeRequest{IpCidrRange: "10.5.0.0/20"}).Do()
+	apiErr(t, err, 501, "notImplemented")
+	_, err = e.gce.Subnetworks.ExpandIpCidrRange(p, region, "sub1", &compute.SubnetworksExpandIpCidrRangeRequest{IpCidrRange: "10.6.0.0/20"}).Do()
+	apiErr(t, err, 400, "invalid")
+
+	// An instance on the tier shows links that resolve.
+	img := e.ts.URL + "/compute/v1/projects/debian-cloud/global/images/family/debian-12"
+	vm := func(name string, nic *compute.NetworkInterface) (*compute.Operation, error) {
+		return e.gce.Instances.Insert(p, e.zone, &compute.Instance{Name: name, MachineType: "zones/" + e.zone + "/machineTypes/small-instance",
+			Disks:             []*compute.AttachedDisk{{Boot: true, AutoDelete: true, InitializeParams: &compute.AttachedDiskInitializeParams{SourceImage: img}}},
+			NetworkInterfaces: []*compute.NetworkInterface{nic}}).Do()
+	}
+	_, err = vm("vm0", &compute.NetworkInterface{Network: "global/networks/net1"})
+	apiErr(t, err, 400, "invalid")
+	_, err = vm("vm0", &compute.NetworkInterface{Network: "global/networks/default", Subnetwork: "regions/" + region + "/subnetworks/sub1"})
+	apiErr(t, err, 400, "invalid")
+	e.mustOK(vm("vm1", &compute.NetworkInterface{Network: "global/networks/net1", Subnetwork: "regions/" + region + "/subnetworks/sub1"}))
+	in, err := e.gce.Instances.Get(p, e.zone, "vm1").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nic := in.NetworkInterfaces[0]
+	if nic.Network != n.SelfLink || nic.Subnetwork != sn.SelfLink || !strings.HasPrefix(nic.NetworkIP, "10.5.0.") {
+		t.Fatalf("nic = %+v, want network %s subnetwork %s", nic, n.SelfLink, sn.SelfLink)
+	}
+	if vmcs := findVM(t, e, "vm1"); vmcs.NetworkID != tiers[0].ID {
+		t.Fatalf("VM on network %s, want tier %s", vmcs.NetworkID, tiers[0].ID)
+	}
+
+	// In use: neither the network nor the subnetwork can go.
+	_, err = e.gce.Networks.Delete(p, "net1").Do()
+	apiErr(t, err, 400, "resourceInUseByAnotherResource")
+	_, err = e.gce.Subnetworks.Delete(p, region, "sub1").Do()
+	apiErr(t, err, 400, "resourceInUseByAnotherResource")
+
+	// Routes: the subnet route and the VPC's default route (source NAT).
+	rl, err := e.gce.Routes.List(p).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subnetRoute, defaultRoute *compute.Route
+	for _, r := range rl.Items {
+		switch {
+		case last(r.Network) == "net1" && r.DestRange == "10.5.0.0/24":
+			subnetRoute = r
+		case last(r.Network) == "net1" && r.DestRange == "0.0.0.0/0":
+			defaultRoute = r
+		}
+	}
+	if subnetRoute == nil || subnetRoute.NextHopNetwork != n.SelfLink || subnetRoute.Priority != 0 ||
+		defaultRoute == nil || last(defaultRoute.NextHopGateway) != "default-internet-gateway" || defaultRoute.Priority != 1000 {
+		t.Fatalf("routes = %+v", rl.Items)
+	}
+	if r, err := e.gce.Routes.Get(p, subnetRoute.Name).Do(); err != nil || r.SelfLink != subnetRoute.SelfLink {
+		t.Fatalf("route get = %+v, %v", r, err)
+	}
+	_, err = e.gce.Routes.Insert(p, &compute.Route{Name: "r1", Network: "global/networks/net1", DestRange: "1.0.0.0/8", NextHopIp: "10.5.0.9"}).Do()
+	apiErr(t, err, 501, "notImplemented")
+
+	// Firewalls cannot be put on a VPC network.
+	_, err = e.gce.Firewalls.Insert(p, &compute.Firewall{Name: "fw1", Network: "global/networks/net1", Allowed: []*compute.FirewallAllowed{{IPProtocol: "tcp", Ports: []string{"22"}}}}).Do()
+	apiErr(t, err, 400, "invalid")
+	_, err = e.gce.Firewalls.Insert(p, &compute.Firewall{Name: "fw1", Network: "global/networks/nope", Allowed: []*compute.FirewallAllowed{{IPProtocol: "tcp"}}}).Do()
+	apiErr(t, err, 404, "notFound")
+
+	// Tear down in order.
+	e.mustOK(e.gce.Instances.Delete(p, e.zone, "vm1").Do())
+	// CloudStack deletes no network before its VMs are expunged.
+	_, err = e.gce.Subnetworks.Delete(p, region, "sub1").Do()
+	apiErr(t, err, 400, "resourceInUseByAnotherResource")
+	if e.sim.RunExpunger() != 1 {
+		t.Fatal("vm1 was not expunged")
+	}
+	e.mustOK(e.gce.Subnetworks.Delete(p, region, "sub1").Do())
+	e.mustOK(e.gce.Networks.Delete(p, "net1").Do())
+	_, err = e.gce.Networks.Get(p, "net1").Do()
+	apiErr(t, err, 404, "notFound")
+	if vpcs, _ := e.svc.VPCs(e.ctx(), nil); len(vpcs) != 0 {
+		t.Fatalf("VPCs left: %+v", vpcs)
+	}
+	_, err = e.gce.Networks.Delete(p, "default").Do()
+	apiErr(t, err, 400, "invalid")
+}
+
+// TestNetworksSecurityGroupZones: where every zone uses security groups
+// CloudStack lets users create neither VPCs nor networks: 501, nothing
+// made. The shared network's routes go through its gateway.
+func TestNetworksSecurityGroupZones(t *testing.T) {
+	e := newEnv(t)
+	p, region := e.project, "local1"
+	_, err := e.gce.Networks.Insert(p, &compute.Network{Name: "net1", ForceSendFields: []string{"AutoCreateSubnetworks"}}).Do()
+	apiErr(t, err, 501, "notImplemented")
+	_, err = e.gce.Subnetworks.Insert(p, region, &compute.Subnetwork{Name: "s1", Network: "global/networks/default", IpCidrRange: "10.50.0.0/24"}).Do()
+	apiErr(t, err, 501, "notImplemented")
+	if nl, err := e.gce.Networks.List(p).Do(); err != nil || len(nl.Items) != 1 || nl.Items[0].Name != "default" {
+		t.Fatalf("networks = %+v, %v", nl, err)
+	}
+	subs, err := e.gce.Subnetworks.List(p, region).Do()
+	if err != nil || len(subs.Items) == 0 {
+		t.Fatalf("subnetworks = %+v, %v", subs, err)
+	}
+	rl, err := e.gce.Routes.List(p).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range subs.Items {
+		var local, out bool
+		for _, r := range rl.Items {
+			local = local || r.DestRange == s.IpCidrRange && r.RouteType == "SUBNET"
+			out = out || r.DestRange == "0.0.0.0/0" && r.NextHopIp == s.GatewayAddress
+		}
+		if !local || !out {
+			t.Errorf("subnetwork %s (%s via %s): routes %+v", s.Name, s.IpCidrRange, s.GatewayAddress, rl.Items)
+		}
+	}
+}
+
+func translateQueryVPC(id string) translate.NetworkQuery { return translate.NetworkQuery{VPCID: id} }
