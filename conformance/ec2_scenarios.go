@@ -37,6 +37,7 @@ func ec2Scenarios() []scenario {
 		ec2SnapshotsBlankVolume(),
 		ec2AddressesAllocate(),
 		ec2VPCs(),
+		ec2RouteTables(),
 		ec2InstancesLifecycle(),
 		ec2InstancesIdempotency(),
 		ec2InstancesLaunchOptions(),
