@@ -38,6 +38,15 @@ func (s *server) stateChange(r *request, verb string, skip func(instanceState) b
 	if err != nil {
 		return nil, err
 	}
+	return s.stateChangeOf(r, insts, verb, skip, wait, transitional, func(ctx context.Context, in *translate.Instance) (*translate.Job, error) {
+		return op(ctx, in.ID)
+	})
+}
+
+// stateChangeOf is stateChange of instances the request has just read.
+func (s *server) stateChangeOf(r *request, insts []translate.Instance, verb string, skip func(instanceState) bool, wait bool, transitional instanceState,
+	op func(ctx context.Context, in *translate.Instance) (*translate.Job, error)) (response, error) {
+	var err error
 	jobs := make([]*translate.Job, len(insts))
 	for i := range insts {
 		st := stateOf(&insts[i])
@@ -50,7 +59,7 @@ func (s *server) stateChange(r *request, verb string, skip func(instanceState) b
 			return nil, &translate.Error{Kind: translate.FailedPrecondition, Resource: translate.ResInstance, ID: insts[i].ID,
 				Message: "The instance '" + ec2ID(pInstance, insts[i].ID) + "' is not in a state from which it can be " + verb + "."}
 		}
-		if jobs[i], err = op(r.ctx, insts[i].ID); err != nil {
+		if jobs[i], err = op(r.ctx, &insts[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -112,25 +121,34 @@ func (s *server) rebootInstances(r *request) (response, error) {
 // data volumes detached); DescribeInstances keeps showing them as
 // terminated for an hour from CloudStack's events.
 func (s *server) terminateInstances(r *request) (response, error) {
+	ids := r.q.list("InstanceId")
+	if len(ids) == 0 {
+		return nil, apiErr("MissingParameter", "The request must contain the parameter InstanceId")
+	}
+	// The instances and their auto-assigned public IPs are read once, at
+	// the same time (issue 15: three sequential reads of the instance and
+	// one of its addresses before the destroy).
+	insts, ephemeral, err := s.instancesWithEphemeralIPs(r, ids)
+	if err != nil {
+		return nil, err
+	}
 	// Termination protection fails the whole request, as on AWS.
-	if ids := r.q.list("InstanceId"); len(ids) > 0 {
-		insts, err := s.instancesByID(r, ids)
-		if err != nil {
-			return nil, err
-		}
-		for i := range insts {
-			if protected(&insts[i]) && stateOf(&insts[i]) != stateTerminated {
-				return nil, apiErrf("OperationNotPermitted", "The instance '%s' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", ec2ID(pInstance, insts[i].ID))
-			}
+	for i := range insts {
+		if protected(&insts[i]) && stateOf(&insts[i]) != stateTerminated {
+			return nil, apiErrf("OperationNotPermitted", "The instance '%s' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", ec2ID(pInstance, insts[i].ID))
 		}
 	}
-	return s.stateChange(r, "terminated", func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown }, true, stateShuttingDown,
-		func(ctx context.Context, id string) (*translate.Job, error) {
+	return s.stateChangeOf(r, insts, "terminated", func(st instanceState) bool { return st == stateTerminated || st == stateShuttingDown }, true, stateShuttingDown,
+		func(ctx context.Context, in *translate.Instance) (*translate.Job, error) {
 			// Its auto-assigned public IP goes with it (not an Elastic IP).
-			if err := s.releasePublicIPs(r, id); err != nil {
+			addrs, err := ephemeral(in.ID)
+			if err == nil {
+				err = s.releaseAddresses(r, addrs)
+			}
+			if err != nil {
 				return nil, err
 			}
-			return s.svc.TerminateInstance(ctx, id, false)
+			return s.svc.TerminateListed(ctx, in, false)
 		})
 }
 

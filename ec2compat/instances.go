@@ -288,12 +288,25 @@ func (s *server) viewWith(r *request, insts []translate.Instance, vpcOf map[stri
 		}
 		needNets = needNets || in.NetworkID != ""
 	}
+	// The lookups are independent: asked at once (issue 15, item 3).
+	var wg sync.WaitGroup
 	if needGroups {
-		if gs, err := s.svc.SecurityGroups(r.ctx, translate.SecurityGroupQuery{}); err == nil {
-			for _, g := range gs {
-				v.groupIDs[g.Name] = g.ID
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if gs, err := s.svc.SecurityGroups(r.ctx, translate.SecurityGroupQuery{}); err == nil {
+				for _, g := range gs {
+					v.groupIDs[g.Name] = g.ID
+				}
 			}
-		}
+		}()
+	}
+	if needNets && vpcOf == nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			vpcOf = s.networkVPCs(r)
+		}()
 	}
 	switch {
 	case vols != nil || len(insts) == 0:
@@ -307,11 +320,9 @@ func (s *server) viewWith(r *request, insts []translate.Instance, vpcOf map[stri
 		// of every instance.
 		vols = s.volumesByInstance(r, "")
 	}
+	wg.Wait()
 	if vols != nil {
 		v.volumes = vols
-	}
-	if needNets && vpcOf == nil {
-		vpcOf = s.networkVPCs(r)
 	}
 	if needNets && vpcOf != nil {
 		v.vpcOf = vpcOf

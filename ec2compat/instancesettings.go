@@ -224,14 +224,30 @@ func (s *server) assignPublicIPs(r *request, insts []translate.Instance) error {
 
 // releasePublicIPs releases an instance's auto-assigned public IPs.
 func (s *server) releasePublicIPs(r *request, instanceID string) error {
-	addrs, err := s.svc.Addresses(r.ctx, translate.AddressQuery{Tags: translate.Tags{tagEphemeralFor: instanceID}})
+	addrs, err := s.ephemeralIPs(r, instanceID)
 	if err != nil {
 		return err
 	}
+	return s.releaseAddresses(r, addrs)
+}
+
+// ephemeralIPs lists an instance's auto-assigned public IPs.
+func (s *server) ephemeralIPs(r *request, instanceID string) ([]translate.Address, error) {
+	addrs, err := s.svc.Addresses(r.ctx, translate.AddressQuery{Tags: translate.Tags{tagEphemeralFor: instanceID}})
+	if err != nil {
+		return nil, err
+	}
+	out := addrs[:0]
 	for _, a := range addrs {
-		if a.Tags[tagEphemeralFor] != instanceID {
-			continue
+		if a.Tags[tagEphemeralFor] == instanceID {
+			out = append(out, a)
 		}
+	}
+	return out, nil
+}
+
+func (s *server) releaseAddresses(r *request, addrs []translate.Address) error {
+	for _, a := range addrs {
 		if err := s.svc.ReleaseAddress(r.ctx, a.ID); err != nil && translate.KindOf(err) != translate.NotFound {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -87,23 +88,33 @@ func (s *Service) Images(ctx context.Context, q ImageQuery) ([]Image, error) {
 		}
 		req.ZoneID = z.ID
 	}
+	// "executable" hides the caller's templates that are not ready yet
+	// (being created from a volume or snapshot); "self" shows them. The
+	// two lists are independent: asked at once (issue 15, item 3).
+	var own []Image
+	var ownErr error
+	var wg sync.WaitGroup
+	if filter == "executable" && self {
+		sreq := req
+		sreq.Filter = "self"
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			own, ownErr = s.cs.ListTemplates(ctx, sreq)
+		}()
+	}
 	ts, err := s.cs.ListTemplates(ctx, req)
+	wg.Wait()
 	if isNotFound(err) && req.ID != "" {
 		ts, err = nil, nil
 	}
 	if err != nil {
 		return nil, opErr(op, ResImage, req.ID, err)
 	}
-	if filter == "executable" && self {
-		// "executable" hides the caller's templates that are not ready yet
-		// (being created from a volume or snapshot); "self" shows them.
-		req.Filter = "self"
-		own, err := s.cs.ListTemplates(ctx, req)
-		if err != nil && !isNotFound(err) {
-			return nil, opErr(op, ResImage, req.ID, err)
-		}
-		ts = append(ts, own...)
+	if ownErr != nil && !isNotFound(ownErr) {
+		return nil, opErr(op, ResImage, req.ID, ownErr)
 	}
+	ts = append(ts, own...)
 	seen := map[string]int{} // id -> index in out
 	out := []Image{}
 	for _, t := range ts {

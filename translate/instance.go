@@ -182,6 +182,15 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		return nil, invalid(op, ResInstance, "", "MinCount %d is larger than MaxCount %d", minC, maxC)
 	}
 
+	// The reads a launch is checked with (the token's earlier launch, the
+	// zone and its default network, the offering, the image, the root
+	// disk offering, the key pair) do not depend on each other: they are
+	// issued at once and their answers checked in this order, so a launch
+	// costs one CloudStack round trip before its deploy, not one per read
+	// (issue 15, item 3). They are reads: nothing is created before every
+	// check has passed.
+	lk := s.launchLookups(ctx, op, spec)
+
 	// Idempotency: a previous call with the same token wins, even one
 	// made on another replica or by a gateway that died half-way (see
 	// clienttoken.go). Concurrent calls with the token wait for each other
@@ -192,46 +201,50 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		mark = launchMark(p.AccountID, spec.ClientToken)
 		prev, g, err := s.previousLaunch(ctx, mark, spec.ClientToken)
 		if err != nil {
+			lk.wait()
 			return nil, opErr(op, ResInstance, "", err)
 		}
 		if len(prev) > 0 {
+			lk.wait()
 			return s.completeLaunch(ctx, prev, spec)
 		}
 		gen = g
 	}
+	lk.wait()
 
 	// Validate everything before creating anything.
 	if spec.ZoneID == "" {
 		return nil, invalid(op, ResZone, "", "a zone is required")
 	}
-	zone, err := s.Zone(ctx, spec.ZoneID)
-	if err != nil {
-		return nil, opErr(op, ResZone, spec.ZoneID, err)
+	if lk.zoneErr != nil {
+		return nil, opErr(op, ResZone, spec.ZoneID, lk.zoneErr)
 	}
+	zone := lk.zone
 	if spec.OfferingID == "" {
 		return nil, invalid(op, ResOffering, "", "an offering (machine type) is required")
 	}
-	off, err := s.Offering(ctx, spec.OfferingID)
-	if err != nil {
-		return nil, opErr(op, ResOffering, spec.OfferingID, err)
+	if lk.offErr != nil {
+		return nil, opErr(op, ResOffering, spec.OfferingID, lk.offErr)
 	}
+	off := lk.off
 	cpus, mem, err := customSize(op, off, spec.CPUs, spec.MemoryMB)
 	if err != nil {
 		return nil, err
 	}
 	networkIDs := spec.NetworkIDs
 	if len(networkIDs) == 0 {
-		if networkIDs, err = s.launchNetworks(ctx, op, zone); err != nil {
-			return nil, err
+		if lk.netErr != nil {
+			return nil, lk.netErr
 		}
+		networkIDs = lk.nets
 	}
 	if spec.ImageID == "" {
 		return nil, invalid(op, ResImage, "", "an image is required")
 	}
-	img, err := s.Image(ctx, spec.ImageID)
-	if err != nil {
-		return nil, opErr(op, ResImage, spec.ImageID, err)
+	if lk.imgErr != nil {
+		return nil, opErr(op, ResImage, spec.ImageID, lk.imgErr)
 	}
+	img := lk.img
 	if spec.RootDiskGB < 0 {
 		return nil, invalid(op, ResVolume, "", "invalid root disk size %d", spec.RootDiskGB)
 	}
@@ -240,11 +253,10 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 	}
 	rootOffering := ""
 	if spec.RootDiskOfferingID != "" {
-		d, err := s.DiskOffering(ctx, spec.RootDiskOfferingID)
-		if err != nil {
-			return nil, opErr(op, ResDiskOffering, spec.RootDiskOfferingID, err)
+		if lk.diskErr != nil {
+			return nil, opErr(op, ResDiskOffering, spec.RootDiskOfferingID, lk.diskErr)
 		}
-		rootOffering = d.ID
+		rootOffering = lk.disk.ID
 	}
 	if spec.IPAddress != "" {
 		if maxC > 1 {
@@ -254,10 +266,8 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 			return nil, invalid(op, ResInstance, "", "invalid IPv4 address %q", spec.IPAddress)
 		}
 	}
-	if spec.KeyPair != "" {
-		if _, err := s.KeyPairs(ctx, []string{spec.KeyPair}); err != nil {
-			return nil, opErr(op, ResKeyPair, spec.KeyPair, err)
-		}
+	if spec.KeyPair != "" && lk.keyErr != nil {
+		return nil, opErr(op, ResKeyPair, spec.KeyPair, lk.keyErr)
 	}
 	if err := s.imageInZone(ctx, op, img, zone); err != nil {
 		return nil, err
@@ -354,10 +364,10 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		s.rollback(ctx, ids(), spec.ClientToken != "")
 		return nil, deployErr
 	}
-	if err := s.ensureTags(ctx, op, ResInstance, ids(), tags); err != nil {
-		s.rollback(ctx, ids(), spec.ClientToken != "")
-		return nil, err
-	}
+	// The tags are written while the deploy jobs run (CloudStack tags a VM
+	// in any state): the tag job and the deploy jobs are awaited together.
+	tagDone, tagIDs := make(chan error, 1), ids()
+	go func() { tagDone <- s.ensureTags(ctx, op, ResInstance, tagIDs, tags) }()
 
 	jobs := map[string]string{}
 	if spec.Wait {
@@ -375,15 +385,35 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 			}
 			ok = append(ok, v)
 		}
+		tagErr := <-tagDone
 		if len(ok) < minC {
+			// The deploy's error, not the tags' (a failed VM may be gone
+			// before its tags were written).
 			s.rollback(ctx, ids(), spec.ClientToken != "")
 			return nil, firstErr
+		}
+		if tagErr != nil && len(failed) > 0 {
+			// Tagging may have failed on a VM whose deploy failed: tag the
+			// ones that are up.
+			okIDs := make([]string, len(ok))
+			for i, v := range ok {
+				okIDs[i] = v.id
+			}
+			tagErr = s.ensureTags(ctx, op, ResInstance, okIDs, tags)
+		}
+		if tagErr != nil {
+			s.rollback(ctx, ids(), spec.ClientToken != "")
+			return nil, tagErr
 		}
 		s.rollback(ctx, failed, spec.ClientToken != "")
 		vms = ok
 	} else {
 		for _, v := range vms {
 			jobs[v.id] = v.job
+		}
+		if err := <-tagDone; err != nil {
+			s.rollback(ctx, ids(), spec.ClientToken != "")
+			return nil, err
 		}
 	}
 

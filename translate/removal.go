@@ -43,11 +43,19 @@ func IsRetired(in *Instance) bool { return strings.HasPrefix(in.Name, RetiredNam
 // once (GCE), then it is destroyed without expunge. The returned job is
 // the destroy job.
 func (s *Service) TerminateInstance(ctx context.Context, id string, freeName bool) (*Job, error) {
-	const op = "TerminateInstance"
 	vm, err := s.Instance(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	return s.TerminateListed(ctx, vm, freeName)
+}
+
+// TerminateListed is TerminateInstance of an instance the caller has just
+// read (Instance, Instances) in the same request, without reading it
+// again (a CloudStack round trip, issue 15).
+func (s *Service) TerminateListed(ctx context.Context, vm *Instance, freeName bool) (*Job, error) {
+	const op = "TerminateInstance"
+	id := vm.ID
 	if j := s.pendingSame(ctx, vm, "destroyVirtualMachine"); j != nil {
 		return j, nil
 	}
