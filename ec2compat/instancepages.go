@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/cloudgate/cloudgate/translate"
 )
@@ -188,46 +187,21 @@ func (s *server) describeInstancesPushdown(r *request, fs []filter) (resp respon
 	return out, true, nil
 }
 
-// pageVolumes lists the volumes of a page's instances, one listVolumes
-// virtualmachineid=… each (at most 8 at a time), by instance id: the cost
-// follows the page, not the number of volumes in the cloud. An instance
-// CloudStack no longer knows (terminated, expunged) has none; another
-// failure loses the block device mappings of the page (optional output),
-// as on the full path.
+// pageVolumes lists the volumes of a page's instances
+// (translate.VolumesOfInstances: one listVolumes per instance), by instance
+// id; a failure loses the block device mappings of the page (optional
+// output), as on the full path. Instances terminated and gone from
+// CloudStack are not asked for.
 func (s *server) pageVolumes(r *request, insts []translate.Instance) map[string][]translate.Volume {
-	out := map[string][]translate.Volume{}
-	var (
-		mu     sync.Mutex
-		wg     sync.WaitGroup
-		failed bool
-		sem    = make(chan struct{}, 8)
-	)
+	ids := make([]string, 0, len(insts))
 	for i := range insts {
-		if insts[i].State == translate.StateExpunging || !insts[i].Destroyed.IsZero() {
-			continue // terminated and gone: CloudStack lists no volumes for it
+		if insts[i].State != translate.StateExpunging && insts[i].Destroyed.IsZero() {
+			ids = append(ids, insts[i].ID)
 		}
-		id := insts[i].ID
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			vols, err := s.svc.Volumes(r.ctx, translate.VolumeQuery{InstanceID: id})
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				failed = failed || translate.KindOf(err) != translate.NotFound
-				return
-			}
-			for _, vol := range vols {
-				if vol.InstanceID != "" {
-					out[vol.InstanceID] = append(out[vol.InstanceID], vol)
-				}
-			}
-		}()
 	}
-	wg.Wait()
-	if failed {
+	vols, err := s.svc.VolumesOfInstances(r.ctx, ids)
+	if err != nil {
 		return map[string][]translate.Volume{}
 	}
-	return out
+	return vols
 }

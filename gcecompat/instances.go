@@ -176,6 +176,9 @@ func (s *server) instanceByName(ctx context.Context, project, zoneName, name str
 }
 
 func (s *server) listInstances(c *gin.Context) (any, error) {
+	if resp, handled, err := s.listInstancesByName(c); handled {
+		return resp, err
+	}
 	return zonalCollection(s, c, "compute#instanceList", "instances", unscoped(s.allInstances))
 }
 

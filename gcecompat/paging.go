@@ -1,7 +1,9 @@
 package gcecompat
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +20,9 @@ type listParams struct {
 	desc       bool
 	partial    bool     // returnPartialSuccess
 	scopes     []string // aggregated lists: every scope, for empty-scope warnings
+	// query identifies the listing (collection, filter, order) in its page
+	// tokens, so a token is refused for another listing.
+	query string
 }
 
 const defaultMaxResults = 500
@@ -29,6 +34,7 @@ func parseListParams(c *gin.Context) (listParams, error) {
 		return lp, invalid("Invalid value for field 'filter': '%s'. %v", c.Query("filter"), err)
 	}
 	lp.filter = f
+	lp.query = listQueryHash(c.Request.URL.Path, c.Query("filter"), strings.TrimSpace(c.Query("orderBy")))
 	if m := c.Query("maxResults"); m != "" {
 		n, err := strconv.Atoi(m)
 		if err != nil || n < 0 {
@@ -39,7 +45,7 @@ func parseListParams(c *gin.Context) (listParams, error) {
 		}
 	}
 	if t := c.Query("pageToken"); t != "" {
-		off, ok := decodePageToken(t)
+		off, ok := decodePageToken(t, lp.query)
 		if !ok {
 			return lp, invalid("Invalid value for field 'pageToken': '%s'.", t)
 		}
@@ -61,21 +67,34 @@ func parseListParams(c *gin.Context) (listParams, error) {
 }
 
 // Page tokens are opaque and stateless: base64url("o:" + offset into the
-// filtered, ordered result).
-func encodePageToken(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset)))
+// filtered, ordered result + ":" + the listing's query hash), so any
+// replica continues a listing and a token presented for another listing
+// (collection, filter or order) is refused. Tokens without the hash
+// (gateways before it) are still read.
+func encodePageToken(offset int, query string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset) + ":" + query))
 }
 
-func decodePageToken(t string) (int, bool) {
+func decodePageToken(t, query string) (int, bool) {
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(t, "="))
 	if err != nil || !strings.HasPrefix(string(b), "o:") {
 		return 0, false
 	}
-	n, err := strconv.Atoi(string(b[2:]))
+	num, hash, hashed := strings.Cut(string(b[2:]), ":")
+	if hashed && hash != query {
+		return 0, false
+	}
+	n, err := strconv.Atoi(num)
 	if err != nil || n < 0 {
 		return 0, false
 	}
 	return n, true
+}
+
+// listQueryHash identifies a listing for its page tokens.
+func listQueryHash(path, filter, orderBy string) string {
+	h := sha256.Sum256([]byte(path + "\x00" + filter + "\x00" + orderBy))
+	return hex.EncodeToString(h[:6])
 }
 
 // item accessors used for ordering.
@@ -106,7 +125,7 @@ func page[T listItem](items []T, lp listParams) ([]T, string) {
 	end := lp.offset + lp.maxResults
 	next := ""
 	if end < len(items) {
-		next = encodePageToken(end)
+		next = encodePageToken(end, lp.query)
 	} else {
 		end = len(items)
 	}

@@ -18,13 +18,21 @@ func (p pItem) sortTime() string { return p.TS }
 
 func TestPageTokens(t *testing.T) {
 	for _, off := range []int{0, 1, 499, 1 << 20} {
-		got, ok := decodePageToken(encodePageToken(off))
+		got, ok := decodePageToken(encodePageToken(off, "q1"), "q1")
 		if !ok || got != off {
 			t.Errorf("round trip %d = %d, %v", off, got, ok)
 		}
 	}
-	for _, bad := range []string{"", "!!", "bzotMQ", encodePageToken(1) + "x", "LTE"} {
-		if _, ok := decodePageToken(bad); ok {
+	// Another listing's token is refused; a token without the hash (older
+	// gateways) is read.
+	if _, ok := decodePageToken(encodePageToken(5, "q1"), "q2"); ok {
+		t.Error("a token of listing q1 was accepted for listing q2")
+	}
+	if off, ok := decodePageToken("bzo3", "q1"); !ok || off != 7 {
+		t.Errorf("legacy token o:7 = %d, %v", off, ok)
+	}
+	for _, bad := range []string{"", "!!", "bzotMQ", encodePageToken(1, "q1") + "x", "LTE"} {
+		if _, ok := decodePageToken(bad, "q1"); ok {
 			t.Errorf("decodePageToken(%q) ok", bad)
 		}
 	}
@@ -45,7 +53,7 @@ func TestPage(t *testing.T) {
 		if next == "" {
 			break
 		}
-		off, _ := decodePageToken(next)
+		off, _ := decodePageToken(next, lp.query)
 		lp.offset = off
 	}
 	if len(names) != 10 || names[0] != "vm0" || names[9] != "vm9" {

@@ -52,6 +52,25 @@ func (s *Server) vmObj(c *call, v *vm) obj {
 	if u := s.userByID(v.UserID); u != nil {
 		o["username"] = u.Username
 	}
+	if minDetails(c) {
+		// details=min: UserVmJoinDaoImpl.newUserVmResponse adds the
+		// template, offering, CPU/memory, root device, stats, security
+		// groups, NICs and affinity groups only for their VMDetails.
+		for _, k := range minOmitted {
+			delete(o, k)
+		}
+		if ip := s.staticNatOf(v.ID); ip != nil {
+			o["publicip"], o["publicipid"] = ip.Address, ip.ID
+		}
+		if c.isAdmin() {
+			o["instancename"] = v.InstanceName
+		}
+		if v.JobID != "" {
+			o["jobid"], o["jobstatus"] = v.JobID, 0
+		}
+		s.groupFields(o, v)
+		return s.ownerFields(o, v.owned)
+	}
 	if v.State == "Running" {
 		o["cpuused"] = "10%"
 		// CloudStack's simulator agent reports fixed stats (GetVmStatsCommand).

@@ -196,6 +196,12 @@ type ListVMsRequest struct {
 	Keyword string
 	// GroupID selects the members of an instance group (groupid=).
 	GroupID string
+	// Min asks for CloudStack's minimal VM answer (details=min): id, name,
+	// display name, state, zone, creation time, tags, job and public IP,
+	// without template, offering, CPU/memory, security groups or NICs
+	// (UserVmJoinDaoImpl.newUserVmResponse only adds those for their
+	// VMDetails); for listings that only need to order and select VMs.
+	Min bool
 }
 
 // ChangeServiceRequest is changeServiceForVirtualMachine.

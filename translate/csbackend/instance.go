@@ -119,7 +119,11 @@ func (b *Backend) ListVirtualMachines(ctx context.Context, req translate.ListVMs
 
 // vmParams are listVirtualMachines' parameters for req.
 func vmParams(req translate.ListVMsRequest) params {
-	return params{}.set("id", req.ID).set("ids", strings.Join(req.IDs, ",")).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).set("keyword", req.Keyword).set("groupid", req.GroupID).setTags(req.Tags)
+	p := params{}.set("id", req.ID).set("ids", strings.Join(req.IDs, ",")).set("name", req.Name).set("zoneid", req.ZoneID).set("state", req.State).set("keyword", req.Keyword).set("groupid", req.GroupID).setTags(req.Tags)
+	if req.Min {
+		p["details"] = "min"
+	}
+	return p
 }
 
 func (b *Backend) asyncCall(ctx context.Context, cmd string, res translate.Resource, p params) (translate.AsyncResult, error) {

@@ -1,0 +1,215 @@
+package gcecompat_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/cloudgate/cloudgate/simulator"
+	"github.com/cloudgate/cloudgate/translate"
+	"github.com/cloudgate/cloudgate/translate/csbackend"
+)
+
+// vmCounter counts, between csbackend and the simulator, the VMs
+// listVirtualMachines answers carry in full and in their minimal form
+// (details=min), and the listVolumes calls with and without
+// virtualmachineid.
+type vmCounter struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	n    map[string]int
+}
+
+func (c *vmCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	q := r.URL.Query()
+	if r.Body != nil && q.Get("command") == "" {
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		q, _ = url.ParseQuery(string(b))
+	}
+	resp, err := c.next.RoundTrip(r)
+	if err != nil {
+		return resp, err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	var env map[string]struct {
+		VMs []json.RawMessage `json:"virtualmachine"`
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch q.Get("command") {
+	case "listVirtualMachines":
+		_ = json.Unmarshal(b, &env)
+		for _, v := range env {
+			if q.Get("details") == "min" {
+				c.n["vm-min"] += len(v.VMs)
+			} else {
+				c.n["vm-full"] += len(v.VMs)
+			}
+		}
+	case "listVolumes":
+		if q.Get("virtualmachineid") != "" {
+			c.n["volumes-of-one-vm"]++
+		} else {
+			c.n["volumes-all"]++
+		}
+	}
+	return resp, nil
+}
+
+func (c *vmCounter) take() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.n
+	c.n = map[string]int{}
+	return n
+}
+
+// instances.list without a filter reads in full only the VMs of its page
+// (issue 15, item 2): with 200 instances, a page of 50 carries 50 VMs in
+// full, the rest in CloudStack's minimal form, and lists the volumes of its
+// 50 instances only. Pages keep GCE's name order (not CloudStack's creation
+// order), name desc reverses it, every instance appears once and the
+// listing equals the full path's (a filter matching everything); a token
+// is refused for another listing.
+func TestInstancesListPageReadsItsVMsAlone(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	seed, err := simulator.LoadSeed("../bench/seed-large.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := simulator.New(&simulator.Options{NoListener: true, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	adminKey, adminSecret, _ := sim.UserKeys("admin")
+	hc := *sim.HTTPClient()
+	counter := &vmCounter{next: hc.Transport, n: map[string]int{}}
+	if counter.next == nil {
+		counter.next = http.DefaultTransport
+	}
+	hc.Transport = counter
+	opts := &csbackend.Options{HTTPClient: &hc, AdminAPIKey: adminKey, AdminSecret: adminSecret}
+	svc := translate.New(csbackend.New(sim.URL(), opts), &translate.Options{JobPollInterval: 5 * time.Millisecond})
+	demoKey, _, _ := sim.UserKeys("demo")
+	demo, err := csbackend.NewDirectory(sim.URL(), opts).ByAPIKey(context.Background(), demoKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, sim: sim, svc: svc, demo: demo, project: demo.Project}
+	e.ts, e.gce = e.gateway(svc)
+	ctx := e.ctx()
+
+	// 200 instances whose creation order is not their name order.
+	zones, err := svc.Zones(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zone translate.Zone
+	for _, z := range zones {
+		if z.Name == "zone1" {
+			zone = z
+		}
+	}
+	offs, err := svc.Offerings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs, err := svc.Images(ctx, translate.ImageQuery{})
+	if err != nil || len(imgs) == 0 {
+		t.Fatalf("images: %v", err)
+	}
+	const n = 200
+	var names []string
+	for i := 0; i < n; i++ {
+		names = append(names, fmt.Sprintf("vm-%03d", (i*37)%n))
+	}
+	if _, err := svc.Launch(ctx, translate.LaunchSpec{Names: names, ZoneID: zone.ID, OfferingID: offs[0].ID, ImageID: imgs[0].ID, Wait: true}); err != nil {
+		t.Fatal(err)
+	}
+	var gceZone string
+	zl, err := e.gce.Zones.List(e.project).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, z := range zl.Items {
+		if strings.Contains(z.Name, "zone1") {
+			gceZone = z.Name
+		}
+	}
+
+	counter.take()
+	first, err := e.gce.Instances.List(e.project, gceZone).MaxResults(50).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := counter.take()
+	t.Logf("page of 50 of %d: %v", n, got)
+	if len(first.Items) != 50 || first.NextPageToken == "" {
+		t.Fatalf("first page: %d items, token %q", len(first.Items), first.NextPageToken)
+	}
+	if got["vm-full"] > 50 || got["volumes-all"] > 0 || got["volumes-of-one-vm"] > 50 || got["vm-min"] > n {
+		t.Errorf("a page of 50 of %d instances read %v: want <= 50 VMs in full, no listing of all volumes", n, got)
+	}
+	for _, in := range first.Items {
+		if len(in.Disks) == 0 || !in.Disks[0].Boot {
+			t.Fatalf("instance %s on a page has no boot disk: %+v", in.Name, in.Disks)
+		}
+	}
+
+	walk := func(order, filter string) []string {
+		t.Helper()
+		var out []string
+		tok := ""
+		for {
+			call := e.gce.Instances.List(e.project, gceZone).MaxResults(30).PageToken(tok)
+			if order != "" {
+				call = call.OrderBy(order)
+			}
+			if filter != "" {
+				call = call.Filter(filter)
+			}
+			l, err := call.Do()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, in := range l.Items {
+				out = append(out, in.Name)
+			}
+			if tok = l.NextPageToken; tok == "" {
+				return out
+			}
+		}
+	}
+	asc := walk("", "")
+	if len(asc) != n || !sort.StringsAreSorted(asc) {
+		t.Fatalf("paged listing: %d names, sorted %v: %v", len(asc), sort.StringsAreSorted(asc), asc)
+	}
+	if full := walk("", "name eq vm-.*"); strings.Join(full, ",") != strings.Join(asc, ",") {
+		t.Fatalf("the pushed-down listing differs from the full path's:\n%v\n%v", asc, full)
+	}
+	desc := walk("name desc", "")
+	for i := range desc {
+		if desc[i] != asc[n-1-i] {
+			t.Fatalf("name desc: %v", desc)
+		}
+	}
+	// A token of this listing is refused for another one.
+	_, err = e.gce.Instances.List(e.project, gceZone).MaxResults(50).PageToken(first.NextPageToken).Filter("name eq vm-1.*").Do()
+	apiErr(t, err, 400, "invalid")
+}
