@@ -175,7 +175,7 @@ func (s *server) wireImage(project string, img *translate.Image) *wireImage {
 		desc = img.OSType
 	}
 	labels := img.Tags.User()
-	return &wireImage{
+	w := &wireImage{
 		Kind: "compute#image", ID: numericID(img.ID), Name: name, Description: desc,
 		CreationTimestamp: timestamp(img.Created), Family: familyOf(img),
 		SourceType: "RAW", Status: status, ArchiveSizeBytes: strconv.FormatInt(img.SizeBytes, 10),
@@ -183,6 +183,8 @@ func (s *server) wireImage(project string, img *translate.Image) *wireImage {
 		Labels: labels, LabelFingerprint: mapFingerprint(labels),
 		SelfLink: s.global(project, "images", name), Deprecated: wireDeprecationOf(img.Tags),
 	}
+	s.imageSourceOf(project, img, w)
+	return w
 }
 
 // imageByName finds an image of a project by name.
@@ -295,12 +297,14 @@ func (s *server) getImageFamilyView(c *gin.Context) (any, error) {
 }
 
 type imageInsert struct {
-	Name        string            `json:"name"`
-	Description string            `json:"description"`
-	Family      string            `json:"family"`
-	SourceDisk  string            `json:"sourceDisk"`
-	SourceType  string            `json:"sourceType"` // gcloud always sends RAW
-	Labels      map[string]string `json:"labels"`
+	Name           string            `json:"name"`
+	Description    string            `json:"description"`
+	Family         string            `json:"family"`
+	SourceDisk     string            `json:"sourceDisk"`
+	SourceSnapshot string            `json:"sourceSnapshot"`
+	SourceImage    string            `json:"sourceImage"`
+	SourceType     string            `json:"sourceType"` // gcloud always sends RAW
+	Labels         map[string]string `json:"labels"`
 }
 
 func (s *server) insertImage(c *gin.Context) (any, error) {
@@ -318,8 +322,11 @@ func (s *server) insertImage(c *gin.Context) (any, error) {
 		return nil, invalid("Invalid value for field 'resource.sourceType': '%s'. Only RAW is supported.", req.SourceType)
 	}
 	ctx, project := c.Request.Context(), c.Param("project")
-	if req.SourceDisk == "" {
-		return nil, unimplementedf("Only images from a sourceDisk are supported.")
+	if err := imageSource(req); err != nil {
+		return nil, err
+	}
+	if req.SourceSnapshot != "" {
+		return s.imageFromSnapshot(c, project, req)
 	}
 	zone := segmentAfter(req.SourceDisk, "zones")
 	d, err := s.diskByName(ctx, project, zone, lastSegment(req.SourceDisk))
@@ -330,18 +337,11 @@ func (s *server) insertImage(c *gin.Context) (any, error) {
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResImage, req.Name,
 			"The resource 'projects/%s/global/images/%s' already exists", project, req.Name)
 	}
-	spec := translate.CreateImageSpec{Name: req.Name, Description: req.Description, Tags: translate.Tags{}}
-	for k, v := range req.Labels {
-		spec.Tags[k] = v
+	spec, err := imageSpec(req)
+	if err != nil {
+		return nil, err
 	}
-	if req.Family != "" {
-		// images create --family: kept on the template, read back, and
-		// served by images.getFromFamily / family/ URLs.
-		if err := checkName("resource.family", req.Family); err != nil {
-			return nil, err
-		}
-		spec.Tags[tagFamily] = req.Family
-	}
+	spec.Tags[tagImageSource] = sourceTag(d.vol.ID, "zones/"+zone+"/disks/"+diskName(d.vol))
 	if d.vol.Type == "ROOT" && d.vol.InstanceID != "" {
 		spec.InstanceID = d.vol.InstanceID
 		in, err := s.svc.Instance(ctx, d.vol.InstanceID)

@@ -140,6 +140,10 @@ type wireImage struct {
 	Description       string            `json:"description"`
 	Family            string            `json:"family,omitempty"`
 	SourceType        string            `json:"sourceType"`
+	SourceDisk        string            `json:"sourceDisk,omitempty"`
+	SourceDiskID      string            `json:"sourceDiskId,omitempty"`
+	SourceSnapshot    string            `json:"sourceSnapshot,omitempty"`
+	SourceSnapshotID  string            `json:"sourceSnapshotId,omitempty"`
 	Status            string            `json:"status"`
 	ArchiveSizeBytes  string            `json:"archiveSizeBytes"`
 	DiskSizeGb        string            `json:"diskSizeGb"`
