@@ -1,6 +1,10 @@
 package conformance
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -97,5 +101,28 @@ func TestAWSCLIEveryday(t *testing.T) {
 	}
 	aws.fails("InvalidParameterValue", "ec2", "create-volume", "--availability-zone", zone, "--size", "1", "--volume-type", "gp3")
 	aws.ok(nil, "ec2", "create-key-pair", "--key-name", "pub-key")
-	aws.fails("UnsupportedOperation", "ec2", "describe-key-pairs", "--key-names", "pub-key", "--include-public-key")
+	if pub := aws.str("ec2", "describe-key-pairs", "--key-names", "pub-key", "--include-public-key", "--query", "KeyPairs[0].PublicKey"); !strings.HasPrefix(pub, "ssh-rsa ") {
+		t.Fatalf("describe-key-pairs --include-public-key of a created key: %q", pub)
+	}
+	// An imported ed25519 key reads back its type, EC2's SHA-256
+	// fingerprint and the key itself (issue 12 defect 12).
+	ed := "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOnZ+WE0Jr86BbmB2sW434v8oANQiJ9bo1mctYk6nQUi cli"
+	edFile := filepath.Join(t.TempDir(), "ed.pub")
+	if err := os.WriteFile(edFile, []byte(ed+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	blob, _ := base64.StdEncoding.DecodeString(strings.Fields(ed)[1])
+	sum := sha256.Sum256(blob)
+	fp := base64.StdEncoding.EncodeToString(sum[:])
+	if got := aws.str("ec2", "import-key-pair", "--key-name", "ed-key", "--public-key-material", "fileb://"+edFile, "--query", "KeyFingerprint"); got != fp {
+		t.Fatalf("import-key-pair ed25519 fingerprint %q, want %q", got, fp)
+	}
+	var kp struct{ KeyType, KeyFingerprint, PublicKey string }
+	aws.ok(&kp, "ec2", "describe-key-pairs", "--key-names", "ed-key", "--include-public-key", "--query", "KeyPairs[0]")
+	if kp.KeyType != "ed25519" || kp.KeyFingerprint != fp || kp.PublicKey != ed {
+		t.Fatalf("describe-key-pairs of an imported ed25519 key: %+v", kp)
+	}
+	if n := aws.strs("ec2", "describe-key-pairs", "--filters", "Name=key-type,Values=ed25519", "--query", "KeyPairs[].KeyName"); len(n) != 1 || n[0] != "ed-key" {
+		t.Fatalf("key-type=ed25519 lists %v", n)
+	}
 }

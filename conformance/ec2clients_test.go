@@ -51,7 +51,7 @@ func TestEC2Clients(t *testing.T) {
 		requirePythonModule(t, py, "libcloud")
 		// The default profile lets users expunge: a terminated instance's
 		// VM and tags are gone at once.
-		runClientScript(t, clientEnv(t, base, map[string]string{"CG_TERMINATED": "expunged"}), 6*time.Minute, 17, py, filepath.Join(scripts, "libcloud_ec2.py"))
+		runClientScript(t, clientEnv(t, base, map[string]string{"CG_TERMINATED": "expunged"}), 6*time.Minute, 18, py, filepath.Join(scripts, "libcloud_ec2.py"))
 	})
 	t.Run("LibcloudCloudStackDefaults", func(t *testing.T) {
 		// CloudStack's default settings (the demo profile): users neither
@@ -66,7 +66,7 @@ func TestEC2Clients(t *testing.T) {
 		env["CG_URL"], env["CG_CA"] = d.URL, d.CAFile
 		env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = d.Env["AWS_ACCESS_KEY_ID"], d.Env["AWS_SECRET_ACCESS_KEY"]
 		env["CG_TERMINATED"] = "record"
-		runClientScript(t, clientEnv(t, env, nil), 6*time.Minute, 17, py, filepath.Join(scripts, "libcloud_ec2.py"))
+		runClientScript(t, clientEnv(t, env, nil), 6*time.Minute, 18, py, filepath.Join(scripts, "libcloud_ec2.py"))
 	})
 	t.Run("Boto2SigV4", func(t *testing.T) {
 		requirePythonModule(t, py, "boto")

@@ -90,7 +90,9 @@
 // DescribeVolumesModifications, and EC2 features with no CloudStack
 // counterpart (spot, placement groups, creating or attaching network
 // interfaces) answer UnknownParameter, InvalidParameterValue,
-// UnsupportedOperation or InvalidAction. DescribeKeyPairs cannot tell the
-// type of an imported key (CloudStack's listSSHKeyPairs returns no public
-// key and key pairs cannot be tagged): it reports rsa.
+// UnsupportedOperation or InvalidAction. CloudStack's listSSHKeyPairs returns
+// no public key and key pairs cannot be tagged: DescribeKeyPairs tells the
+// key type, EC2's ed25519 fingerprint and the public key from the record
+// the gateway keeps per key pair (translate.KeyRecordPrefix); a key pair
+// without one reports rsa and refuses IncludePublicKey.
 package ec2compat

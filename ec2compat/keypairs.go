@@ -1,6 +1,8 @@
 package ec2compat
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"strings"
 
 	"github.com/cloudgate/cloudgate/translate"
@@ -17,7 +19,7 @@ type keyPairItem struct {
 }
 
 func toKeyPairItem(k *translate.KeyPair, withPublic bool) keyPairItem {
-	it := keyPairItem{KeyPairID: ec2ID(pKeyPair, k.ID), KeyName: k.Name, Fingerprint: k.Fingerprint,
+	it := keyPairItem{KeyPairID: ec2ID(pKeyPair, k.ID), KeyName: k.Name, Fingerprint: keyFingerprint(k),
 		KeyType: keyType(k.PublicKey), Tags: tagSet(k.Tags), tags: k.Tags}
 	if withPublic {
 		it.PublicKey = k.PublicKey
@@ -25,11 +27,33 @@ func toKeyPairItem(k *translate.KeyPair, withPublic bool) keyPairItem {
 	return it
 }
 
+// keyType is EC2's KeyType of a public key: ed25519 or rsa (the only
+// types ImportKeyPair takes). A key pair whose public key the gateway does
+// not know (see translate.KeyRecordPrefix) is reported rsa, the type
+// CloudStack generates.
 func keyType(pub string) string {
-	if strings.HasPrefix(pub, "ssh-ed25519") {
+	if strings.HasPrefix(pub, "ssh-ed25519 ") {
 		return "ed25519"
 	}
 	return "rsa"
+}
+
+// keyFingerprint is the fingerprint EC2 shows: for ed25519 keys the
+// base64 SHA-256 digest of the key (OpenSSH's, with padding), for rsa keys
+// the MD5 colon-hex fingerprint CloudStack computes, which is EC2's for
+// imported rsa keys. (EC2 fingerprints the keys it generates by the SHA-1
+// of the private key, which is not kept: those read back with MD5 too.)
+func keyFingerprint(k *translate.KeyPair) string {
+	if keyType(k.PublicKey) != "ed25519" {
+		return k.Fingerprint
+	}
+	f := strings.Fields(k.PublicKey)
+	blob, err := base64.StdEncoding.DecodeString(f[1])
+	if err != nil {
+		return k.Fingerprint
+	}
+	sum := sha256.Sum256(blob)
+	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
 type createKeyPairResp struct {
@@ -94,11 +118,17 @@ func (s *server) importKeyPair(r *request) (response, error) {
 		}
 		pub = strings.TrimSpace(string(b))
 	}
+	if t, _, _ := strings.Cut(pub, " "); t != "ssh-rsa" && t != "ssh-ed25519" {
+		// EC2 imports rsa and ed25519 keys only (KeyType has no other
+		// value to read back).
+		return nil, apiErrf("InvalidKeyPair.Format", "The format of the public key you are attempting to import is not valid: %q keys cannot be imported (rsa and ed25519 can).", t)
+	}
 	k, err := s.svc.ImportKeyPair(r.ctx, name, pub)
 	if err != nil {
 		return nil, err
 	}
-	return &importKeyPairResp{KeyName: k.Name, Fingerprint: k.Fingerprint, KeyPairID: ec2ID(pKeyPair, k.ID), Tags: tagSet(k.Tags)}, nil
+	k.PublicKey = pub
+	return &importKeyPairResp{KeyName: k.Name, Fingerprint: keyFingerprint(k), KeyPairID: ec2ID(pKeyPair, k.ID), Tags: tagSet(k.Tags)}, nil
 }
 
 // deleteKeyPair deletes by KeyName or KeyPairId; deleting a missing key
@@ -167,9 +197,11 @@ func (s *server) describeKeyPairs(r *request) (response, error) {
 		found[strings.ToLower(k.ID)] = true
 		found["name:"+k.Name] = true
 		if withPub && k.PublicKey == "" {
-			// CloudStack's listSSHKeyPairs returns no public key; saying
-			// nothing would look like a key without one.
-			return nil, apiErrf("UnsupportedOperation", "The parameter IncludePublicKey is not supported by this cloud: CloudStack does not return the public key of key pair '%s'.", k.Name)
+			// CloudStack's listSSHKeyPairs returns no public key, and the
+			// gateway keeps one only for key pairs created or imported
+			// through it on CloudStack 4.18+; saying nothing would look
+			// like a key without one.
+			return nil, apiErrf("UnsupportedOperation", "The parameter IncludePublicKey is not supported for key pair '%s': CloudStack does not return public keys, and this gateway keeps one only for key pairs it created or imported (with CloudStack 4.18 or later).", k.Name)
 		}
 		items = append(items, toKeyPairItem(k, withPub))
 	}

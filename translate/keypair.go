@@ -30,6 +30,12 @@ func (s *Service) CreateKeyPair(ctx context.Context, name string) (*KeyPair, err
 	if err != nil {
 		return nil, opErr(op, ResKeyPair, name, err)
 	}
+	// The record follows the key CloudStack made (keyrecord.go); without
+	// one the key pair only lacks its public key.
+	if pub := publicKeyOfPrivate(kp.PrivateKey); pub != "" && strings.EqualFold(cloudStackFingerprint(pub), kp.Fingerprint) {
+		kp.PublicKey = pub
+		_, _ = s.storeKeyRecord(ctx, name, pub)
+	}
 	return kp, nil
 }
 
@@ -59,9 +65,21 @@ func (s *Service) ImportKeyPair(ctx context.Context, name, publicKey string) (*K
 	if err := s.keyPairFree(ctx, op, name); err != nil {
 		return nil, err
 	}
-	kp, err := s.cs.RegisterSSHKeyPair(ctx, name, strings.TrimSpace(publicKey))
+	pub := strings.TrimSpace(publicKey)
+	// The record first (keyrecord.go): a crash before the key leaves an
+	// orphan record that is never believed. Without a record (CloudStack
+	// refused or lacks registered user data) the key pair is still
+	// registered, only without its public key.
+	rec, _ := s.storeKeyRecord(ctx, name, pub)
+	kp, err := s.cs.RegisterSSHKeyPair(ctx, name, pub)
 	if err != nil {
+		if rec != "" {
+			_ = s.DeleteDoc(ctx, rec)
+		}
 		return nil, opErr(op, ResKeyPair, name, err)
+	}
+	if rec != "" && kp.PublicKey == "" {
+		kp.PublicKey = pub
 	}
 	return kp, nil
 }
@@ -104,6 +122,7 @@ func (s *Service) KeyPairs(ctx context.Context, names []string) ([]KeyPair, erro
 	if err != nil && !(isNotFound(err) && name != "") {
 		return nil, opErr(op, ResKeyPair, name, err)
 	}
+	s.withPublicKeys(ctx, kps)
 	byName := map[string]KeyPair{}
 	for _, kp := range kps {
 		byName[kp.Name] = kp
@@ -136,5 +155,9 @@ func (s *Service) DeleteKeyPair(ctx context.Context, name string) error {
 	if _, err := s.KeyPairs(ctx, []string{name}); err != nil {
 		return err
 	}
-	return opErr("DeleteKeyPair", ResKeyPair, name, s.cs.DeleteSSHKeyPair(ctx, name))
+	if err := s.cs.DeleteSSHKeyPair(ctx, name); err != nil {
+		return opErr("DeleteKeyPair", ResKeyPair, name, err)
+	}
+	s.deleteKeyRecord(ctx, name)
+	return nil
 }

@@ -6,6 +6,7 @@ Prints "STEP <name> ok" per passed step; the first failed assertion ends it
 with a traceback and a non-zero exit.
 """
 import base64
+import hashlib
 import os
 import sys
 import time
@@ -57,6 +58,17 @@ kp = drv.create_key_pair("lc-key")
 assert kp.private_key and "PRIVATE KEY" in kp.private_key, kp
 assert drv.get_key_pair("lc-key").fingerprint == kp.fingerprint
 step("create_key_pair")
+
+# An ed25519 key reads back with EC2's fingerprint for it: the base64
+# SHA-256 of the key (issue 12 defect 12), from the import and from a
+# describe.
+ed = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOnZ+WE0Jr86BbmB2sW434v8oANQiJ9bo1mctYk6nQUi lc"
+want = base64.b64encode(hashlib.sha256(base64.b64decode(ed.split()[1])).digest()).decode()
+ikp = drv.import_key_pair_from_string("lc-ed", ed)
+assert ikp.fingerprint == want, (ikp.fingerprint, want)
+assert drv.get_key_pair("lc-ed").fingerprint == want
+assert drv.delete_key_pair(ikp)
+step("import_key_pair_from_string")
 
 sg = drv.ex_create_security_group("lc-web", "libcloud web")
 gid = sg["group_id"]
