@@ -61,6 +61,22 @@
 // Requests signed for the service "sts" reach sts:GetCallerIdentity only
 // (sts.go).
 //
+// # Route tables, internet gateways, network ACLs
+//
+// They are derived from what CloudStack routes, with ids derived from
+// CloudStack's (routetables.go, networkacls.go): a CloudStack VPC has one
+// route table (local, 0.0.0.0/0 to its internet gateway = the VPC
+// router's source NAT when the offering has SourceNat, and one route per
+// static route to a private gateway, shown as vgw-...), associated with
+// every tier; each guest network outside VPCs has its own (CloudStack
+// does not route between them). CreateRoute/DeleteRoute add and remove
+// static routes; new route tables and internet gateways, moving them, and
+// route targets other than a private gateway answer EC2's native errors
+// (routes.go). A VPC's default network ACL is what a tier without an ACL
+// list gets (ingress denied, egress allowed); tiers with a list show it.
+// DescribeVpcAttribute's DNS attributes are the offering's Dns service;
+// ModifyVpcAttribute accepts only the value that already holds.
+//
 // # Launch settings
 //
 // RunInstances honours DisableApiTermination (the reserved tag shared with

@@ -260,3 +260,47 @@ func TestRouteTablesTruth(t *testing.T) {
 	_, err = c.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{InternetGatewayIds: []string{igw}})
 	wantCode(t, err, "InvalidInternetGatewayID.NotFound")
 }
+
+// TestDefaultVPCNetworkRouteTables: each guest network outside VPCs has
+// its own route table in the default VPC (CloudStack does not route
+// between them): the local route for its CIDR and, with its virtual
+// router's source NAT, 0.0.0.0/0 to the default VPC's internet gateway.
+func TestDefaultVPCNetworkRouteTables(t *testing.T) {
+	e := mustEnvWith(t, isolatedSeed(t))
+	c, ctx := e.ec2, ctxT(t)
+	offs := e.simAdminJSON(t, map[string]string{"command": "listNetworkOfferings", "forvpc": "false"})
+	var off string
+	for _, o := range offs["networkoffering"].([]any) {
+		m := o.(map[string]any)
+		if m["guestiptype"] == "Isolated" && m["forvpc"] == false {
+			off = m["id"].(string)
+		}
+	}
+	zone := e.simAdminJSON(t, map[string]string{"command": "listZones"})["zone"].([]any)[0].(map[string]any)["id"].(string)
+	n := e.simAdminJSON(t, map[string]string{"command": "createNetwork", "account": "demo", "domainid": e.demo.DomainID, "name": "iso",
+		"displaytext": "iso", "networkofferingid": off, "zoneid": zone, "gateway": "10.33.0.1", "netmask": "255.255.255.0"})
+	sub := "subnet-" + strings.ReplaceAll(n["network"].(map[string]any)["id"].(string), "-", "")
+
+	rts := must[*ec2.DescribeRouteTablesOutput](t)(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{
+		{Name: aws.String("association.subnet-id"), Values: []string{sub}}}}))
+	if len(rts.RouteTables) != 1 {
+		t.Fatalf("route tables of %s: %+v", sub, rts.RouteTables)
+	}
+	rt := rts.RouteTables[0]
+	igw := must[*ec2.DescribeInternetGatewaysOutput](t)(c.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: []types.Filter{
+		{Name: aws.String("attachment.vpc-id"), Values: []string{aws.ToString(rt.VpcId)}}}}))
+	if len(igw.InternetGateways) != 1 {
+		t.Fatalf("internet gateways of %s: %+v", aws.ToString(rt.VpcId), igw.InternetGateways)
+	}
+	got := routeTargets(rt)
+	if len(got) != 2 || got["10.33.0.0/24"] != "local/active" || got["0.0.0.0/0"] != aws.ToString(igw.InternetGateways[0].InternetGatewayId)+"/active" {
+		t.Fatalf("routes of the isolated network: %v", got)
+	}
+	if len(rt.Associations) != 1 || aws.ToBool(rt.Associations[0].Main) {
+		t.Fatalf("associations: %+v", rt.Associations)
+	}
+	dv := must[*ec2.DescribeVpcsOutput](t)(c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{aws.ToString(rt.VpcId)}}))
+	if !aws.ToBool(dv.Vpcs[0].IsDefault) {
+		t.Fatalf("route table in %s, not the default VPC", aws.ToString(rt.VpcId))
+	}
+}
