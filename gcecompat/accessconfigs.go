@@ -37,14 +37,30 @@ func (s *server) attachEphemeralAddress(ctx context.Context, in *translate.Insta
 
 // releaseEphemeralAddresses releases the ephemeral addresses of an instance.
 func (s *server) releaseEphemeralAddresses(ctx context.Context, instanceID string) error {
-	addrs, err := s.svc.Addresses(ctx, translate.AddressQuery{Tags: translate.Tags{tagEphemeralFor: instanceID}})
+	addrs, err := s.ephemeralAddresses(ctx, instanceID)
 	if err != nil {
 		return err
 	}
+	return s.releaseAddresses(ctx, addrs)
+}
+
+// ephemeralAddresses lists an instance's ephemeral external addresses.
+func (s *server) ephemeralAddresses(ctx context.Context, instanceID string) ([]translate.Address, error) {
+	addrs, err := s.svc.Addresses(ctx, translate.AddressQuery{Tags: translate.Tags{tagEphemeralFor: instanceID}})
+	if err != nil {
+		return nil, err
+	}
+	out := addrs[:0]
 	for _, a := range addrs {
-		if a.Tags[tagEphemeralFor] != instanceID {
-			continue
+		if a.Tags[tagEphemeralFor] == instanceID {
+			out = append(out, a)
 		}
+	}
+	return out, nil
+}
+
+func (s *server) releaseAddresses(ctx context.Context, addrs []translate.Address) error {
+	for _, a := range addrs {
 		if err := s.svc.ReleaseAddress(ctx, a.ID); err != nil && !isNotFound(err) {
 			return err
 		}

@@ -285,7 +285,31 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 	if err != nil {
 		return opRef{}, err
 	}
-	in, _, err := s.instanceByName(ctx, project, zoneName, req.Name)
+	// The reads the checks below make (the name, the boot disk's name, the
+	// image, the network tags' groups) are independent: started at once.
+	byName := prefetchOf(func() (*translate.Instance, error) {
+		in, _, err := s.instanceByName(ctx, project, zoneName, req.Name)
+		return in, err
+	})
+	bootByImage := len(req.Disks) > 0 && req.Disks[0].Source == ""
+	var diskTaken *prefetch[bool]
+	if bootByImage {
+		diskTaken = prefetchOf(func() (bool, error) { return s.diskNameTaken(ctx, zone.ID, req.Name) })
+	}
+	var image *prefetch[*projectImage]
+	if bootByImage && req.Disks[0].InitializeParams != nil && req.Disks[0].InitializeParams.SourceImage != "" {
+		ref := req.Disks[0].InitializeParams.SourceImage
+		image = prefetchOf(func() (*projectImage, error) { return s.resolveImage(ctx, ref) })
+	}
+	var groups *prefetch[[]string]
+	if zone.SecurityGroups {
+		var ntags []string
+		if req.Tags != nil {
+			ntags = req.Tags.Items
+		}
+		groups = prefetchOf(func() ([]string, error) { return s.groupsForTags(ctx, ntags) })
+	}
+	in, err := byName.get()
 	switch {
 	case err == nil && requestID != "" && in.Tags[tagRequestID] == requestID:
 		// A retry of an insert that was accepted: the same operation.
@@ -302,9 +326,10 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 	}
 	// The boot disk is named after the instance: a disk of that name (a
 	// kept boot disk, a data disk) makes the insert fail, as in GCE.
-	if len(req.Disks) > 0 && req.Disks[0].Source != "" {
-		// No boot disk is created: an existing one boots the instance.
-	} else if taken, err := s.diskNameTaken(ctx, zone.ID, req.Name); err != nil {
+	if !bootByImage {
+		// No boot disk is created: an existing one boots the instance
+		// (or none is given: refused below).
+	} else if taken, err := diskTaken.get(); err != nil {
 		return opRef{}, err
 	} else if taken {
 		return opRef{}, translate.Errorf(translate.AlreadyExists, translate.ResVolume, req.Name,
@@ -359,7 +384,7 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 		if boot.InitializeParams == nil || boot.InitializeParams.SourceImage == "" {
 			return opRef{}, unimplementedf("The boot disk must be created from an image (initializeParams.sourceImage) or be an existing boot disk (source).")
 		}
-		if img, err = s.resolveImage(ctx, boot.InitializeParams.SourceImage); err != nil {
+		if img, err = image.get(); err != nil {
 			return opRef{}, err
 		}
 		spec.ImageID = img.img.ID
@@ -451,7 +476,7 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 		spec.Tags[tagNetTags] = strings.Join(ntags, ",")
 	}
 	if zone.SecurityGroups {
-		groups, err := s.groupsForTags(ctx, ntags)
+		groups, err := groups.get()
 		if err != nil {
 			return opRef{}, err
 		}
@@ -681,18 +706,31 @@ func (s *server) instanceAction(typ string, do func(ctx context.Context, id stri
 
 func (s *server) deleteInstance(c *gin.Context) (any, error) {
 	return s.instanceAction("delete", func(ctx context.Context, id string) (*translate.Job, error) {
-		if in, err := s.svc.Instance(ctx, id); err != nil {
+		// The instance is read once, its ephemeral addresses alongside
+		// (issue 15: it was read three times, one after the other).
+		addrs := prefetchOf(func() ([]translate.Address, error) { return s.ephemeralAddresses(ctx, id) })
+		in, err := s.svc.Instance(ctx, id)
+		if err != nil {
 			return nil, err
 		} else if protected(in) {
 			return nil, errProtected()
 		}
-		if err := s.keepBootDisk(ctx, id); err != nil {
+		kept, err := s.keepBootDiskOf(ctx, in)
+		if err != nil {
 			return nil, err
 		}
-		if err := s.releaseEphemeralAddresses(ctx, id); err != nil {
+		as, err := addrs.get()
+		if err == nil {
+			err = s.releaseAddresses(ctx, as)
+		}
+		if err != nil {
 			return nil, err
 		}
-		return s.svc.TerminateInstance(ctx, id, true)
+		if kept {
+			// Stopped and its disk detached since it was read.
+			return s.svc.TerminateInstance(ctx, id, true)
+		}
+		return s.svc.TerminateListed(ctx, in, true)
 	})(c)
 }
 
@@ -706,9 +744,21 @@ func (s *server) keepBootDisk(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	_, err = s.keepBootDiskOf(ctx, in)
+	return err
+}
+
+// keepBootDiskOf is keepBootDisk of an instance just read; kept reports
+// whether it had a boot disk to keep (and so was changed).
+func (s *server) keepBootDiskOf(ctx context.Context, in *translate.Instance) (kept bool, err error) {
 	if in.Tags[tagKeepBoot] == "" {
-		return nil
+		return false, nil
 	}
+	return true, s.detachKeptBootDisk(ctx, in)
+}
+
+func (s *server) detachKeptBootDisk(ctx context.Context, in *translate.Instance) error {
+	id := in.ID
 	vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: id, Type: "ROOT"})
 	if err != nil || len(vols) == 0 {
 		return err
@@ -1047,11 +1097,16 @@ func (s *server) setDiskAutoDelete(c *gin.Context) (any, error) {
 // diskNameTaken reports whether a disk of the zone is named name: a data
 // volume of that name, or a kept boot disk (tagName).
 func (s *server) diskNameTaken(ctx context.Context, zoneID, name string) (bool, error) {
-	for _, q := range []translate.VolumeQuery{
-		{ZoneID: zoneID, Name: name},
-		{ZoneID: zoneID, Type: "ROOT", Tags: translate.Tags{tagName: name}},
+	// The two lists are independent: asked at once.
+	kept := prefetchOf(func() ([]translate.Volume, error) {
+		return s.svc.Volumes(ctx, translate.VolumeQuery{ZoneID: zoneID, Type: "ROOT", Tags: translate.Tags{tagName: name}})
+	})
+	named, err := s.svc.Volumes(ctx, translate.VolumeQuery{ZoneID: zoneID, Name: name})
+	for _, lookup := range []func() ([]translate.Volume, error){
+		func() ([]translate.Volume, error) { return named, err },
+		kept.get,
 	} {
-		vols, err := s.svc.Volumes(ctx, q)
+		vols, err := lookup()
 		if err != nil {
 			return false, err
 		}
