@@ -128,7 +128,7 @@ func TestGCEInsertDeleteCloudStackRounds(t *testing.T) {
 		t.Helper()
 		e.mustOK(e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{
 			Name: name, MachineType: zl + "/machineTypes/small-instance",
-			Disks: []*compute.AttachedDisk{{Boot: true, AutoDelete: true, InitializeParams: &compute.AttachedDiskInitializeParams{SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
+			Disks:             []*compute.AttachedDisk{{Boot: true, AutoDelete: true, InitializeParams: &compute.AttachedDiskInitializeParams{SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
 			NetworkInterfaces: []*compute.NetworkInterface{{Network: "global/networks/default"}},
 		}).Do())
 	}
