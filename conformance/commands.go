@@ -85,7 +85,8 @@ var everydayCommands = []command{
 	{"aws ec2 run-instances --instance-market-options (spot)", "1", expectRefused,
 		[]string{"ec2/instances/refused-settings"}, []string{"TestAWSCLIEveryday"}, ""},
 	{"aws ec2 describe-key-pairs --include-public-key", "1", expectWorks,
-		[]string{"ec2/settings-readback"}, []string{"TestAWSCLIEveryday"}, ""},
+		[]string{"ec2/settings-readback", "ec2/key-pairs/types"}, []string{"TestAWSCLIEveryday"},
+		"key pairs created or imported through the gateway (record in CloudStack registered user data, 4.18+); others refused naming why"},
 	{"aws ec2 run-instances --associate-public-ip-address --subnet-id (NetworkInterface.1)", "1", expectWorks,
 		[]string{"ec2/instances/network-interface"}, []string{"TestAWSCLIEveryday"}, ""},
 
@@ -138,6 +139,12 @@ var everydayCommands = []command{
 	// §3.4 instance settings.
 	{"aws ec2 describe-instance-type-offerings / describe-volume-status / describe-volume-attribute", "3.4", expectWorks,
 		[]string{"ec2/type-offerings-volume-status"}, nil, ""},
+	{"aws ec2 modify-instance-attribute --groups", "3.4", expectWorks,
+		[]string{"ec2/instances/modify-groups"}, []string{"TestAWSCLIModifyInstanceAttribute"},
+		"stopped instances (running: IncorrectInstanceState, CloudStack changes groups only while stopped); zones without security groups: UnsupportedOperation"},
+	{"aws ec2 modify-instance-attribute --source-dest-check / --disable-api-stop / --ebs-optimized / --instance-initiated-shutdown-behavior / --kernel / --ena-support / --block-device-mappings", "3.4", expectRefused,
+		[]string{"ec2/instances/modify-attributes"}, []string{"TestAWSCLIModifyInstanceAttribute"},
+		"the value CloudStack has (true, false, false, stop) is accepted and read back; any other refused naming the attribute"},
 }
 
 // commandOutcome is a command's outcome on one profile, from the results

@@ -29,6 +29,7 @@ func ec2Scenarios() []scenario {
 		ec2IDFormat(),
 		ec2ListValidation(),
 		ec2KeyPairs(),
+		ec2KeyPairTypes(),
 		ec2SecurityGroups(),
 		ec2SecurityGroupEgress(),
 		ec2VolumesLifecycle(),
