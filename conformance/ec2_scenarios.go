@@ -60,6 +60,7 @@ func ec2Scenarios() []scenario {
 		ec2ModifyInstanceGroups(),
 		ec2ModifyInstanceAttributes(),
 		ec2CreateImage(),
+		ec2RegisterShareImage(),
 		ec2EverydayReadback(),
 	}
 }

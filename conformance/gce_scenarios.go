@@ -47,6 +47,7 @@ func gceScenarios() []scenario {
 		gceInstancesRefusedSettings(),
 		gceImageFamily(),
 		gceImageLifecycleExtras(),
+		gceImageFromSnapshot(),
 		gceEverydayFixes(),
 		gceQuotas(),
 		gceInstanceActions(),
