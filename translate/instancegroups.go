@@ -19,9 +19,13 @@ import (
 //   - ignores securitygroupids without an error where the VM's zone and
 //     networks have no security groups: refused here first
 //     (Unimplemented), and the groups are read back afterwards so that an
-//     update CloudStack skipped is never reported as done (Internal);
+//     update CloudStack skipped is never reported as done (Unimplemented);
 //   - refuses security groups on VMware VMs (InvalidParameterValue, passed
-//     through).
+//     through);
+//   - 4.20.0 fails with a 530 NullPointerException in advanced zones with
+//     security groups when the shared network is not shared with the
+//     account explicitly (apache/cloudstack issue 10348, fixed by pull
+//     10493): that surfaces as an internal error, nothing changed.
 //
 // Unknown groups are NotFound (ResSecurityGroup) before anything changes.
 func (s *Service) SetSecurityGroups(ctx context.Context, id string, groupIDs []string) (*Instance, error) {
@@ -74,8 +78,10 @@ func (s *Service) SetSecurityGroups(ctx context.Context, id string, groupIDs []s
 	}
 	sort.Strings(got)
 	if !slices.Equal(got, want) {
-		return nil, &Error{Op: op, Kind: Internal, Resource: ResInstance, ID: id,
-			Message: "CloudStack accepted the security groups of instance " + id + " but lists others"}
+		// A CloudStack whose updateVirtualMachine predates
+		// securitygroupids ignores the parameter and answers success.
+		return nil, &Error{Op: op, Kind: Unimplemented, Resource: ResInstance, ID: id,
+			Message: "CloudStack answered success but did not change the security groups of instance " + id + " (its updateVirtualMachine may not take securitygroupids)"}
 	}
 	return after, nil
 }
