@@ -105,6 +105,9 @@ var actions = map[string]handler{
 	// vpcattributes.go
 	"DescribeVpcAttribute": (*server).describeVpcAttribute,
 	"ModifyVpcAttribute":   (*server).modifyVpcAttribute,
+	// ClassicLink: EC2's own UnsupportedOperation (vpcattributes.go).
+	"DescribeVpcClassicLink":           (*server).describeVpcClassicLink,
+	"DescribeVpcClassicLinkDnsSupport": (*server).describeVpcClassicLink,
 
 	// routetables.go, routes.go
 	"DescribeRouteTables":      (*server).describeRouteTables,

@@ -161,8 +161,10 @@ var actionParams = map[string][]string{
 	"CreateSubnet":    join(pTagSpec, []string{"VpcId", "CidrBlock", "AvailabilityZone"}),
 	"DeleteSubnet":    {"SubnetId"},
 
-	"DescribeVpcAttribute": {"VpcId", "Attribute"},
-	"ModifyVpcAttribute":   {"VpcId", "EnableDnsSupport.Value", "EnableDnsHostnames.Value", "EnableNetworkAddressUsageMetrics.Value"},
+	"DescribeVpcAttribute":             {"VpcId", "Attribute"},
+	"ModifyVpcAttribute":               {"VpcId", "EnableDnsSupport.Value", "EnableDnsHostnames.Value", "EnableNetworkAddressUsageMetrics.Value"},
+	"DescribeVpcClassicLink":           join(pFilter, []string{"VpcId.N"}),
+	"DescribeVpcClassicLinkDnsSupport": join(pPaging, []string{"VpcIds.N"}),
 
 	"DescribeRouteTables":      join(pFilter, pPaging, []string{"RouteTableId.N"}),
 	"DescribeInternetGateways": join(pFilter, pPaging, []string{"InternetGatewayId.N"}),

@@ -102,3 +102,15 @@ func (s *server) modifyVpcAttribute(r *request) (response, error) {
 	}
 	return ok()
 }
+
+// describeVpcClassicLink answers DescribeVpcClassicLink and
+// DescribeVpcClassicLinkDnsSupport as EC2 does since EC2-Classic was
+// retired: UnsupportedOperation (Ansible's ec2_vpc_net and
+// ec2_vpc_net_info read both and take that answer as "not enabled").
+// CloudStack has no EC2-Classic either.
+func (s *server) describeVpcClassicLink(r *request) (response, error) {
+	if _, err := r.q.filters(); err != nil {
+		return nil, err
+	}
+	return nil, apiErr("UnsupportedOperation", "ClassicLink is not supported: this cloud has no EC2-Classic instances to link.")
+}
