@@ -86,12 +86,9 @@ func TestAWSCLIModifyInstanceAttribute(t *testing.T) {
 		{[]string{"--no-source-dest-check"}, "sourceDestCheck", "SourceDestCheck.Value", "true", "UnsupportedOperation"},
 		{[]string{"--no-disable-api-stop"}, "disableApiStop", "DisableApiStop.Value", "false", ""},
 		{[]string{"--disable-api-stop"}, "disableApiStop", "DisableApiStop.Value", "false", "UnsupportedOperation"},
-		{[]string{"--no-ebs-optimized"}, "ebsOptimized", "EbsOptimized.Value", "false", ""},
 		{[]string{"--ebs-optimized"}, "ebsOptimized", "EbsOptimized.Value", "false", "UnsupportedOperation"},
 		{[]string{"--attribute", "instanceInitiatedShutdownBehavior", "--value", "stop"}, "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior.Value", "stop", ""},
 		{[]string{"--instance-initiated-shutdown-behavior", "terminate"}, "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior.Value", "stop", "UnsupportedOperation"},
-		{[]string{"--disable-api-termination"}, "disableApiTermination", "DisableApiTermination.Value", "true", ""},
-		{[]string{"--no-disable-api-termination"}, "disableApiTermination", "DisableApiTermination.Value", "false", ""},
 	} {
 		args := append([]string{"ec2", "modify-instance-attribute", "--instance-id", id}, c.flags...)
 		if c.refuse != "" {

@@ -183,7 +183,7 @@ func (s *server) describeKeyPairs(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := s.svc.KeyPairs(r.ctx, names)
+	keys, err := s.svc.KeyPairsWithPublicKeys(r.ctx, names)
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,6 @@ func (s *Service) KeyPairs(ctx context.Context, names []string) ([]KeyPair, erro
 	if err != nil && !(isNotFound(err) && name != "") {
 		return nil, opErr(op, ResKeyPair, name, err)
 	}
-	s.withPublicKeys(ctx, kps)
 	byName := map[string]KeyPair{}
 	for _, kp := range kps {
 		byName[kp.Name] = kp
@@ -147,6 +146,18 @@ func (s *Service) KeyPairs(ctx context.Context, names []string) ([]KeyPair, erro
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// KeyPairsWithPublicKeys is KeyPairs with PublicKey filled where the
+// gateway keeps the key pair's public key (keyrecord.go): one more
+// listUserData call.
+func (s *Service) KeyPairsWithPublicKeys(ctx context.Context, names []string) ([]KeyPair, error) {
+	kps, err := s.KeyPairs(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	s.withPublicKeys(ctx, kps)
+	return kps, nil
 }
 
 // DeleteKeyPair deletes a key pair by name. NotFound (ResKeyPair) if it

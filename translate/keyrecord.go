@@ -16,8 +16,8 @@ import (
 // fingerprint only (SSHKeyPairResponse), never its public key, and key
 // pairs cannot be tagged; so the gateway keeps each key pair's OpenSSH
 // public key in a registered user data object of its own (userdata.go,
-// storeddoc.go) named KeyRecordPrefix+name. KeyPairs reads them all with
-// one listUserData call and fills KeyPair.PublicKey, from which the wire
+// storeddoc.go) named KeyRecordPrefix+name. KeyPairsWithPublicKeys reads
+// them all with one listUserData call and fills KeyPair.PublicKey, from which the wire
 // layers tell the key type (rsa, ed25519) and answer "include the public
 // key".
 //

@@ -77,7 +77,7 @@ func TestKeyRecordsDegrade(t *testing.T) {
 			if keys["ed"] != line {
 				t.Fatalf("key not registered: %v", keys)
 			}
-			kps, err := svc.KeyPairs(testCtx(), []string{"ed"})
+			kps, err := svc.KeyPairsWithPublicKeys(testCtx(), []string{"ed"})
 			if err != nil {
 				t.Fatal(err)
 			}
