@@ -1,7 +1,11 @@
 package gcecompat
 
 import (
+	"context"
+
 	"github.com/gin-gonic/gin"
+
+	"github.com/cloudgate/cloudgate/translate"
 )
 
 // instances.list without a filter, in name order (the default, or orderBy
@@ -36,7 +40,7 @@ func (s *server) listInstancesByName(c *gin.Context) (resp any, handled bool, er
 		v, err := s.loadView(ctx, project, false)
 		views <- loaded{v, err}
 	}()
-	insts, total, err := s.svc.InstancesByName(ctx, zone.ID, lp.offset, lp.maxResults, lp.desc)
+	insts, total, err := s.svc.InstancesByName(ctx, zone.ID, lp.offset, lp.maxResults, nil, lp.desc)
 	lv := <-views
 	if err != nil {
 		return nil, true, err
@@ -44,15 +48,9 @@ func (s *server) listInstancesByName(c *gin.Context) (resp any, handled bool, er
 	if lv.err != nil {
 		return nil, true, lv.err
 	}
-	ids := make([]string, 0, len(insts))
-	for i := range insts {
-		ids = append(ids, insts[i].ID)
-	}
-	vols, err := s.svc.VolumesOfInstances(ctx, ids)
-	if err != nil {
+	if err := s.pageVolumes(ctx, lv.v, insts); err != nil {
 		return nil, true, err
 	}
-	lv.v.vols = vols
 	items := make([]*wireInstance, 0, len(insts))
 	for i := range insts {
 		if live(&insts[i]) {
@@ -64,4 +62,74 @@ func (s *server) listInstancesByName(c *gin.Context) (resp any, handled bool, er
 		next = encodePageToken(end, lp.query)
 	}
 	return s.list("compute#instanceList", s.zoneLink(project, s.gceZone(zone.Name))+"/instances", items, next), true, nil
+}
+
+// aggregatedInstancesByName is listInstancesByName for aggregatedList
+// (gcloud compute instances list): every zone's instances in the full
+// path's order (by scope "zones/<zone>", then name), the page's VMs read
+// alone, grouped by scope.
+func (s *server) aggregatedInstancesByName(c *gin.Context) (resp any, handled bool, err error) {
+	lp, err := parseListParams(c)
+	if err != nil || lp.filter != nil || (lp.orderBy != "" && lp.orderBy != "name") {
+		return nil, false, nil
+	}
+	ctx, project := c.Request.Context(), c.Param("project")
+	zoneOf, _, err := s.zoneNames(ctx)
+	if err != nil {
+		return nil, true, err
+	}
+	scope := func(in *translate.Instance) string {
+		z := zoneOf[in.ZoneID]
+		if z == "" {
+			z = s.gceZone(in.ZoneName)
+		}
+		return "zones/" + z
+	}
+	type loaded struct {
+		v   *instanceView
+		err error
+	}
+	views := make(chan loaded, 1)
+	go func() {
+		v, err := s.loadView(ctx, project, false)
+		views <- loaded{v, err}
+	}()
+	key := func(in *translate.Instance) string { return scope(in) + "\x00" + in.Name }
+	insts, total, err := s.svc.InstancesByName(ctx, "", lp.offset, lp.maxResults, key, lp.desc)
+	lv := <-views
+	if err != nil {
+		return nil, true, err
+	}
+	if lv.err != nil {
+		return nil, true, lv.err
+	}
+	if err := s.pageVolumes(ctx, lv.v, insts); err != nil {
+		return nil, true, err
+	}
+	pg := make([]scoped[*wireInstance], 0, len(insts))
+	for i := range insts {
+		if live(&insts[i]) {
+			pg = append(pg, scoped[*wireInstance]{scope: scope(&insts[i]), item: s.wireInstance(lv.v, &insts[i], nil)})
+		}
+	}
+	next := ""
+	if end := lp.offset + lp.maxResults; end < total {
+		next = encodePageToken(end, lp.query)
+	}
+	return aggregatedPage("compute#instanceAggregatedList", s.projectLink(project)+"/aggregated/instances", "instances", pg, next, s.scopes(ctx)), true, nil
+}
+
+// pageVolumes loads the volumes of a page's instances into v (one
+// listVolumes per instance: translate.VolumesOfInstances).
+func (s *server) pageVolumes(ctx context.Context, v *instanceView, insts []translate.Instance) error {
+	ids := make([]string, 0, len(insts))
+	for i := range insts {
+		ids = append(ids, insts[i].ID)
+	}
+	vols, err := s.svc.VolumesOfInstances(ctx, ids)
+	if err != nil {
+		return err
+	}
+	v.vols = vols
+	return nil
 }

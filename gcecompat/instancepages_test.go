@@ -209,6 +209,49 @@ func TestInstancesListPageReadsItsVMsAlone(t *testing.T) {
 			t.Fatalf("name desc: %v", desc)
 		}
 	}
+	// aggregatedList (gcloud compute instances list): the same instances,
+	// pages read alone, equal to the full path's listing.
+	aggWalk := func(filter string) ([]string, map[string]int) {
+		t.Helper()
+		var out []string
+		cost := map[string]int{}
+		tok := ""
+		for {
+			call := e.gce.Instances.AggregatedList(e.project).MaxResults(30).PageToken(tok)
+			if filter != "" {
+				call = call.Filter(filter)
+			}
+			counter.take()
+			l, err := call.Do()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range counter.take() {
+				cost[k] = max(cost[k], v)
+			}
+			var scopes []string
+			for sc := range l.Items {
+				scopes = append(scopes, sc)
+			}
+			sort.Strings(scopes)
+			for _, sc := range scopes {
+				for _, in := range l.Items[sc].Instances {
+					out = append(out, sc+"/"+in.Name)
+				}
+			}
+			if tok = l.NextPageToken; tok == "" {
+				return out, cost
+			}
+		}
+	}
+	agg, cost := aggWalk("")
+	if full, _ := aggWalk("name eq vm-.*"); len(agg) != n || strings.Join(full, ",") != strings.Join(agg, ",") {
+		t.Fatalf("aggregatedList pages (%d) differ from the full path's (%d):\n%v\n%v", len(agg), len(full), agg, full)
+	}
+	if cost["vm-full"] > 30 || cost["volumes-all"] > 0 {
+		t.Errorf("an aggregatedList page of 30 read %v at most: want <= 30 VMs in full, no listing of all volumes", cost)
+	}
+
 	// A token of this listing is refused for another one.
 	_, err = e.gce.Instances.List(e.project, gceZone).MaxResults(50).PageToken(first.NextPageToken).Filter("name eq vm-1.*").Do()
 	apiErr(t, err, 400, "invalid")

@@ -217,6 +217,9 @@ func (s *server) allInstances(ctx context.Context, project, zoneID string) ([]sc
 }
 
 func (s *server) aggregatedInstances(c *gin.Context) (any, error) {
+	if resp, handled, err := s.aggregatedInstancesByName(c); handled {
+		return resp, err
+	}
 	lp, err := parseListParams(c)
 	if err != nil {
 		return nil, err

@@ -158,6 +158,13 @@ func aggregate[T listItem](kind, selfLink, field string, items []scoped[T], lp l
 	}
 	lp.filter = nil
 	pg, next := page(kept, lp)
+	return aggregatedPage(kind, selfLink, field, pg, next, lp.scopes)
+}
+
+// aggregatedPage groups one page of scoped items under "items" by scope;
+// on the last page (next == "") every scope of scopes without items gets
+// GCE's NO_RESULTS_ON_PAGE warning.
+func aggregatedPage[T listItem](kind, selfLink, field string, pg []scoped[T], next string, scopes []string) *wireAggregatedList {
 	out := map[string]any{}
 	groups := map[string][]T{}
 	var order []string
@@ -171,7 +178,7 @@ func aggregate[T listItem](kind, selfLink, field string, items []scoped[T], lp l
 		out[sc] = map[string]any{field: groups[sc]}
 	}
 	if next == "" {
-		for _, sc := range lp.scopes {
+		for _, sc := range scopes {
 			if _, ok := out[sc]; !ok {
 				out[sc] = map[string]any{"warning": wireWarning{
 					Code: "NO_RESULTS_ON_PAGE", Message: "There are no results for scope '" + sc + "' on this page.",

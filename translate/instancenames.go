@@ -7,9 +7,11 @@ import (
 )
 
 // InstancesByName returns the live instances of a zone (zoneID "" = every
-// zone) at positions [offset, offset+limit) of name order (descending with
-// desc; ties by zone, then id), and how many there are in all. Live means
-// neither Destroyed nor Expunging nor retired (IsRetired): what GCE lists.
+// zone) at positions [offset, offset+limit) of the order of key (name when
+// key is nil; descending with desc; ties by id), and how many there are in
+// all. Live means neither Destroyed nor Expunging nor retired (IsRetired):
+// what GCE lists. key sees the minimal VM (ID, Name, ZoneID, ZoneName,
+// State, Tags, Created).
 //
 // GCE lists in name order by default, and CloudStack cannot page in name
 // order (listVirtualMachines has no sort parameter; it pages by internal
@@ -20,8 +22,11 @@ import (
 // and the volumes follow the page, while the minimal listing still grows
 // with the zone. RootVolumeID is left empty. A VM expunged between the two
 // reads is left out of the page.
-func (s *Service) InstancesByName(ctx context.Context, zoneID string, offset, limit int, desc bool) ([]Instance, int, error) {
+func (s *Service) InstancesByName(ctx context.Context, zoneID string, offset, limit int, key func(*Instance) string, desc bool) ([]Instance, int, error) {
 	const op = "InstancesByName"
+	if key == nil {
+		key = func(in *Instance) string { return in.Name }
+	}
 	req := ListVMsRequest{State: "present", Min: true}
 	if zoneID != "" {
 		z, err := s.Zone(ctx, zoneID)
@@ -34,35 +39,37 @@ func (s *Service) InstancesByName(ctx context.Context, zoneID string, offset, li
 	if err != nil {
 		return nil, 0, opErr(op, ResInstance, "", err)
 	}
-	live := all[:0]
+	type keyed struct {
+		key string
+		in  *Instance
+	}
+	live := make([]keyed, 0, len(all))
 	for i := range all {
 		in := &all[i]
 		if in.State == StateDestroyed || in.State == StateExpunging || IsRetired(in) {
 			continue
 		}
-		live = append(live, *in)
+		live = append(live, keyed{key(in), in})
 	}
 	sort.Slice(live, func(i, j int) bool {
-		a, b := &live[i], &live[j]
+		a, b := live[i], live[j]
 		if desc {
 			a, b = b, a
 		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
+		if a.key != b.key {
+			return a.key < b.key
 		}
-		if a.ZoneName != b.ZoneName {
-			return a.ZoneName < b.ZoneName
-		}
-		return a.ID < b.ID
+		return a.in.ID < b.in.ID
 	})
 	total := len(live)
 	if offset >= total || limit <= 0 {
 		return []Instance{}, total, nil
 	}
-	sel := live[offset:min(offset+limit, total)]
-	ids := make([]Instance, len(sel))
-	copy(ids, sel)
-	full, err := s.fullVMs(ctx, ids)
+	sel := make([]Instance, 0, min(limit, total-offset))
+	for _, k := range live[offset:min(offset+limit, total)] {
+		sel = append(sel, *k.in)
+	}
+	full, err := s.fullVMs(ctx, sel)
 	if err != nil {
 		return nil, 0, opErr(op, ResInstance, "", err)
 	}
