@@ -123,6 +123,9 @@ var actions = map[string]handler{
 	"DetachInternetGateway":    (*server).detachInternetGateway,
 	"DeleteInternetGateway":    (*server).deleteInternetGateway,
 
+	// vpngateways.go
+	"DescribeVpnGateways": (*server).describeVpnGateways,
+
 	// networkacls.go
 	"DescribeNetworkAcls": (*server).describeNetworkAcls,
 }

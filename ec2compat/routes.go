@@ -16,6 +16,11 @@ import (
 // Resource.AlreadyAssociated) with what CloudStack does instead; none
 // claims a success it did not have.
 
+// derivedUntaggable are the id prefixes of resources this file and
+// routetables.go/networkacls.go derive, which have nothing to keep tags
+// in: CreateTags refuses them by name instead of calling the id invalid.
+var derivedUntaggable = map[string]bool{pRouteTable: true, pInternetGateway: true, pNetworkACL: true, pVpnGateway: true}
+
 // routeTargets are CreateRoute's targets other than GatewayId, which
 // CloudStack cannot express.
 var routeTargets = []string{"InstanceId", "NetworkInterfaceId", "NatGatewayId", "VpcPeeringConnectionId",

@@ -181,6 +181,16 @@ func TestRouteTablesTruth(t *testing.T) {
 	if got := routeTargets(after.RouteTables[0])["172.16.0.0/16"]; got != vgw+"/active" {
 		t.Fatalf("static route: %q in %v", got, routeTargets(after.RouteTables[0]))
 	}
+	vgws := must[*ec2.DescribeVpnGatewaysOutput](t)(c.DescribeVpnGateways(ctx, &ec2.DescribeVpnGatewaysInput{Filters: []types.Filter{
+		{Name: aws.String("attachment.vpc-id"), Values: []string{vid}}}}))
+	if len(vgws.VpnGateways) != 1 || aws.ToString(vgws.VpnGateways[0].VpnGatewayId) != vgw || vgws.VpnGateways[0].State != types.VpnStateAvailable ||
+		len(vgws.VpnGateways[0].VpcAttachments) != 1 || aws.ToString(vgws.VpnGateways[0].VpcAttachments[0].VpcId) != vid {
+		t.Fatalf("private gateway as a virtual private gateway: %+v", vgws.VpnGateways)
+	}
+	_, err = c.DescribeVpnGateways(ctx, &ec2.DescribeVpnGatewaysInput{VpnGatewayIds: []string{"vgw-0123456789abcdef0"}})
+	wantCode(t, err, "InvalidVpnGatewayID.NotFound")
+	_, err = c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{rtID}, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("x")}}})
+	wantCode(t, err, "UnsupportedOperation")
 	byGW := must[*ec2.DescribeRouteTablesOutput](t)(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{
 		{Name: aws.String("route.gateway-id"), Values: []string{vgw}}}}))
 	if len(byGW.RouteTables) != 1 {

@@ -153,7 +153,8 @@ func (s *Service) StaticRoutes(ctx context.Context, vpcID string) ([]StaticRoute
 	return out, nil
 }
 
-// PrivateGateways lists a VPC's private gateways, sorted by id.
+// PrivateGateways lists a VPC's private gateways (every VPC's with vpcID
+// ""), sorted by id.
 func (s *Service) PrivateGateways(ctx context.Context, vpcID string) ([]PrivateGateway, error) {
 	gs, err := s.cs.ListPrivateGateways(ctx, vpcID)
 	if isNotFound(err) {
@@ -164,7 +165,7 @@ func (s *Service) PrivateGateways(ctx context.Context, vpcID string) ([]PrivateG
 	}
 	out := []PrivateGateway{}
 	for _, g := range gs {
-		if g.VPCID == vpcID {
+		if vpcID == "" || g.VPCID == vpcID {
 			out = append(out, g)
 		}
 	}
