@@ -57,6 +57,7 @@ func gceScenarios() []scenario {
 		gceEverydayReadback(),
 		gceInstanceTemplates(),
 		gceInstanceTemplatesRefused(),
+		gceManagedInstanceGroups(),
 	}
 }
 
