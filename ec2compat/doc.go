@@ -70,9 +70,11 @@
 // static route to a private gateway, shown as vgw-...), associated with
 // every tier; each guest network outside VPCs has its own (CloudStack
 // does not route between them). CreateRoute/DeleteRoute add and remove
-// static routes; new route tables and internet gateways, moving them, and
-// route targets other than a private gateway answer EC2's native errors
-// (routes.go). A VPC's default network ACL is what a tier without an ACL
+// static routes (GatewayId vgw-: a private gateway, listed by
+// DescribeVpnGateways; InstanceId/NetworkInterfaceId: the instance's
+// address as the next hop, CloudStack 4.21+, refused naming the version
+// before); new route tables and internet gateways, moving them, and other
+// route targets answer EC2's native errors (routes.go). A VPC's default network ACL is what a tier without an ACL
 // list gets (ingress denied, egress allowed); tiers with a list show it.
 // DescribeVpcAttribute's DNS attributes are the offering's Dns service;
 // ModifyVpcAttribute accepts only the value that already holds.

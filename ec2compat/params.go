@@ -168,7 +168,7 @@ var actionParams = map[string][]string{
 
 	"DescribeRouteTables":      join(pFilter, pPaging, []string{"RouteTableId.N"}),
 	"DescribeInternetGateways": join(pFilter, pPaging, []string{"InternetGatewayId.N"}),
-	"CreateRoute":              join(routeTargets, []string{"RouteTableId", "DestinationCidrBlock", "GatewayId"}),
+	"CreateRoute":              join(routeTargets, []string{"RouteTableId", "DestinationCidrBlock", "GatewayId", "InstanceId", "NetworkInterfaceId"}),
 	"DeleteRoute":              {"RouteTableId", "DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId"},
 	"CreateRouteTable":         join(pTagSpec, []string{"VpcId", "ClientToken"}),
 	"DeleteRouteTable":         {"RouteTableId"},

@@ -21,9 +21,10 @@ import (
 // in: CreateTags refuses them by name instead of calling the id invalid.
 var derivedUntaggable = map[string]bool{pRouteTable: true, pInternetGateway: true, pNetworkACL: true, pVpnGateway: true}
 
-// routeTargets are CreateRoute's targets other than GatewayId, which
-// CloudStack cannot express.
-var routeTargets = []string{"InstanceId", "NetworkInterfaceId", "NatGatewayId", "VpcPeeringConnectionId",
+// routeTargets are CreateRoute's targets CloudStack cannot express
+// (GatewayId vgw-: a private gateway; InstanceId and NetworkInterfaceId:
+// a next hop, CloudStack 4.21+).
+var routeTargets = []string{"NatGatewayId", "VpcPeeringConnectionId",
 	"TransitGatewayId", "LocalGatewayId", "CarrierGatewayId", "EgressOnlyInternetGatewayId", "VpcEndpointId",
 	"CoreNetworkArn", "DestinationIpv6CidrBlock", "DestinationPrefixListId"}
 
@@ -59,16 +60,16 @@ func (s *server) createRoute(r *request) (response, error) {
 	}
 	for _, p := range routeTargets {
 		if r.q.has(p) {
-			return nil, apiErrf("UnsupportedOperation", "The parameter %s is not supported by this cloud: a CloudStack VPC routes a CIDR only to one of its private gateways (GatewayId vgw-...), listed as the VPC's virtual private gateways.", p)
+			return nil, apiErrf("UnsupportedOperation", "The parameter %s is not supported by this cloud: a CloudStack VPC routes a CIDR only to one of its private gateways (GatewayId vgw-...) or, from CloudStack 4.21, to an instance's address in the VPC (InstanceId, NetworkInterfaceId).", p)
 		}
 	}
 	cidr, err := r.q.required("DestinationCidrBlock")
 	if err != nil {
 		return nil, err
 	}
-	gw, err := r.q.required("GatewayId")
-	if err != nil {
-		return nil, err
+	gw, inst, eni := r.q.str("GatewayId"), r.q.str("InstanceId"), r.q.str("NetworkInterfaceId")
+	if n := btoi(gw != "") + btoi(inst != "") + btoi(eni != ""); n != 1 {
+		return nil, apiErr("InvalidParameterCombination", "The request must contain exactly one of gatewayId, instanceId or networkInterfaceId")
 	}
 	t, vpc, err := s.routeTableOf(r, id)
 	if err != nil {
@@ -86,6 +87,19 @@ func (s *server) createRoute(r *request) (response, error) {
 			return nil, apiErrf("RouteAlreadyExists", "The route identified by %s already exists.", cidr)
 		}
 	}
+	if inst != "" || eni != "" {
+		if err := s.svc.RequireNextHopRoutes(r.ctx); err != nil {
+			return nil, err
+		}
+		hop, err := s.nextHop(r, vpc, inst, eni)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.svc.CreateStaticRoute(r.ctx, vpc.ID, translate.RouteTarget{NextHop: hop}, cidr); err != nil {
+			return nil, err
+		}
+		return ok()
+	}
 	switch {
 	case gw == "local":
 		return nil, apiErr("InvalidParameterValue", "Value (local) for parameter gatewayId is invalid: the local route exists with the VPC.")
@@ -101,10 +115,69 @@ func (s *server) createRoute(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.svc.CreateStaticRoute(r.ctx, vpc.ID, gid, cidr); err != nil {
+	if _, err := s.svc.CreateStaticRoute(r.ctx, vpc.ID, translate.RouteTarget{GatewayID: gid}, cidr); err != nil {
 		return nil, err
 	}
 	return ok()
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// nextHop is the address of an instance's (or one of its interfaces')
+// NIC on a tier of the VPC: what CloudStack 4.21 routes a CIDR to.
+func (s *server) nextHop(r *request, vpc *translate.VPC, inst, eni string) (string, error) {
+	var q translate.InstanceQuery
+	if inst != "" {
+		cid, err := csID(pInstance, translate.ResInstance, inst)
+		if err != nil {
+			return "", err
+		}
+		q.IDs = []string{cid}
+	}
+	var nicID string
+	if eni != "" {
+		cid, err := csID(pENI, translate.ResNetwork, eni)
+		if err != nil || !strings.HasPrefix(eni, pENI+"-") {
+			return "", apiErrf("InvalidNetworkInterfaceID.Malformed", "Invalid id: \"%s\" (expecting \"eni-...\")", eni)
+		}
+		nicID = cid
+	}
+	insts, err := s.svc.Instances(r.ctx, q)
+	if err != nil {
+		return "", err
+	}
+	tiers, err := s.svc.Networks(r.ctx, translate.NetworkQuery{VPCID: vpc.ID})
+	if err != nil {
+		return "", err
+	}
+	inVPC := map[string]bool{}
+	for _, n := range tiers {
+		inVPC[n.ID] = true
+	}
+	found := false
+	for _, in := range insts {
+		for _, n := range in.NICs {
+			if nicID != "" && !strings.EqualFold(n.ID, nicID) {
+				continue
+			}
+			found = true
+			if inVPC[n.NetworkID] && n.IP != "" {
+				return n.IP, nil
+			}
+		}
+	}
+	switch {
+	case inst != "" && len(insts) == 0:
+		return "", &translate.Error{Kind: translate.NotFound, Resource: translate.ResInstance, ID: inst}
+	case eni != "" && !found:
+		return "", apiErrf("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist", eni)
+	}
+	return "", apiErrf("InvalidParameterValue", "route table %s and %s belong to different networks", ec2ID(pRouteTable, vpc.ID), inst+eni)
 }
 
 func (s *server) deleteRoute(r *request) (response, error) {

@@ -15,7 +15,8 @@ import (
 //     the VPC's internet gateway when its offering has SourceNat (the VPC
 //     router's source NAT is how tiers reach the internet), and one route
 //     per static route: its CIDR to the private gateway, shown as a
-//     virtual private gateway (vgw-<gateway uuid>). Every tier is
+//     virtual private gateway (vgw-<gateway uuid>), or (CloudStack 4.21)
+//     to a next hop, shown as the instance that has the address. Every tier is
 //     associated with it explicitly (rtbassoc-<tier uuid>): CloudStack
 //     routes all tiers through the VPC router; the main association is
 //     rtbassoc-<VPC uuid>.
@@ -48,6 +49,9 @@ func suffix(id string) string {
 type routeItem struct {
 	DestinationCidrBlock string `xml:"destinationCidrBlock"`
 	GatewayID            string `xml:"gatewayId,omitempty"`
+	InstanceID           string `xml:"instanceId,omitempty"`
+	InstanceOwnerID      string `xml:"instanceOwnerId,omitempty"`
+	NetworkInterfaceID   string `xml:"networkInterfaceId,omitempty"`
 	State                string `xml:"state"`
 	Origin               string `xml:"origin"`
 }
@@ -113,18 +117,59 @@ func internetRoute(igw string) routeItem {
 	return routeItem{DestinationCidrBlock: "0.0.0.0/0", GatewayID: igw, State: "active", Origin: "CreateRouteTable"}
 }
 
-// staticRouteItem renders a CloudStack static route. A route to a
-// next-hop address (CloudStack 4.21) has no EC2 target this gateway can
-// name; it is shown without a target, as a blackhole, rather than left
-// out.
-func staticRouteItem(r *translate.StaticRoute) routeItem {
+// hopKey names an address on a tier of a VPC.
+type hopKey struct{ vpc, ip string }
+
+// hopTarget is the instance NIC a next-hop address belongs to.
+type hopTarget struct{ instance, nic, owner string }
+
+// staticRouteItem renders a CloudStack static route: to a private
+// gateway, its vgw id; to a next hop (CloudStack 4.21), the instance and
+// interface that have the address on a tier of the VPC, or no target and
+// the state blackhole (EC2's word for a route whose target is gone) when
+// no instance has it.
+func staticRouteItem(r *translate.StaticRoute, hops map[hopKey]hopTarget) routeItem {
 	it := routeItem{DestinationCidrBlock: r.CIDR, State: "active", Origin: "CreateRoute"}
-	if r.GatewayID != "" {
+	switch h, ok := hops[hopKey{r.VPCID, r.NextHop}]; {
+	case r.GatewayID != "":
 		it.GatewayID = ec2ID(pVpnGateway, r.GatewayID)
-	} else {
+	case ok:
+		it.InstanceID, it.NetworkInterfaceID, it.InstanceOwnerID = ec2ID(pInstance, h.instance), ec2ID(pENI, h.nic), h.owner
+	default:
 		it.State = "blackhole"
 	}
 	return it
+}
+
+// nextHops maps the addresses the caller's instances have on VPC tiers
+// to their NICs (one instance listing, only when a route needs it).
+func (s *server) nextHops(r *request, routes []translate.StaticRoute, nets []translate.Network) (map[hopKey]hopTarget, error) {
+	need := false
+	for _, rt := range routes {
+		need = need || rt.NextHop != ""
+	}
+	if !need {
+		return nil, nil
+	}
+	insts, err := s.svc.Instances(r.ctx, translate.InstanceQuery{})
+	if err != nil {
+		return nil, err
+	}
+	vpcOf := map[string]string{}
+	for _, n := range nets {
+		if n.VPCID != "" {
+			vpcOf[n.ID] = n.VPCID
+		}
+	}
+	out := map[hopKey]hopTarget{}
+	for _, in := range insts {
+		for _, n := range in.NICs {
+			if v := vpcOf[n.NetworkID]; v != "" && n.IP != "" {
+				out[hopKey{v, n.IP}] = hopTarget{instance: in.ID, nic: n.ID, owner: r.principal.AccountID}
+			}
+		}
+	}
+	return out, nil
 }
 
 // routing lists the caller's VPCs, networks and static routes (three
@@ -143,6 +188,10 @@ func (s *server) routing(r *request) (*vpcRouting, error) {
 		if routes, err = s.svc.StaticRoutes(r.ctx, ""); err != nil {
 			return nil, err
 		}
+	}
+	hops, err := s.nextHops(r, routes, nets)
+	if err != nil {
+		return nil, err
 	}
 	owner := r.principal.AccountID
 	out := &vpcRouting{vpcs: vpcs}
@@ -195,7 +244,7 @@ func (s *server) routing(r *request) (*vpcRouting, error) {
 		}
 		for j := range routes {
 			if routes[j].VPCID == v.ID {
-				t.Routes = append(t.Routes, staticRouteItem(&routes[j]))
+				t.Routes = append(t.Routes, staticRouteItem(&routes[j], hops))
 			}
 		}
 		for j := range nets {
@@ -291,6 +340,8 @@ func (s *server) describeRouteTables(r *request) (response, error) {
 		"association.main":                       assoc(func(a rtbAssocItem) string { return boolStr(a.Main) }),
 		"route.destination-cidr-block":           route(func(r routeItem) string { return r.DestinationCidrBlock }),
 		"route.gateway-id":                       route(func(r routeItem) string { return r.GatewayID }),
+		"route.instance-id":                      route(func(r routeItem) string { return r.InstanceID }),
+		"route.network-interface-id":             route(func(r routeItem) string { return r.NetworkInterfaceID }),
 		"route.origin":                           route(func(r routeItem) string { return r.Origin }),
 		"route.state":                            route(func(r routeItem) string { return r.State }),
 	}, func(x routeTableItem) translate.Tags { return x.tags })

@@ -28,14 +28,23 @@ func TestNetworkEgress(t *testing.T) {
 }
 
 // TestStaticRouteItem: a route to a private gateway targets its vgw id;
-// a next-hop route (CloudStack 4.21), which has no EC2 target here, is
-// shown without one rather than left out.
+// a next-hop route (CloudStack 4.21) targets the instance and interface
+// that have the address on a tier of the VPC, and is a blackhole when no
+// instance has it.
 func TestStaticRouteItem(t *testing.T) {
-	r := staticRouteItem(&translate.StaticRoute{CIDR: "172.16.0.0/16", GatewayID: "0b3c2d4e-1111-2222-3333-444455556666"})
+	vpc := "7f1c2d4e-1111-2222-3333-444455556666"
+	r := staticRouteItem(&translate.StaticRoute{VPCID: vpc, CIDR: "172.16.0.0/16", GatewayID: "0b3c2d4e-1111-2222-3333-444455556666"}, nil)
 	if r.GatewayID != "vgw-0b3c2d4e111122223333444455556666" || r.State != "active" || r.Origin != "CreateRoute" {
 		t.Fatalf("gateway route %+v", r)
 	}
-	if r := staticRouteItem(&translate.StaticRoute{CIDR: "172.17.0.0/16", NextHop: "10.0.0.5"}); r.GatewayID != "" || r.DestinationCidrBlock != "172.17.0.0/16" {
+	hops := map[hopKey]hopTarget{{vpc, "10.0.0.5"}: {instance: "aaaaaaaa-1111-2222-3333-444455556666", nic: "bbbbbbbb-1111-2222-3333-444455556666", owner: "acct"}}
+	r = staticRouteItem(&translate.StaticRoute{VPCID: vpc, CIDR: "172.17.0.0/16", NextHop: "10.0.0.5"}, hops)
+	if r.InstanceID != "i-aaaaaaaa111122223333444455556666" || r.NetworkInterfaceID != "eni-bbbbbbbb111122223333444455556666" ||
+		r.GatewayID != "" || r.State != "active" {
 		t.Fatalf("next-hop route %+v", r)
+	}
+	r = staticRouteItem(&translate.StaticRoute{VPCID: vpc, CIDR: "172.18.0.0/16", NextHop: "10.0.0.9"}, hops)
+	if r.InstanceID != "" || r.State != "blackhole" {
+		t.Fatalf("next hop nobody has: %+v", r)
 	}
 }

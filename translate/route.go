@@ -2,6 +2,7 @@ package translate
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
@@ -173,13 +174,43 @@ func (s *Service) PrivateGateways(ctx context.Context, vpcID string) ([]PrivateG
 	return out, nil
 }
 
-// CreateStaticRoute routes cidr of a VPC to one of its private gateways
-// and waits for CloudStack to apply it. CloudStack's own rules
+// RouteTarget is where a static route sends its CIDR: one of a VPC's
+// private gateways or, since CloudStack 4.21, a next-hop address.
+type RouteTarget struct {
+	GatewayID string
+	NextHop   string
+}
+
+// nextHopSince is the CloudStack version whose createStaticRoute takes
+// vpcid and nexthop (CreateStaticRouteCmd, "since" 4.21.0 in
+// StaticRouteResponse).
+var nextHopSince = [2]int{4, 21}
+
+// RequireNextHopRoutes answers Unimplemented, naming this cloud's
+// version, when CloudStack is older than 4.21 and so routes VPC CIDRs
+// only to private gateways. An unknown version lets CloudStack answer.
+func (s *Service) RequireNextHopRoutes(ctx context.Context) error {
+	c, err := s.Capabilities(ctx)
+	if err != nil {
+		return err
+	}
+	if c.Known && c.Version != "" && !versionAtLeast(c.Version, nextHopSince) {
+		return &Error{Op: "CreateStaticRoute", Kind: Unimplemented, Resource: ResRoute,
+			Message: fmt.Sprintf("routes to an instance's address in a VPC (a next hop) need CloudStack %d.%d or later; this cloud runs CloudStack %s, whose VPCs route only to private gateways (GatewayId vgw-...)",
+				nextHopSince[0], nextHopSince[1], c.Version)}
+	}
+	return nil
+}
+
+// CreateStaticRoute routes cidr of a VPC to a target and waits for
+// CloudStack to apply it. CloudStack's own rules
 // (VpcManagerImpl/StaticRouteServiceImpl.createStaticRoute) are checked
 // first so the caller gets a clear error: the CIDR must be IPv4, outside
 // the VPC's CIDR and must not overlap another static route
-// (AlreadyExists when it is the same CIDR).
-func (s *Service) CreateStaticRoute(ctx context.Context, vpcID, gatewayID, cidr string) (*StaticRoute, error) {
+// (AlreadyExists when it is the same CIDR); a gateway must be one of the
+// VPC's; a next hop needs CloudStack 4.21 (Unimplemented, naming this
+// cloud's version, before).
+func (s *Service) CreateStaticRoute(ctx context.Context, vpcID string, target RouteTarget, cidr string) (*StaticRoute, error) {
 	const op = "CreateStaticRoute"
 	v, err := s.vpc(ctx, vpcID)
 	if err != nil {
@@ -192,17 +223,26 @@ func (s *Service) CreateStaticRoute(ctx context.Context, vpcID, gatewayID, cidr 
 	if vp, err := netip.ParsePrefix(v.CIDR); err == nil && vp.Overlaps(p) {
 		return nil, invalid(op, ResVPC, vpcID, "the CIDR %s overlaps the VPC's own CIDR %s; CloudStack routes only CIDRs outside the VPC", cidr, v.CIDR)
 	}
-	gws, err := s.PrivateGateways(ctx, vpcID)
-	if err != nil {
-		return nil, err
-	}
-	found := false
-	for _, g := range gws {
-		found = found || g.ID == gatewayID
-	}
-	if !found {
-		return nil, &Error{Op: op, Kind: NotFound, Resource: ResGateway, ID: gatewayID,
-			Message: "the VPC has no private gateway " + gatewayID}
+	req := CreateStaticRouteRequest{CIDR: p.String()}
+	if target.NextHop != "" {
+		if err := s.RequireNextHopRoutes(ctx); err != nil {
+			return nil, err
+		}
+		req.VPCID, req.NextHop = vpcID, target.NextHop
+	} else {
+		gws, err := s.PrivateGateways(ctx, vpcID)
+		if err != nil {
+			return nil, err
+		}
+		found := false
+		for _, g := range gws {
+			found = found || g.ID == target.GatewayID
+		}
+		if !found {
+			return nil, &Error{Op: op, Kind: NotFound, Resource: ResGateway, ID: target.GatewayID,
+				Message: "the VPC has no private gateway " + target.GatewayID}
+		}
+		req.GatewayID = target.GatewayID
 	}
 	routes, err := s.StaticRoutes(ctx, vpcID)
 	if err != nil {
@@ -218,14 +258,14 @@ func (s *Service) CreateStaticRoute(ctx context.Context, vpcID, gatewayID, cidr 
 		}
 		return nil, invalid(op, ResVPC, vpcID, "the CIDR %s overlaps the route for %s; CloudStack allows no overlapping static routes in a VPC", cidr, r.CIDR)
 	}
-	ar, err := s.cs.CreateStaticRoute(ctx, CreateStaticRouteRequest{GatewayID: gatewayID, CIDR: p.String()})
+	ar, err := s.cs.CreateStaticRoute(ctx, req)
 	if err != nil {
 		return nil, opErr(op, ResRoute, cidr, err)
 	}
 	if _, err := s.await(ctx, op, ResRoute, ar.ID, ar.JobID); err != nil {
 		return nil, err
 	}
-	return &StaticRoute{ID: ar.ID, VPCID: vpcID, GatewayID: gatewayID, CIDR: p.String(), State: "Active"}, nil
+	return &StaticRoute{ID: ar.ID, VPCID: vpcID, GatewayID: req.GatewayID, NextHop: req.NextHop, CIDR: p.String(), State: "Active"}, nil
 }
 
 // DeleteStaticRoute removes the VPC's static route for cidr and waits.
