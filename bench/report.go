@@ -163,6 +163,9 @@ func (r *report) render() string {
 			chain, ch, q, d := "–", "–", "–", "–"
 			if l.chain > 0 {
 				chain, ch = fmt.Sprintf("%d call", l.calls), ms(l.chain)
+				if l.calls > 1 {
+					chain += "s"
+				}
 				q = fmt.Sprintf("%.2f×", float64(l.s.p50)/float64(l.chain))
 			}
 			if l.direct.n > 0 && l.chain > 0 {
