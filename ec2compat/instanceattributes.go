@@ -52,6 +52,9 @@ func requestedAttribute(q query) (attr, val string, err error) {
 	add := func(a, v string) {
 		for _, x := range attrs {
 			if x == a {
+				if vals[a] == "" {
+					vals[a] = v // Attribute=a with a.Value instead of Value
+				}
 				return
 			}
 		}

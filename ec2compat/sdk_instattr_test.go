@@ -197,6 +197,12 @@ func TestSDKModifyInstanceAttributeEach(t *testing.T) {
 			func(o *ec2.DescribeInstanceAttributeOutput) string {
 				return aws.ToString(o.InstanceInitiatedShutdownBehavior.Value)
 			}, "stop"},
+		// Attribute with the attribute's own X.Value (no Value).
+		{ec2.ModifyInstanceAttributeInput{Attribute: types.InstanceAttributeNameInstanceInitiatedShutdownBehavior,
+			InstanceInitiatedShutdownBehavior: &types.AttributeValue{Value: aws.String("stop")}}, types.InstanceAttributeNameInstanceInitiatedShutdownBehavior,
+			func(o *ec2.DescribeInstanceAttributeOutput) string {
+				return aws.ToString(o.InstanceInitiatedShutdownBehavior.Value)
+			}, "stop"},
 		{ec2.ModifyInstanceAttributeInput{DisableApiTermination: &types.AttributeBooleanValue{Value: aws.Bool(true)}}, types.InstanceAttributeNameDisableApiTermination,
 			func(o *ec2.DescribeInstanceAttributeOutput) string {
 				return aws.ToString(boolStr(o.DisableApiTermination))
