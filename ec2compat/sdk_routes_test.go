@@ -314,3 +314,50 @@ func TestDefaultVPCNetworkRouteTables(t *testing.T) {
 		t.Fatalf("route table in %s, not the default VPC", aws.ToString(rt.VpcId))
 	}
 }
+
+// TestRoutingCallCounts: DescribeRouteTables, DescribeInternetGateways
+// and DescribeNetworkAcls cost a fixed number of CloudStack calls however
+// many VPCs and tiers the account has (listVPCs, listNetworks, then
+// listStaticRoutes or listNetworkACLLists once), not one per VPC.
+func TestRoutingCallCounts(t *testing.T) {
+	e := mustEnvWith(t, isolatedSeed(t))
+	c, ctx := e.ec2, ctxT(t)
+	for i := 0; i < 3; i++ {
+		cidr := "10.10" + string(rune('0'+i)) + ".0.0/16"
+		v := must[*ec2.CreateVpcOutput](t)(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String(cidr)}))
+		must[*ec2.CreateSubnetOutput](t)(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: v.Vpc.VpcId,
+			CidrBlock: aws.String(strings.Replace(cidr, ".0.0/16", ".1.0/24", 1))}))
+	}
+	for _, tc := range []struct {
+		name string
+		call func() error
+		want map[string]int
+	}{
+		{"DescribeRouteTables", func() error { _, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{}); return err },
+			map[string]int{"listVPCs": 1, "listNetworks": 1, "listStaticRoutes": 1}},
+		{"DescribeInternetGateways", func() error {
+			_, err := c.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{})
+			return err
+		}, map[string]int{"listVPCs": 1, "listNetworks": 1, "listStaticRoutes": 1}},
+		{"DescribeNetworkAcls", func() error { _, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{}); return err },
+			map[string]int{"listVPCs": 1, "listNetworks": 1, "listNetworkACLLists": 1}},
+	} {
+		e.cs.take()
+		if err := tc.call(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		calls, _ := e.cs.take()
+		for cmd, n := range tc.want {
+			if calls[cmd] != n {
+				t.Errorf("%s: %d %s calls, want %d (all: %v)", tc.name, calls[cmd], cmd, n, calls)
+			}
+		}
+		total := 0
+		for _, n := range calls {
+			total += n
+		}
+		if total != len(tc.want) {
+			t.Errorf("%s: %d CloudStack calls %v, want %v", tc.name, total, calls, tc.want)
+		}
+	}
+}
