@@ -179,6 +179,25 @@ var unsupported = []string{
 	"/zones/:zone/nodeGroups", "/zones/:zone/networkEndpointGroups", "/zones/:zone/targetInstances",
 	"/aggregated/forwardingRules",
 	"/aggregated/targetPools", "/aggregated/routers", "/aggregated/reservations",
+	// managed instance group methods beyond instancegroupmanagers.go
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/abandonInstances",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/applyUpdatesToInstances",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/createInstances",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/setInstanceTemplate",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/setTargetPools",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/setAutoHealingPolicies",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/listErrors",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/listPerInstanceConfigs",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/updatePerInstanceConfigs",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/patchPerInstanceConfigs",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/deletePerInstanceConfigs",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/startInstances",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/stopInstances",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/suspendInstances",
+	"/zones/:zone/instanceGroupManagers/:instanceGroupManager/resumeInstances",
+	"/zones/:zone/instanceGroups/:instanceGroup/addInstances",
+	"/zones/:zone/instanceGroups/:instanceGroup/removeInstances",
+	"/zones/:zone/instanceGroups/:instanceGroup/setNamedPorts",
 }
 
 const projectPrefix = "/compute/v1/projects/:project"
@@ -195,6 +214,13 @@ func (s *server) routes(r gin.IRoutes) {
 		r.Any(projectPrefix+p, notImpl)
 		r.Any(projectPrefix+p+"/*rest", notImpl)
 	}
+	// instanceGroupManagers.patch/update (rolling-action, update): the
+	// group's other methods are in routeTable.
+	r.PATCH(projectPrefix+"/zones/:zone/instanceGroupManagers/:instanceGroupManager", notImpl)
+	r.PUT(projectPrefix+"/zones/:zone/instanceGroupManagers/:instanceGroupManager", notImpl)
+	// Unmanaged instance groups cannot be created or deleted (instancegroups.go).
+	r.POST(projectPrefix+"/zones/:zone/instanceGroups", notImpl)
+	r.DELETE(projectPrefix+"/zones/:zone/instanceGroups/:instanceGroup", notImpl)
 	// routes.insert and routes.delete (routes are read-only, gceroutes.go).
 	r.POST(projectPrefix+"/global/routes", s.adapt(ownProject, s.changeRoute))
 	r.DELETE(projectPrefix+"/global/routes/:route", s.adapt(ownProject, s.changeRoute))
