@@ -52,9 +52,10 @@ func (d *wireDisk) sortName() string { return d.Name }
 func (d *wireDisk) sortTime() string { return d.CreationTimestamp }
 
 type disk struct {
-	vol    translate.Volume
-	zone   string
-	device string // the deviceName asked for at instances.insert
+	vol        translate.Volume
+	zone       string
+	device     string // the deviceName asked for at instances.insert
+	autoDelete bool   // asked for at instances.insert
 }
 
 // diskByName finds a disk in a zone. NotFound if none.

@@ -149,7 +149,7 @@ func (s *server) wireInstance(v *instanceView, in *translate.Instance, script *s
 		w.Disks = append(w.Disks, wireAttachedDisk{
 			Kind: "compute#attachedDisk", Type: "PERSISTENT", Mode: "READ_WRITE",
 			Source: s.zonal(p, zone, "disks", name), DeviceName: deviceName(vol), Index: i,
-			Boot: vol.Type == "ROOT", AutoDelete: vol.Type == "ROOT" && in.Tags[tagKeepBoot] == "", Interface: "SCSI",
+			Boot: vol.Type == "ROOT", AutoDelete: autoDeleteOf(in, vol), Interface: "SCSI",
 			DiskSizeGb: strconv.FormatInt(vol.SizeGB, 10),
 		})
 	}
@@ -401,12 +401,31 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 		// deleted (deleteInstance detaches it first).
 		spec.Tags[tagKeepBoot] = "true"
 	}
-	// Data disks (by source) are attached once the VM exists.
+	// Data disks (by source) are attached once the VM exists; those with
+	// initializeParams are created first (createdisk.go).
 	var data []*disk
+	var planned []*newDataDisk
+	createdBy := requestID
+	if createdBy == "" {
+		createdBy = "instance/" + req.Name
+	}
 	for i, d := range req.Disks[1:] {
 		f := fmt.Sprintf("resource.disks[%d]", i+1)
-		if d.AutoDelete != nil && *d.AutoDelete {
-			return opRef{}, unsupportedValue(f+".autoDelete", true, "Data disks are kept when their instance is deleted.")
+		if d.InitializeParams != nil {
+			nd, err := s.planDataDisk(ctx, project, zoneName, zone, i+1, d, createdBy)
+			if err != nil {
+				return opRef{}, err
+			}
+			for _, o := range planned {
+				if o.spec.Name == nd.spec.Name {
+					return opRef{}, unsupportedValue(f+".initializeParams.diskName", nd.spec.Name, "Another disk of this request has this name.")
+				}
+			}
+			if nd.spec.Name == req.Name {
+				return opRef{}, unsupportedValue(f+".initializeParams.diskName", nd.spec.Name, "The boot disk has this name.")
+			}
+			planned = append(planned, nd)
+			continue
 		}
 		if p := segmentAfter(d.Source, "projects"); p != "" && p != project || segmentAfter(d.Source, "zones") != "" && segmentAfter(d.Source, "zones") != zoneName {
 			return opRef{}, unsupportedValue(f+".source", d.Source, "The disk must be in the instance's project and zone.")
@@ -429,6 +448,7 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 			}
 			dd.device = d.DeviceName
 		}
+		dd.autoDelete = d.AutoDelete != nil && *d.AutoDelete
 		data = append(data, dd)
 	}
 	spec.RootDiskGB = int64(bootParams.DiskSizeGb)
@@ -521,7 +541,7 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 		}
 	}
 	ephemeral = ephemeral && !zone.SecurityGroups
-	spec.Wait = natAddr != nil || len(data) > 0 || ephemeral
+	spec.Wait = natAddr != nil || len(data) > 0 || len(planned) > 0 || ephemeral
 	if requestID != "" {
 		spec.ClientToken = requestID
 		spec.Tags[tagRequestID] = requestID
@@ -532,7 +552,9 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 	}
 	// What follows the deploy either all happens or the instance goes
 	// again: nothing is left half-done.
+	var madeVols []string
 	undo := func(err error) (opRef, error) {
+		s.removeVolumes(ctx, madeVols)
 		for _, in := range insts {
 			if bootSrc != nil {
 				// The user's boot disk must survive the removal.
@@ -604,20 +626,35 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 			return undo(err)
 		}
 	}
-	var attachJobs []string
+	if len(planned) > 0 {
+		made, vols, err := s.createDataDisks(ctx, zoneName, planned)
+		madeVols = vols
+		if err != nil {
+			return undo(err)
+		}
+		data = append(data, made...)
+	}
 	for _, in := range insts {
 		for _, dd := range data {
+			if dd.vol.InstanceID == in.ID {
+				continue // attached by an earlier attempt of this insert
+			}
+			if err := s.setAutoDelete(ctx, dd.vol, dd.autoDelete); err != nil {
+				return undo(err)
+			}
 			if dd.device != "" && dd.device != diskName(dd.vol) {
 				if err := s.svc.CreateTags(ctx, translate.ResVolume, []string{dd.vol.ID}, translate.Tags{deviceNameTag: dd.device}); err != nil {
 					return undo(err)
 				}
 			}
 			job, err := s.svc.AttachVolume(ctx, dd.vol.ID, in.ID, 0)
+			if err == nil {
+				// Waited for here, so that a failed attach undoes the
+				// insert (the VM exists already: spec.Wait).
+				err = s.waitJob(ctx, job)
+			}
 			if err != nil {
 				return undo(err)
-			}
-			if job != nil && job.ID != "" {
-				attachJobs = append(attachJobs, job.ID)
 			}
 		}
 	}
@@ -636,7 +673,6 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 			}
 		}
 	}
-	o.Jobs = append(o.Jobs, attachJobs...)
 	if bootSrc != nil {
 		// Deployed stopped for the disk swap: start now. A failed start is
 		// the operation's error; the instance keeps the disk.
@@ -712,11 +748,20 @@ func (s *server) deleteInstance(c *gin.Context) (any, error) {
 		// The instance is read once, its ephemeral addresses alongside
 		// (issue 15: it was read three times, one after the other).
 		addrs := prefetchOf(func() ([]translate.Address, error) { return s.ephemeralAddresses(ctx, id) })
+		vols := prefetchOf(func() ([]translate.Volume, error) {
+			return s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: id, Type: "DATADISK"})
+		})
 		in, err := s.svc.Instance(ctx, id)
 		if err != nil {
 			return nil, err
 		} else if protected(in) {
 			return nil, errProtected()
+		}
+		// Data disks with autoDelete go with the instance (createdisk.go).
+		if vs, err := vols.get(); err != nil {
+			return nil, err
+		} else if err := s.deleteAutoDeleteDisks(ctx, vs); err != nil {
+			return nil, err
 		}
 		kept, err := s.keepBootDiskOf(ctx, in)
 		if err != nil {
@@ -964,8 +1009,6 @@ func (s *server) attachDisk(c *gin.Context) (any, error) {
 	switch {
 	case req.Mode != "" && req.Mode != "READ_WRITE":
 		return nil, unsupportedValue("resource.mode", req.Mode, "Only READ_WRITE disks are supported by this gateway.")
-	case req.AutoDelete != nil && *req.AutoDelete:
-		return nil, unsupportedValue("resource.autoDelete", true, "Attached data disks are kept when their instance is deleted.")
 	case req.Boot:
 		return nil, unsupportedValue("resource.boot", true, "Boot disks cannot be attached.")
 	case req.Type != "" && req.Type != "PERSISTENT":
@@ -991,6 +1034,9 @@ func (s *server) attachDisk(c *gin.Context) (any, error) {
 		if err := s.svc.CreateTags(ctx, translate.ResVolume, []string{d.vol.ID}, translate.Tags{deviceNameTag: req.DeviceName}); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.setAutoDelete(ctx, d.vol, req.AutoDelete != nil && *req.AutoDelete); err != nil {
+		return nil, err
 	}
 	job, err := s.svc.AttachVolume(ctx, d.vol.ID, in.ID, 0)
 	if err != nil {
@@ -1078,8 +1124,8 @@ func (s *server) setDiskAutoDelete(c *gin.Context) (any, error) {
 			continue
 		}
 		if v.Type != "ROOT" {
-			if auto {
-				return nil, unsupportedValue("autoDelete", true, "Data disks are kept when their instance is deleted.")
+			if err := s.setAutoDelete(ctx, v, auto); err != nil {
+				return nil, err
 			}
 			return s.syncInstanceOp(c, "setDiskAutoDelete", in)
 		}

@@ -128,17 +128,17 @@ func (r *instanceInsert) validate() error {
 			return unsupportedValue(f+".boot", d.Boot, "The first disk, and only the first, must be the boot disk.")
 		case d.Boot && d.Source != "" && d.InitializeParams != nil:
 			return unsupportedValue(f+".initializeParams", "{…}", "Give either source or initializeParams for the boot disk.")
-		case !d.Boot && d.InitializeParams != nil:
-			return unsupportedValue(f+".initializeParams", "{…}", "Only the boot disk can be created at insert; create data disks with disks.insert and give them as source.")
-		case !d.Boot && d.Source == "":
-			return unsupportedValue(f+".source", "", "A data disk needs the source disk.")
+		case !d.Boot && d.Source != "" && d.InitializeParams != nil:
+			return unsupportedValue(f+".initializeParams", "{…}", "Give either source or initializeParams for a data disk.")
+		case !d.Boot && d.Source == "" && d.InitializeParams == nil:
+			return unsupportedValue(f+".source", "", "A data disk needs the source disk, or initializeParams to create one (createdisk.go).")
 		}
 		if ip := d.InitializeParams; ip != nil {
 			if err := checkLabels(f+".initializeParams.labels", ip.Labels); err != nil {
 				return err
 			}
 		}
-		if ip := d.InitializeParams; ip != nil && ip.DiskName != "" && ip.DiskName != r.Name {
+		if ip := d.InitializeParams; d.Boot && ip != nil && ip.DiskName != "" && ip.DiskName != r.Name {
 			return unsupportedValue(f+".initializeParams.diskName", ip.DiskName, "The boot disk is named after the instance on CloudStack.")
 		}
 	}
