@@ -42,6 +42,12 @@ func TestTerraformAWSProviderReplay(t *testing.T) {
 	if k := kps.KeyPairs[0]; aws.ToString(k.KeyFingerprint) != aws.ToString(kp.KeyFingerprint) || aws.ToString(k.KeyPairId) != aws.ToString(kp.KeyPairId) || k.KeyType != types.KeyTypeRsa {
 		t.Fatalf("key pair read %+v, imported %+v", k, kp)
 	}
+	// data "aws_key_pair" { include_public_key = true }: the key as
+	// imported (the gateway keeps it; CloudStack does not list it).
+	dk := must[*ec2.DescribeKeyPairsOutput](t)(c.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{"tf-key"}, IncludePublicKey: aws.Bool(true)}))
+	if got := aws.ToString(dk.KeyPairs[0].PublicKey); got != pub {
+		t.Fatalf("data aws_key_pair public_key %q, want %q", got, pub)
+	}
 
 	// aws_security_group: create, wait, revoke the default egress, add the
 	// configured rules, read.
