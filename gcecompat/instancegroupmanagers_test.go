@@ -5,9 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/cloudstack-go/v2/cloudstack"
 	compute "google.golang.org/api/compute/v1"
 
 	"github.com/cloudgate/cloudgate/simulator"
+	"github.com/cloudgate/cloudgate/translate"
 )
 
 // members lists a MIG's managed instances by name, with the google API
@@ -189,4 +191,78 @@ func TestInstanceGroupManagersRefusals(t *testing.T) {
 	}
 	_, err = e.gce.InstanceGroupManagers.Resize(e.project, e.zone, "nope", 1).Do()
 	apiErr(t, err, 404, "notFound")
+}
+
+// inject sets a simulator fault rule (configureSimulator, as admin).
+func (e *env) inject(name, value string, count int) {
+	e.t.Helper()
+	ak, sk, _ := e.sim.UserKeys("admin")
+	cs := cloudstack.NewClient(e.sim.URL(), ak, sk, false, cloudstack.WithHTTPClient(e.sim.HTTPClient()))
+	p := &cloudstack.CustomServiceParams{}
+	p.SetParam("name", name)
+	p.SetParam("value", value)
+	p.SetParam("count", count)
+	var out map[string]any
+	if err := cs.Custom.(*cloudstack.CustomService).CustomRequest("configureSimulator", p, &out); err != nil {
+		e.t.Fatalf("configureSimulator: %v", err)
+	}
+}
+
+// TestInstanceGroupManagersStateless: a second replica (its own gateway
+// over the same CloudStack) answers the same MIG; a member left marked
+// deleting by a replica that died before deleting it is deleted by the
+// next resize; a deploy CloudStack refuses fails the resize's operation and
+// the target size reads back what exists.
+func TestInstanceGroupManagersStateless(t *testing.T) {
+	e := newEnv(t)
+	_, other := e.gateway(e.svc)
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("web")).Do())
+	e.mustOK(e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{
+		Name: "g", BaseInstanceName: "g", InstanceTemplate: "web", TargetSize: 2}).Do())
+	e.mustOK(other.InstanceGroupManagers.Resize(e.project, e.zone, "g", 3).Do())
+	a, err := e.gce.InstanceGroupManagers.Get(e.project, e.zone, "g").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := other.InstanceGroupManagers.Get(e.project, e.zone, "g").Do()
+	if err != nil || a.TargetSize != 3 || b.TargetSize != 3 || a.Id != b.Id || a.Fingerprint != b.Fingerprint {
+		t.Fatalf("replicas disagree: %+v / %+v, %v", a, b, err)
+	}
+
+	// A replica marked a member deleting and died: the member shows
+	// DELETING, does not count, and the next resize deletes it.
+	mem := e.members("g")
+	vm, err := e.svc.Instances(e.ctx(), translate.InstanceQuery{Name: mem[0].Name})
+	if err != nil || len(vm) != 1 {
+		t.Fatalf("member %s: %v", mem[0].Name, err)
+	}
+	if err := e.svc.CreateTags(e.ctx(), translate.ResInstance, []string{vm[0].ID}, translate.Tags{"cloudgate:gce-mig-action": "deleting"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := other.InstanceGroupManagers.Get(e.project, e.zone, "g").Do()
+	if err != nil || m.TargetSize != 2 || m.CurrentActions.Deleting != 1 || m.Status.IsStable {
+		t.Fatalf("with a member marked deleting: %+v, %v", m, err)
+	}
+	e.mustOK(e.gce.InstanceGroupManagers.Resize(e.project, e.zone, "g", 2).Do())
+	if mem := e.members("g"); len(mem) != 2 {
+		t.Fatalf("after the resize finished the deletion: %d members", len(mem))
+	}
+	if _, err := e.gce.Instances.Get(e.project, e.zone, vm[0].Name).Do(); err == nil {
+		t.Fatalf("member %s marked deleting survived the resize", vm[0].Name)
+	}
+
+	// CloudStack refuses a deploy (capacity): the operation fails, the
+	// target size is what exists, and resizing again completes it.
+	e.inject("deployVirtualMachine", "result:fail|errorcode:533|errortext:Unable to create a deployment for VM", 1)
+	op := e.wait(e.gce.InstanceGroupManagers.Resize(e.project, e.zone, "g", 3).Do())
+	if op.Error == nil {
+		t.Fatalf("resize with a refused deploy succeeded: %+v", op)
+	}
+	if m, err := e.gce.InstanceGroupManagers.Get(e.project, e.zone, "g").Do(); err != nil || m.TargetSize != 2 {
+		t.Fatalf("after a refused deploy: %+v, %v", m, err)
+	}
+	e.mustOK(e.gce.InstanceGroupManagers.Resize(e.project, e.zone, "g", 3).Do())
+	if mem := e.members("g"); len(mem) != 3 {
+		t.Fatalf("after resizing again: %d members", len(mem))
+	}
 }
