@@ -635,73 +635,78 @@ type runInstancesResp struct {
 // runInstances launches MinCount..MaxCount instances, all or nothing
 // (translate.Launch with Wait rolls back when fewer than MinCount deploy),
 // idempotent on ClientToken.
-func (s *server) runInstances(r *request) (response, error) {
-	imageID, err := r.q.required("ImageId")
-	if err != nil {
-		return nil, err
-	}
-	spec := translate.LaunchSpec{Wait: true, KeyPair: r.q.str("KeyName"), Tags: translate.Tags{}}
-	if spec.ImageID, err = csID(pImage, translate.ResImage, imageID); err != nil {
-		return nil, err
+// launchSpec reads RunInstances' parameters from r.q into a launch spec
+// (not yet launched). template is true for a launch template's data
+// (launchtemplates.go), where ImageId may be absent.
+func (s *server) launchSpec(r *request, template bool) (*translate.LaunchSpec, *launchNetwork, error) {
+	spec := &translate.LaunchSpec{Wait: true, KeyPair: r.q.str("KeyName"), Tags: translate.Tags{}}
+	var err error
+	if imageID := r.q.str("ImageId"); imageID != "" || !template {
+		if imageID, err = r.q.required("ImageId"); err != nil {
+			return nil, nil, err
+		}
+		if spec.ImageID, err = csID(pImage, translate.ResImage, imageID); err != nil {
+			return nil, nil, err
+		}
 	}
 	if spec.MinCount, err = r.q.integer("MinCount", 1); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if spec.MaxCount, err = r.q.integer("MaxCount", spec.MinCount); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if spec.MinCount < 1 || spec.MaxCount < spec.MinCount || spec.MaxCount > 100 {
-		return nil, apiErrf("InvalidParameterValue", "Invalid MinCount/MaxCount: %d/%d", spec.MinCount, spec.MaxCount)
+		return nil, nil, apiErrf("InvalidParameterValue", "Invalid MinCount/MaxCount: %d/%d", spec.MinCount, spec.MaxCount)
 	}
 	off, err := s.launchOffering(r, r.q.str("InstanceType"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	spec.OfferingID = off.ID
 	if _, ok := s.opts.InstanceTypeAliases[r.q.str("InstanceType")]; ok {
 		spec.Tags[tagInstanceType] = r.q.str("InstanceType")
 	}
-	ln, err := launchSettings(r.q, &spec)
+	ln, err := launchSettings(r.q, spec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	groupIDs := r.q.list("SecurityGroupId")
 	if len(ln.groupIDs) > 0 {
 		groupIDs = ln.groupIDs
 	}
 	if spec.GroupIDs, err = csIDs(pGroup, translate.ResSecurityGroup, groupIDs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	spec.GroupNames = r.q.list("SecurityGroup")
 	if ud := r.q.str("UserData"); ud != "" {
 		if spec.UserData, err = decodeBase64("user data", ud); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	zoneName := r.q.str("Placement.AvailabilityZone")
 	if sub := ln.subnet; sub != "" {
 		nid, err := csID(pSubnet, translate.ResNetwork, sub)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if zid := zoneOfSubnet(nid); zid != "" {
 			// A zone default subnet (defaultvpc.go): CloudStack picks the
 			// network in that zone.
 			z, err := s.zoneByName(r, zid)
 			if err != nil {
-				return nil, &translate.Error{Kind: translate.NotFound, Resource: translate.ResNetwork, ID: sub}
+				return nil, nil, &translate.Error{Kind: translate.NotFound, Resource: translate.ResNetwork, ID: sub}
 			}
 			if zoneName != "" && zoneName != z.Name {
-				return nil, apiErrf("InvalidParameterValue", "The subnet '%s' is not in availability zone '%s'.", sub, zoneName)
+				return nil, nil, apiErrf("InvalidParameterValue", "The subnet '%s' is not in availability zone '%s'.", sub, zoneName)
 			}
 			spec.ZoneID = z.ID
 		} else {
 			n, err := s.svc.Network(r.ctx, nid)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if zoneName != "" && zoneName != n.ZoneName {
-				return nil, apiErrf("InvalidParameterValue", "The subnet '%s' is not in availability zone '%s'.", sub, zoneName)
+				return nil, nil, apiErrf("InvalidParameterValue", "The subnet '%s' is not in availability zone '%s'.", sub, zoneName)
 			}
 			spec.NetworkIDs = []string{nid}
 			spec.ZoneID = n.ZoneID
@@ -710,16 +715,16 @@ func (s *server) runInstances(r *request) (response, error) {
 	if spec.ZoneID == "" {
 		z, err := s.zoneByName(r, zoneName)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		spec.ZoneID = z.ID
 	}
 	specs, err := r.q.tagSpecs()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err := specTags(specs, "instance", "volume"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for k, v := range specs["instance"] {
 		spec.Tags[k] = v
@@ -729,13 +734,24 @@ func (s *server) runInstances(r *request) (response, error) {
 		switch bd.str("DeviceName") {
 		case rootDeviceName, "/dev/sda", "/dev/xvda", "/dev/vda":
 			if n, err := bd.integer("Ebs.VolumeSize", 0); err != nil || n < 0 {
-				return nil, apiErr("InvalidParameterValue", "Invalid value for Ebs.VolumeSize")
+				return nil, nil, apiErr("InvalidParameterValue", "Invalid value for Ebs.VolumeSize")
 			} else {
 				spec.RootDiskGB = int64(n)
 			}
 		default:
-			return nil, apiErrf("InvalidParameterValue", "Block device mapping %s is not supported; only the root device (%s) can be sized.", bd.str("DeviceName"), rootDeviceName)
+			return nil, nil, apiErrf("InvalidParameterValue", "Block device mapping %s is not supported; only the root device (%s) can be sized.", bd.str("DeviceName"), rootDeviceName)
 		}
+	}
+	return spec, ln, nil
+}
+
+func (s *server) runInstances(r *request) (response, error) {
+	if err := s.applyLaunchTemplate(r); err != nil {
+		return nil, err
+	}
+	spec, ln, err := s.launchSpec(r, false)
+	if err != nil {
+		return nil, err
 	}
 	token := r.q.str("ClientToken")
 	if token == "" {
@@ -748,7 +764,7 @@ func (s *server) runInstances(r *request) (response, error) {
 	rid := reservationID(r.principal.AccountID, token)
 	spec.Tags[tagReservation] = rid
 	spec.Tags[tagClientToken] = token
-	insts, err := s.svc.Launch(r.ctx, spec)
+	insts, err := s.svc.Launch(r.ctx, *spec)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,194 @@
+package ec2compat_test
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/cloudgate/cloudgate/translate"
+)
+
+func TestSDKLaunchTemplates(t *testing.T) {
+	e := mustEnv(t)
+	ctx := ctxT(t)
+	c := e.ec2
+	ami := debianImage(t, e)
+	sg, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("lt-web"), Description: aws.String("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ud := base64.StdEncoding.EncodeToString([]byte("#!/bin/sh\necho lt\n"))
+	data := &types.RequestLaunchTemplateData{
+		ImageId: aws.String(ami), InstanceType: "t3.micro", UserData: aws.String(ud),
+		SecurityGroupIds: []string{aws.ToString(sg.GroupId)},
+		TagSpecifications: []types.LaunchTemplateTagSpecificationRequest{{ResourceType: types.ResourceTypeInstance,
+			Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("from-lt")}, {Key: aws.String("env"), Value: aws.String("dev")}}}},
+		BlockDeviceMappings: []types.LaunchTemplateBlockDeviceMappingRequest{{DeviceName: aws.String("/dev/sda1"),
+			Ebs: &types.LaunchTemplateEbsBlockDeviceRequest{VolumeSize: aws.Int32(12)}}},
+	}
+	create := func(token string) *ec2.CreateLaunchTemplateOutput {
+		t.Helper()
+		out, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("web"),
+			VersionDescription: aws.String("first"), LaunchTemplateData: data, ClientToken: aws.String(token),
+			TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeLaunchTemplate,
+				Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("a")}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	lt := create("tok-1").LaunchTemplate
+	id := aws.ToString(lt.LaunchTemplateId)
+	if !strings.HasPrefix(id, "lt-") || len(id) != 20 || aws.ToInt64(lt.DefaultVersionNumber) != 1 || aws.ToInt64(lt.LatestVersionNumber) != 1 ||
+		len(lt.Tags) != 1 || lt.CreateTime == nil {
+		t.Fatalf("created %+v", lt)
+	}
+	// Same ClientToken: the same template. Another create of the name: refused.
+	if again := create("tok-1").LaunchTemplate; aws.ToString(again.LaunchTemplateId) != id {
+		t.Fatalf("retry made %s, want %s", aws.ToString(again.LaunchTemplateId), id)
+	}
+	_, err = c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("web"), LaunchTemplateData: data})
+	wantCode(t, err, "InvalidLaunchTemplateName.AlreadyExistsException")
+
+	// Version 2 from version 1 with another instance type.
+	v2, err := c.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id),
+		SourceVersion: aws.String("1"), VersionDescription: aws.String("bigger"), ClientToken: aws.String("v2"),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: "t3.small"}})
+	if err != nil || aws.ToInt64(v2.LaunchTemplateVersion.VersionNumber) != 2 {
+		t.Fatalf("version 2: %+v %v", v2, err)
+	}
+	v2again, err := c.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id),
+		SourceVersion: aws.String("1"), ClientToken: aws.String("v2"),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: "t3.small"}})
+	if err != nil || aws.ToInt64(v2again.LaunchTemplateVersion.VersionNumber) != 2 {
+		t.Fatalf("retried version 2: %+v %v", v2again, err)
+	}
+
+	// What was written reads back.
+	vs, err := c.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateName: aws.String("web")})
+	if err != nil || len(vs.LaunchTemplateVersions) != 2 {
+		t.Fatalf("versions: %+v %v", vs, err)
+	}
+	var v1 *types.LaunchTemplateVersion
+	for i := range vs.LaunchTemplateVersions {
+		if aws.ToInt64(vs.LaunchTemplateVersions[i].VersionNumber) == 1 {
+			v1 = &vs.LaunchTemplateVersions[i]
+		}
+	}
+	d := v1.LaunchTemplateData
+	if v1 == nil || !aws.ToBool(v1.DefaultVersion) || aws.ToString(v1.VersionDescription) != "first" || aws.ToString(d.ImageId) != ami ||
+		d.InstanceType != "t3.micro" || aws.ToString(d.UserData) != ud || len(d.SecurityGroupIds) != 1 || d.SecurityGroupIds[0] != aws.ToString(sg.GroupId) ||
+		len(d.TagSpecifications) != 1 || len(d.TagSpecifications[0].Tags) != 2 || d.TagSpecifications[0].ResourceType != types.ResourceTypeInstance ||
+		len(d.BlockDeviceMappings) != 1 || aws.ToInt32(d.BlockDeviceMappings[0].Ebs.VolumeSize) != 12 {
+		t.Fatalf("version 1 reads back %+v / %+v", v1, d)
+	}
+	latest, err := c.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(id), Versions: []string{"$Latest"}})
+	if err != nil || len(latest.LaunchTemplateVersions) != 1 || latest.LaunchTemplateVersions[0].LaunchTemplateData.InstanceType != "t3.small" ||
+		aws.ToString(latest.LaunchTemplateVersions[0].LaunchTemplateData.ImageId) != ami {
+		t.Fatalf("$Latest: %+v %v", latest, err)
+	}
+
+	// RunInstances from $Default (version 1), the request's tags replacing the template's.
+	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		LaunchTemplate: &types.LaunchTemplateSpecification{LaunchTemplateName: aws.String("web")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := run.Instances[0]
+	if in.InstanceType != "t3.micro" || aws.ToString(in.ImageId) != ami || len(in.SecurityGroups) != 1 {
+		t.Fatalf("instance from the template: %+v", in)
+	}
+	tags := map[string]string{}
+	for _, tg := range in.Tags {
+		tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	if tags["Name"] != "from-lt" || tags["env"] != "dev" {
+		t.Fatalf("tags from the template: %v", tags)
+	}
+	// Default version 2, and a request parameter that wins.
+	mod, err := c.ModifyLaunchTemplate(ctx, &ec2.ModifyLaunchTemplateInput{LaunchTemplateId: aws.String(id), DefaultVersion: aws.String("2")})
+	if err != nil || aws.ToInt64(mod.LaunchTemplate.DefaultVersionNumber) != 2 {
+		t.Fatalf("modify: %+v %v", mod, err)
+	}
+	run2, err := c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		LaunchTemplate:    &types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(id), Version: aws.String("$Default")},
+		TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeInstance, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("mine")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in = run2.Instances[0]
+	tags = map[string]string{}
+	for _, tg := range in.Tags {
+		tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	if in.InstanceType != "t3.small" || tags["Name"] != "mine" || tags["env"] != "" {
+		t.Fatalf("instance from version 2 with own tags: %s %v", in.InstanceType, tags)
+	}
+	lts, err := c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{id}})
+	if err != nil || len(lts.LaunchTemplates) != 1 || aws.ToInt64(lts.LaunchTemplates[0].DefaultVersionNumber) != 2 ||
+		aws.ToInt64(lts.LaunchTemplates[0].LatestVersionNumber) != 2 || aws.ToString(lts.LaunchTemplates[0].LaunchTemplateName) != "web" {
+		t.Fatalf("describe: %+v %v", lts, err)
+	}
+	lts, err = c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{Filters: []types.Filter{{Name: aws.String("tag:team"), Values: []string{"a"}}}})
+	if err != nil || len(lts.LaunchTemplates) != 1 {
+		t.Fatalf("describe by tag: %+v %v", lts, err)
+	}
+
+	// Errors.
+	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		LaunchTemplate: &types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(id), Version: aws.String("9")}})
+	wantCode(t, err, "InvalidLaunchTemplateId.VersionNotFound")
+	_, err = c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{"lt-0123456789abcdef0"}})
+	wantCode(t, err, "InvalidLaunchTemplateId.NotFound")
+	_, err = c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{"nope"}})
+	wantCode(t, err, "InvalidLaunchTemplateName.NotFoundException")
+	_, err = c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{"nope"}})
+	wantCode(t, err, "InvalidLaunchTemplateId.Malformed")
+
+	// Delete: every version goes; the name is free again.
+	del, err := c.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String("web")})
+	if err != nil || aws.ToString(del.LaunchTemplate.LaunchTemplateId) != id {
+		t.Fatalf("delete: %+v %v", del, err)
+	}
+	_, err = c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{id}})
+	wantCode(t, err, "InvalidLaunchTemplateId.NotFound")
+	if docs, err := e.svc.Docs(translate.NewContext(ctx, e.demo), "cg-lt"); err != nil || len(docs) != 0 {
+		t.Fatalf("stored objects left after delete: %+v %v", docs, err)
+	}
+	create("tok-2")
+}
+
+// TestSDKLaunchTemplateRefusals: data a launch could not honour is refused
+// at CreateLaunchTemplate, naming the parameter, and nothing is stored.
+func TestSDKLaunchTemplateRefusals(t *testing.T) {
+	e := mustEnv(t)
+	ctx := ctxT(t)
+	c := e.ec2
+	ami := debianImage(t, e)
+	for _, tc := range []struct {
+		data *types.RequestLaunchTemplateData
+		code string
+		name string
+	}{
+		{&types.RequestLaunchTemplateData{ImageId: aws.String(ami), InstanceInitiatedShutdownBehavior: types.ShutdownBehaviorTerminate}, "UnsupportedOperation", "InstanceInitiatedShutdownBehavior"},
+		{&types.RequestLaunchTemplateData{ImageId: aws.String(ami), DisableApiStop: aws.Bool(true)}, "UnsupportedOperation", "DisableApiStop"},
+		{&types.RequestLaunchTemplateData{ImageId: aws.String(ami), InstanceType: "x9.nosuch"}, "InvalidParameterValue", ""},
+		{&types.RequestLaunchTemplateData{ImageId: aws.String(ami), EbsOptimized: aws.Bool(true)}, "InvalidParameterValue", "EbsOptimized"},
+		{&types.RequestLaunchTemplateData{ImageId: aws.String(ami), KernelId: aws.String("aki-1")}, "UnknownParameter", "KernelId"},
+		{&types.RequestLaunchTemplateData{ImageId: aws.String("ami-nothex")}, "InvalidAMIID.Malformed", ""},
+		{&types.RequestLaunchTemplateData{ImageId: aws.String(ami), UserData: aws.String("%%%")}, "InvalidParameterValue", ""},
+	} {
+		_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("bad"), LaunchTemplateData: tc.data})
+		wantCode(t, err, tc.code)
+		if tc.name != "" && !strings.Contains(err.Error(), tc.name) {
+			t.Errorf("error %v does not name %s", err, tc.name)
+		}
+	}
+	if docs, err := e.svc.Docs(translate.NewContext(ctx, e.demo), "cg-lt"); err != nil || len(docs) != 0 {
+		t.Fatalf("refused templates were stored: %+v %v", docs, err)
+	}
+}
