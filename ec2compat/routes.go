@@ -360,3 +360,85 @@ func (s *server) deleteInternetGateway(r *request) (response, error) {
 	}
 	return nil, apiErrf("DependencyViolation", "The internetGateway '%s' has dependencies and cannot be deleted.", id)
 }
+
+// replaceRoute succeeds only when the route already sends the CIDR to
+// that target (nothing to change); CloudStack cannot retarget a static
+// route in place, so any other change is refused, naming the way that
+// works (DeleteRoute, then CreateRoute).
+func (s *server) replaceRoute(r *request) (response, error) {
+	id, err := r.q.required("RouteTableId")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range routeTargets {
+		if r.q.has(p) {
+			return nil, apiErrf("UnsupportedOperation", "The parameter %s is not supported by this cloud: a CloudStack VPC routes a CIDR only to one of its private gateways (GatewayId vgw-...) or, from CloudStack 4.21, to an instance's address in the VPC (InstanceId, NetworkInterfaceId).", p)
+		}
+	}
+	cidr, err := r.q.required("DestinationCidrBlock")
+	if err != nil {
+		return nil, err
+	}
+	t, _, err := s.routeTableOf(r, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, rr := range t.Routes {
+		if rr.DestinationCidrBlock != cidr {
+			continue
+		}
+		if rr.GatewayID == "local" {
+			return nil, apiErrf("InvalidParameterValue", "cannot replace local route %s in route table %s", cidr, id)
+		}
+		same := r.q.str("GatewayId") == rr.GatewayID && r.q.str("InstanceId") == rr.InstanceID &&
+			(r.q.str("NetworkInterfaceId") == "" || r.q.str("NetworkInterfaceId") == rr.NetworkInterfaceID) &&
+			(rr.GatewayID != "" || rr.InstanceID != "")
+		if same {
+			return ok()
+		}
+		return nil, apiErrf("UnsupportedOperation", "CloudStack cannot change the target of the route for %s in place; delete it (DeleteRoute) and create it again (CreateRoute).", cidr)
+	}
+	return nil, apiErrf("InvalidParameterValue", "There is no route defined for '%s' in the route table. Please use AddRoute instead.", cidr)
+}
+
+type replaceRouteTableAssociationResp struct {
+	meta
+	NewAssociationID string `xml:"newAssociationId"`
+	AssociationState string `xml:"associationState>state"`
+}
+
+// replaceRouteTableAssociation succeeds only when the association already
+// is with that route table (CloudStack routes each subnet through its own
+// router; nothing can be moved), answering the same association id.
+func (s *server) replaceRouteTableAssociation(r *request) (response, error) {
+	id, err := r.q.required("AssociationId")
+	if err != nil {
+		return nil, err
+	}
+	rtb, err := r.q.required("RouteTableId")
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(id, pRouteTableAssoc+"-") {
+		return nil, apiErrf("InvalidAssociationID.Malformed", "Invalid id: \"%s\" (expecting \"rtbassoc-...\")", id)
+	}
+	if _, _, err := s.routeTableOf(r, rtb); err != nil {
+		return nil, err
+	}
+	rt, err := s.routing(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range rt.tables {
+		for _, a := range t.Associations {
+			if a.RouteTableAssociationID != id {
+				continue
+			}
+			if t.RouteTableID == rtb {
+				return &replaceRouteTableAssociationResp{NewAssociationID: id, AssociationState: "associated"}, nil
+			}
+			return nil, apiErrf("UnsupportedOperation", "CloudStack routes each subnet through its own VPC's (or network's) router: the association %s cannot move to %s.", id, rtb)
+		}
+	}
+	return nil, apiErrf("InvalidAssociationID.NotFound", "The association ID '%s' does not exist", id)
+}

@@ -198,6 +198,26 @@ func TestRouteTablesTruth(t *testing.T) {
 	}
 	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(rtID), DestinationCidrBlock: aws.String("172.16.0.0/16"), GatewayId: aws.String(vgw)})
 	wantCode(t, err, "RouteAlreadyExists")
+	// ReplaceRoute: to the same target there is nothing to change; another
+	// target CloudStack cannot set in place.
+	must[*ec2.ReplaceRouteOutput](t)(c.ReplaceRoute(ctx, &ec2.ReplaceRouteInput{RouteTableId: aws.String(rtID), DestinationCidrBlock: aws.String("172.16.0.0/16"), GatewayId: aws.String(vgw)}))
+	_, err = c.ReplaceRoute(ctx, &ec2.ReplaceRouteInput{RouteTableId: aws.String(rtID), DestinationCidrBlock: aws.String("172.16.0.0/16"), GatewayId: aws.String(igw)})
+	wantCode(t, err, "UnsupportedOperation")
+	_, err = c.ReplaceRoute(ctx, &ec2.ReplaceRouteInput{RouteTableId: aws.String(rtID), DestinationCidrBlock: aws.String("172.31.0.0/16"), GatewayId: aws.String(vgw)})
+	wantCode(t, err, "InvalidParameterValue")
+	var subAssoc string
+	for _, a := range rt.Associations {
+		if aws.ToString(a.SubnetId) == sid {
+			subAssoc = aws.ToString(a.RouteTableAssociationId)
+		}
+	}
+	ra := must[*ec2.ReplaceRouteTableAssociationOutput](t)(c.ReplaceRouteTableAssociation(ctx, &ec2.ReplaceRouteTableAssociationInput{
+		AssociationId: aws.String(subAssoc), RouteTableId: aws.String(rtID)}))
+	if aws.ToString(ra.NewAssociationId) != subAssoc {
+		t.Fatalf("ReplaceRouteTableAssociation to the same table: %+v", ra)
+	}
+	_, err = c.ReplaceRouteTableAssociation(ctx, &ec2.ReplaceRouteTableAssociationInput{AssociationId: aws.String(subAssoc), RouteTableId: main.RouteTables[0].RouteTableId})
+	wantCode(t, err, "UnsupportedOperation")
 	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(rtID), DestinationCidrBlock: aws.String("172.16.5.0/24"), GatewayId: aws.String(vgw)})
 	wantCode(t, err, "InvalidParameterValue") // overlaps the route: CloudStack refuses
 	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(rtID), DestinationCidrBlock: aws.String("10.60.9.0/24"), GatewayId: aws.String(vgw)})
