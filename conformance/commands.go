@@ -127,6 +127,22 @@ var everydayCommands = []command{
 	// §3.1 networks.
 	{"aws ec2 create-vpc / create-subnet / delete-subnet / delete-vpc", "3.1", expectWorks,
 		[]string{"ec2/vpcs"}, nil, "SG zones: UnsupportedOperation (skip)"},
+	{"gcloud compute networks create --subnet-mode=custom / describe / list / delete", "3.1", expectWorks,
+		[]string{"gce/vpc-networks"}, []string{"TestGcloudNetworks"}, "a CloudStack VPC (super-CIDR 10.0.0.0/8); delete in use: 400 resourceInUseByAnotherResource; SG zones: skip"},
+	{"gcloud compute networks create / subnets create in security-group zones", "3.1", expectUnsupported,
+		[]string{"gce/vpc-networks/security-groups"}, []string{"TestGcloudNetworks"}, "501: CloudStack creates no VPCs or networks for users there"},
+	{"gcloud compute networks create (auto mode) / --mtu / --bgp-routing-mode=global", "3.1", expectRefused,
+		[]string{"gce/vpc-networks"}, []string{"TestGcloudNetworks"}, "400 naming autoCreateSubnetworks / mtu / routingConfig.routingMode"},
+	{"gcloud compute networks subnets create / describe / list / delete", "3.1", expectWorks,
+		[]string{"gce/vpc-networks"}, []string{"TestGcloudNetworks"}, "VPC tiers (createNetwork vpcid); overlapping or outside ranges: 400"},
+	{"gcloud compute networks subnets expand-ip-range", "3.1", expectUnsupported,
+		[]string{"gce/vpc-networks"}, []string{"TestGcloudNetworks"}, "501: CloudStack cannot widen a network's CIDR"},
+	{"gcloud compute instances create --network N --subnet S (custom network)", "3.1", expectWorks,
+		[]string{"gce/vpc-networks"}, []string{"TestGcloudNetworks"}, "deployed on the tier; network and subnetwork links resolve"},
+	{"gcloud compute routes list / describe", "3.1", expectWorks,
+		[]string{"gce/vpc-networks", "gce/vpc-networks/security-groups"}, []string{"TestGcloudNetworks"}, "a subnet route per subnetwork; a default route only where CloudStack gives egress; routes create/delete: 501"},
+	{"gcloud compute firewall-rules create --network N (custom network)", "3.1", expectRefused,
+		[]string{"gce/vpc-networks"}, []string{"TestGcloudNetworks"}, "400: VPC tiers are filtered by network ACLs, not security groups"},
 
 	// §3.2 templates.
 	{"gcloud compute instance-templates create / describe / list / delete", "3.2", expectWorks,

@@ -58,6 +58,8 @@ func gceScenarios() []scenario {
 		gceInstanceTemplates(),
 		gceInstanceTemplatesRefused(),
 		gceManagedInstanceGroups(),
+		gceVPCNetworks(),
+		gceVPCNetworksSG(),
 	}
 }
 
