@@ -242,6 +242,7 @@ func waitHTTP(u string) error {
 type gcTrace struct {
 	mu    sync.Mutex
 	heaps []float64 // heap size (MB) at the start of each GC
+	lives []float64 // live heap (MB) each GC marked
 	other []string
 }
 
@@ -256,7 +257,9 @@ func (g *gcTrace) consume(r io.Reader) {
 		if m := reGC.FindStringSubmatch(l); m != nil {
 			a, _ := strconv.ParseFloat(m[1], 64)
 			b, _ := strconv.ParseFloat(m[2], 64)
+			c, _ := strconv.ParseFloat(m[3], 64)
 			g.heaps = append(g.heaps, max(a, b))
+			g.lives = append(g.lives, c)
 		} else {
 			g.other = append(g.other, l)
 			if len(g.other) > 50 {
@@ -282,6 +285,17 @@ func (g *gcTrace) peakSince(mark int) (float64, int) {
 		peak = max(peak, h)
 	}
 	return peak, len(g.heaps) - mark
+}
+
+// liveAt returns the live heap the last GC before mark found (what the
+// process holds anyway: with the embedded simulator, its state), 0 if none.
+func (g *gcTrace) liveAt(mark int) float64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if mark == 0 || mark > len(g.lives) {
+		return 0
+	}
+	return g.lives[mark-1]
 }
 
 func (g *gcTrace) tail() string {

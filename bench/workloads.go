@@ -391,13 +391,14 @@ func (b *bench) memory(ctx context.Context, n int) {
 		rss0, _ := procMem(b.gw.pid())
 		resetHWM(b.gw.pid())
 		mark := b.gw.gc.mark()
+		live := b.gw.gc.liveAt(mark)
 		t0 := time.Now()
 		err := w.fn(ctx)
 		el := time.Since(t0)
 		time.Sleep(200 * time.Millisecond) // let the gctrace lines arrive
 		peak, gcs := b.gw.gc.peakSince(mark)
 		_, hwm := procMem(b.gw.pid())
-		b.rep.mem = append(b.rep.mem, memRow{workload: w.name, n: n, peakHeapMB: peak, gcs: gcs, rssBeforeMB: float64(rss0) / 1024,
+		b.rep.mem = append(b.rep.mem, memRow{workload: w.name, n: n, peakHeapMB: peak, liveBeforeMB: live, gcs: gcs, rssBeforeMB: float64(rss0) / 1024,
 			hwmMB: float64(hwm) / 1024, dur: el, err: err})
 	}
 }

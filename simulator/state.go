@@ -19,6 +19,11 @@ type state struct {
 	// vmIdx indexes VMs by id; nil means stale (reset by every change to
 	// the VMs slice). Guarded by Server.mu.
 	vmIdx map[string]*vm
+	// volIdx indexes the Volumes attached to each VM id, built for
+	// volIdxLen volumes; nil means stale (every change to the Volumes slice
+	// or to a volume's VMID resets it; volumeindex.go). Guarded by Server.mu.
+	volIdx    map[string][]*volume
+	volIdxLen int
 	// jobIdx indexes Jobs by id and pendingJobs lists the pending ones;
 	// nil jobIdx means stale (both are rebuilt). Guarded by Server.mu.
 	jobIdx      map[string]*job

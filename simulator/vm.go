@@ -484,6 +484,7 @@ func deployVirtualMachine(s *Server, c *call) (any, *apiError) {
 		s.st.Volumes = append(s.st.Volumes, &volume{owned: v.owned, ID: s.st.uuid(), Name: fmt.Sprintf("DATA-%d", num), Type: "DATADISK",
 			ZoneID: z.ID, VMID: v.ID, DiskOfferingID: dataOff.ID, Size: dataSize, DeviceID: 1, State: "Allocated", Created: c.now, Attached: c.now})
 	}
+	s.st.volIdx = nil
 	c.job.InstanceType, c.job.InstanceID = "VirtualMachine", v.ID
 	return createReply(c, v.ID), nil
 }
@@ -784,6 +785,7 @@ func (s *Server) expunge(c *call, v *vm) {
 		keep = append(keep, vol)
 	}
 	s.st.Volumes = keep
+	s.st.volIdx = nil
 	for _, ip := range s.st.IPs {
 		if ip.StaticNatVMID == v.ID {
 			ip.StaticNatVMID = ""

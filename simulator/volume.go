@@ -75,8 +75,15 @@ func listVolumes(s *Server, c *call) (any, *apiError) {
 		state, kw     = c.str("state"), c.str("keyword")
 		tags          = c.kv("tags")
 	)
+	// By VM the candidates come from the index (CloudStack's volumes table
+	// is indexed by instance_id): a page's per-instance lookups cost what
+	// the instance's volumes cost, not the cloud's.
+	cands := s.st.Volumes
+	if vmID != "" {
+		cands = s.volumesOfVM(vmID)
+	}
 	var match []*volume
-	for _, v := range s.st.Volumes {
+	for _, v := range cands {
 		if (id != "" && id != v.ID) || (vmID != "" && vmID != v.VMID) || (name != "" && name != v.Name) || (zone != "" && zone != v.ZoneID) {
 			continue
 		}
@@ -178,6 +185,7 @@ func createVolume(s *Server, c *call) (any, *apiError) {
 		}
 	}
 	s.st.Volumes = append(s.st.Volumes, v)
+	s.st.volIdx = nil
 	c.job.InstanceType, c.job.InstanceID = "Volume", v.ID
 	return createReply(c, v.ID), nil
 }
@@ -190,6 +198,7 @@ func createVolumeDone(s *Server, c *call) (any, *apiError) {
 	v.JobID = ""
 	if c.job.Fault != nil {
 		s.st.Volumes = removeByID(s.st.Volumes, v.ID, func(x *volume) string { return x.ID })
+		s.st.volIdx = nil
 		s.forget(v.ID)
 		return nil, c.job.Fault
 	}
@@ -232,6 +241,7 @@ func (s *Server) attach(c *call, v *volume, vmv *vm) *apiError {
 		}
 	}
 	v.VMID, v.DeviceID, v.Attached = vmv.ID, dev, c.now
+	s.st.volIdx = nil
 	if v.State == "Allocated" || vmv.State == "Running" {
 		v.State = "Ready"
 	}
@@ -355,6 +365,7 @@ func detachVolumeDone(s *Server, c *call) (any, *apiError) {
 		vmName = vmv.Name
 	}
 	v.VMID, v.DeviceID, v.Attached = "", 0, time.Time{}
+	s.st.volIdx = nil
 	s.event(c, "VOLUME.DETACH", "Volume", v.ID, v.Name, "Successfully completed detaching volume "+v.Name+" from VM "+vmName)
 	return objResult{"volume", s.volumeObj(v)}, nil
 }
@@ -429,6 +440,7 @@ func deleteVolume(s *Server, c *call) (any, *apiError) {
 		return nil, invalidParam("Volume %s has a pending operation (job %s)", v.ID, v.JobID)
 	}
 	s.st.Volumes = removeByID(s.st.Volumes, v.ID, func(x *volume) string { return x.ID })
+	s.st.volIdx = nil
 	s.forget(v.ID)
 	s.dropTags("Volume", v.ID)
 	s.event(c, "VOLUME.DELETE", "Volume", v.ID, v.Name, "Successfully completed deleting volume "+v.Name)
