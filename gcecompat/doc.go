@@ -151,9 +151,12 @@
 // template and named <base>-<4 random characters>; targetSize is derived
 // (live members not marked deleting), so every replica answers the same
 // and a resize interrupted by a crash is finished by resizing again.
-// Autoscalers list empty and cannot be created; autoHealingPolicies,
-// distributionPolicy, statefulPolicy, updatePolicy, versions, namedPorts,
-// targetPools, description and regional MIGs are refused naming them.
+// A single unnamed version naming the template is accepted (Terraform's
+// version block). Autoscalers list empty and cannot be created;
+// autoHealingPolicies, distributionPolicy, statefulPolicy, updatePolicy,
+// several or named versions, namedPorts, targetPools, description and
+// regional MIGs are refused naming them; the other MIG methods (patch,
+// setInstanceTemplate, abandonInstances, per-instance configs, …) are 501.
 //
 // # Networks, subnetworks and routes
 //

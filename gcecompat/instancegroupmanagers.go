@@ -3,6 +3,7 @@ package gcecompat
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -244,7 +245,7 @@ func (s *server) getInstanceGroupManager(c *gin.Context) (any, error) {
 // migInsert is the body of instanceGroupManagers.insert: the fields the
 // gateway implements. Every other InstanceGroupManager field (autoscaling
 // is a separate resource; autoHealingPolicies, distributionPolicy,
-// statefulPolicy, updatePolicy, versions, namedPorts, targetPools, …) is
+// statefulPolicy, updatePolicy, namedPorts, targetPools, …) is
 // refused by the strict decoder, naming it, unless empty.
 type migInsert struct {
 	Name             string `json:"name"`
@@ -255,6 +256,47 @@ type migInsert struct {
 	Zone             string `json:"zone"`
 	// ListManagedInstancesResults: PAGELESS is what lists answer.
 	ListManagedInstancesResults string `json:"listManagedInstancesResults"`
+	// Versions may name the one template (Terraform's version block);
+	// several versions (canary updates) are refused.
+	Versions []migVersion `json:"versions"`
+}
+
+type migVersion struct {
+	Name             string          `json:"name"`
+	InstanceTemplate string          `json:"instanceTemplate"`
+	TargetSize       json.RawMessage `json:"targetSize"`
+}
+
+// template returns the MIG's instance template reference: instanceTemplate
+// or the single version's (they must agree when both are given).
+func (r *migInsert) template(project string) (string, error) {
+	switch {
+	case len(r.Versions) > 1:
+		return "", unsupportedValue("resource.versions", len(r.Versions), "A managed instance group here has one version: one instance template.")
+	case len(r.Versions) == 0:
+		return templateName(project, r.InstanceTemplate)
+	}
+	v := r.Versions[0]
+	if v.Name != "" {
+		return "", unsupportedValue("resource.versions[0].name", v.Name, "Versions are not named here: a group has one instance template.")
+	}
+	if len(v.TargetSize) > 0 && string(v.TargetSize) != "null" && string(v.TargetSize) != "{}" {
+		return "", unsupportedValue("resource.versions[0].targetSize", string(v.TargetSize), "The one version holds every instance.")
+	}
+	name, err := templateName(project, v.InstanceTemplate)
+	if err != nil {
+		return "", err
+	}
+	if r.InstanceTemplate != "" {
+		top, err := templateName(project, r.InstanceTemplate)
+		if err != nil {
+			return "", err
+		}
+		if top != name {
+			return "", invalid("Invalid value for field 'resource.versions[0].instanceTemplate': '%s'. It must be the group's instanceTemplate '%s'.", v.InstanceTemplate, r.InstanceTemplate)
+		}
+	}
+	return name, nil
 }
 
 // templateName checks an instanceTemplate reference (name, global path or
@@ -318,7 +360,7 @@ func (s *server) insertInstanceGroupManager(c *gin.Context) (any, error) {
 	if len(base) > maxBaseInstanceName || !validName.MatchString(base) {
 		return nil, invalid("Invalid value for field 'resource.baseInstanceName': '%s'. Must be a match of regex '[a-z](([-a-z0-9]{0,57})|([-a-z0-9]{0,51}-#{1,10}(\\[[0-9]{1,10}\\])?))'", base)
 	}
-	tmplName, err := templateName(project, req.InstanceTemplate)
+	tmplName, err := req.template(project)
 	if err != nil {
 		return nil, err
 	}

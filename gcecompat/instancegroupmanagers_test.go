@@ -176,9 +176,24 @@ func TestInstanceGroupManagersRefusals(t *testing.T) {
 			t.Fatalf("%s: error does not name the field: %v", field, err)
 		}
 	}
+	// One version naming the template (Terraform's version block) is the
+	// template; a named one is refused, naming the field.
+	e.mustOK(e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{Name: "v1", BaseInstanceName: "v1",
+		Versions: []*compute.InstanceGroupManagerVersion{{InstanceTemplate: "global/instanceTemplates/web"}}, TargetSize: 1}).Do())
+	if g, err := e.gce.InstanceGroupManagers.Get(e.project, e.zone, "v1").Do(); err != nil || !strings.HasSuffix(g.InstanceTemplate, "/instanceTemplates/web") ||
+		len(g.Versions) != 1 || g.Versions[0].InstanceTemplate != g.InstanceTemplate || g.TargetSize != 1 {
+		t.Fatalf("MIG from one version = %+v, %v", g, err)
+	}
+	e.mustOK(e.gce.InstanceGroupManagers.Delete(e.project, e.zone, "v1").Do())
+	_, err := e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{Name: "v2", BaseInstanceName: "v2",
+		Versions: []*compute.InstanceGroupManagerVersion{{InstanceTemplate: "web", Name: "primary"}}, TargetSize: 1}).Do()
+	apiErr(t, err, 400, "invalid")
+	if !strings.Contains(err.Error(), "versions[0].name") {
+		t.Fatalf("named version: %v", err)
+	}
 	m := ok()
 	m.InstanceTemplate = "no-such-template"
-	_, err := e.gce.InstanceGroupManagers.Insert(e.project, e.zone, m).Do()
+	_, err = e.gce.InstanceGroupManagers.Insert(e.project, e.zone, m).Do()
 	apiErr(t, err, 404, "notFound")
 	_, err = e.gce.Autoscalers.Insert(e.project, e.zone, &compute.Autoscaler{Name: "a", Target: "g"}).Do()
 	apiErr(t, err, 501, "notImplemented")
