@@ -19,11 +19,12 @@ import (
 //     router;
 //   - a network gets a default route (0.0.0.0/0, priority 1000) only where
 //     CloudStack gives its guests a way out: a VPC or an isolated network
-//     with a source-NAT address (its virtual router) routes to
+//     whose offering has SourceNat (its virtual router) routes to
 //     default-internet-gateway; a shared network (security-group zones,
-//     routable guest addresses) routes to its gateway (nextHopIp). An
-//     isolated network whose router has no source-NAT address yet (not
-//     implemented, no VM deployed) or without SourceNat gets none.
+//     routable guest addresses) routes to its gateway (nextHopIp); others
+//     (L2, isolated without SourceNat) get none;
+//   - every VPC static route (listStaticRoutes) is a route of the VPC's
+//     network to its private gateway's address or next hop (nextHopIp).
 //
 // Creating and deleting routes is not supported (501): CloudStack's only
 // user-made routes are VPC static routes to private gateways, which only
@@ -44,19 +45,20 @@ func (s *server) gceRoutes(ctx context.Context, project string) ([]*wireRoute, e
 	if err != nil {
 		return nil, err
 	}
-	addrs, err := s.svc.Addresses(ctx, translate.AddressQuery{})
-	if err != nil {
-		return nil, err
-	}
-	natByNet, natByVPC := map[string]string{}, map[string]string{}
-	for _, a := range addrs {
-		if !a.SourceNAT {
-			continue
+	var statics []translate.StaticRoute
+	gws := map[string]string{} // private gateway id -> its gateway address
+	if len(v.vpcs) > 0 {
+		if statics, err = s.svc.StaticRoutes(ctx, ""); err != nil {
+			return nil, err
 		}
-		if a.VPCID != "" {
-			natByVPC[a.VPCID] = a.IP
-		} else if a.NetworkID != "" {
-			natByNet[a.NetworkID] = a.IP
+		if len(statics) > 0 {
+			pgs, err := s.svc.PrivateGateways(ctx, "")
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range pgs {
+				gws[g.ID] = g.Gateway
+			}
 		}
 	}
 	gateway := s.global(project, "gateways", "default-internet-gateway")
@@ -79,19 +81,31 @@ func (s *server) gceRoutes(ctx context.Context, project string) ([]*wireRoute, e
 			continue // the VPC's default route follows
 		}
 		switch {
-		case natByNet[n.ID] != "":
+		case strings.EqualFold(n.Type, "Isolated") && translate.HasService(n.Services, "SourceNat"):
 			add("internet:"+n.ID, network, "0.0.0.0/0", "Default route to the Internet from subnetwork "+gceName(n.Name)+
-				" (CloudStack source NAT "+natByNet[n.ID]+").", 1000, "STATIC", func(r *wireRoute) { r.NextHopGateway = gateway })
+				" (its CloudStack virtual router's source NAT).", 1000, "STATIC", func(r *wireRoute) { r.NextHopGateway = gateway })
 		case strings.EqualFold(n.Type, "Shared") && n.Gateway != "":
 			add("gateway:"+n.ID, network, "0.0.0.0/0", "Default route through the gateway of subnetwork "+gceName(n.Name)+
 				" (a CloudStack shared network).", 1000, "STATIC", func(r *wireRoute) { r.NextHopIP = n.Gateway })
 		}
 	}
 	for _, vpc := range v.vpcs {
-		if ip := natByVPC[vpc.ID]; ip != "" {
-			add("internet:"+vpc.ID, v.vpcName[vpc.ID], "0.0.0.0/0", "Default route to the Internet (CloudStack VPC source NAT "+ip+").",
+		if translate.HasService(vpc.Services, "SourceNat") {
+			add("internet:"+vpc.ID, v.vpcName[vpc.ID], "0.0.0.0/0", "Default route to the Internet (the CloudStack VPC router's source NAT).",
 				1000, "STATIC", func(r *wireRoute) { r.NextHopGateway = gateway })
 		}
+	}
+	for _, sr := range statics {
+		network := v.vpcName[sr.VPCID]
+		hop := sr.NextHop
+		if hop == "" {
+			hop = gws[sr.GatewayID]
+		}
+		if network == "" || hop == "" {
+			continue
+		}
+		add("static:"+sr.ID, network, sr.CIDR, "CloudStack VPC static route "+sr.CIDR+" via "+hop+".", 1000, "STATIC",
+			func(r *wireRoute) { r.NextHopIP = hop })
 	}
 	return out, nil
 }

@@ -1,8 +1,11 @@
 package gcecompat_test
 
 import (
+	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cloudgate/cloudgate/simulator"
 	"github.com/cloudgate/cloudgate/translate"
@@ -214,3 +217,70 @@ func TestNetworksSecurityGroupZones(t *testing.T) {
 }
 
 func translateQueryVPC(id string) translate.NetworkQuery { return translate.NetworkQuery{VPCID: id} }
+
+// simAdmin calls the simulator as its admin (operator-only commands such as
+// createPrivateGateway) and returns the response's object.
+func (e *env) simAdmin(t *testing.T, params map[string]string) map[string]any {
+	t.Helper()
+	key, secret, _ := e.sim.UserKeys("admin")
+	params["apiKey"], params["response"] = key, "json"
+	q := url.Values{}
+	for k, v := range params {
+		q.Set(k, v)
+	}
+	q.Set("signature", simulator.Sign(params, secret))
+	resp, err := e.sim.HTTPClient().Get(e.sim.URL() + "?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("simulator %s: %d %v %v", params["command"], resp.StatusCode, out, err)
+	}
+	for _, v := range out {
+		return v
+	}
+	return nil
+}
+
+// TestRoutesVPCStaticRoute: a VPC static route through the operator's
+// private gateway is a route of the custom network (nextHopIp the
+// gateway's address).
+func TestRoutesVPCStaticRoute(t *testing.T) {
+	e := newSandboxEnv(t)
+	e.mustOK(e.gce.Networks.Insert(e.project, &compute.Network{Name: "net1", ForceSendFields: []string{"AutoCreateSubnetworks"}}).Do())
+	vpcs, err := e.svc.VPCs(e.ctx(), nil)
+	if err != nil || len(vpcs) != 1 {
+		t.Fatalf("VPCs = %+v, %v", vpcs, err)
+	}
+	gw := e.simAdmin(t, map[string]string{"command": "createPrivateGateway", "vpcid": vpcs[0].ID, "gateway": "192.168.100.1",
+		"netmask": "255.255.255.0", "ipaddress": "192.168.100.10", "vlan": "200"})
+	gwID, _ := gw["id"].(string)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if gs, err := e.svc.PrivateGateways(e.ctx(), vpcs[0].ID); err == nil && len(gs) == 1 && gs[0].State == "Ready" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("private gateway not ready")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := e.svc.CreateStaticRoute(e.ctx(), vpcs[0].ID, translate.RouteTarget{GatewayID: gwID}, "172.16.0.0/16"); err != nil {
+		t.Fatal(err)
+	}
+	rl, err := e.gce.Routes.List(e.project).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *compute.Route
+	for _, r := range rl.Items {
+		if r.DestRange == "172.16.0.0/16" {
+			got = r
+		}
+	}
+	if got == nil || last(got.Network) != "net1" || got.NextHopIp != "192.168.100.1" || got.Priority != 1000 {
+		t.Fatalf("static route = %+v in %+v", got, rl.Items)
+	}
+}
