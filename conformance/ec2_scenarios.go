@@ -62,6 +62,8 @@ func ec2Scenarios() []scenario {
 		ec2CreateImage(),
 		ec2RegisterShareImage(),
 		ec2EverydayReadback(),
+		ec2LaunchTemplates(),
+		ec2LaunchTemplatesRefused(),
 	}
 }
 
