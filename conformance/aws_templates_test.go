@@ -31,7 +31,7 @@ func TestAWSCLILaunchTemplates(t *testing.T) {
 		`"BlockDeviceMappings":[{"DeviceName":"/dev/sda1","Ebs":{"VolumeSize":12}}]}`
 
 	var lt struct {
-		LaunchTemplateId, LaunchTemplateName    string
+		LaunchTemplateId, LaunchTemplateName      string
 		DefaultVersionNumber, LatestVersionNumber int
 	}
 	aws.ok(&lt, "ec2", "create-launch-template", "--launch-template-name", "web-lt", "--version-description", "first",
@@ -46,7 +46,7 @@ func TestAWSCLILaunchTemplates(t *testing.T) {
 	// What was written reads back.
 	var got struct {
 		ImageId, InstanceType, UserData string
-		TagSpecifications                []struct {
+		TagSpecifications               []struct {
 			ResourceType string
 			Tags         []struct{ Key, Value string }
 		}
