@@ -129,5 +129,6 @@ var actions = map[string]handler{
 	"DescribeVpnGateways": (*server).describeVpnGateways,
 
 	// networkacls.go
-	"DescribeNetworkAcls": (*server).describeNetworkAcls,
+	"DescribeNetworkAcls":          (*server).describeNetworkAcls,
+	"ReplaceNetworkAclAssociation": (*server).replaceNetworkAclAssociation,
 }

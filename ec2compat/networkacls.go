@@ -15,8 +15,11 @@ import (
 //     blocks all its ingress and allows all its egress.
 //   - A tier with an ACL list is associated with that list: the VPC's own
 //     lists are acl-<list uuid>; CloudStack's system lists (default_allow,
-//     default_deny), which belong to no VPC, appear once per VPC that uses
-//     them, with an id derived from both. Entries are the list's items,
+//     default_deny), which belong to no VPC and which every VPC's tiers may
+//     use, appear once per VPC, with an id derived from both.
+//     ReplaceNetworkAclAssociation moves a tier to another of them
+//     (replaceNetworkACLList); CloudStack cannot take a tier's list away,
+//     so moving back to the VPC's default network ACL is refused. Entries are the list's items,
 //     one per CIDR, then the router's implicit end: ingress denied, egress
 //     denied once the list has egress items (allowed otherwise).
 //   - The default VPC's default network ACL allows everything: guest
@@ -63,6 +66,8 @@ type networkACLItem struct {
 	Tags         []tagItem       `xml:"tagSet>item"`
 	OwnerID      string          `xml:"ownerId"`
 	tags         translate.Tags
+	listID       string // the CloudStack ACL list ("" = a default network ACL)
+	csVPC        string // the CloudStack VPC ("" = the default VPC)
 }
 
 func allTraffic(n int, action string, egress bool) naclEntryItem {
@@ -164,7 +169,7 @@ func (s *server) networkACLs(r *request) ([]networkACLItem, error) {
 	for i := range vpcs {
 		v := &vpcs[i]
 		vid := ec2ID(pVPC, v.ID)
-		vdef := networkACLItem{NetworkACLID: pNetworkACL + "-" + suffix(vid), VpcID: vid, IsDefault: true, OwnerID: owner,
+		vdef := networkACLItem{NetworkACLID: pNetworkACL + "-" + suffix(vid), VpcID: vid, IsDefault: true, OwnerID: owner, csVPC: v.ID,
 			Entries: []naclEntryItem{allTraffic(32767, "deny", false), allTraffic(100, "allow", true), allTraffic(32767, "deny", true)},
 			Tags:    []tagItem{}, tags: translate.Tags{}}
 		byList := map[string][]naclAssocItem{}
@@ -181,7 +186,7 @@ func (s *server) networkACLs(r *request) ([]networkACLItem, error) {
 		}
 		out = append(out, vdef)
 		for _, l := range lists {
-			if l.VPCID != v.ID && (l.VPCID != "" || len(byList[l.ID]) == 0) {
+			if l.VPCID != v.ID && l.VPCID != "" {
 				continue
 			}
 			id := ec2ID(pNetworkACL, l.ID)
@@ -192,7 +197,7 @@ func (s *server) networkACLs(r *request) ([]networkACLItem, error) {
 			if err != nil {
 				return nil, err
 			}
-			a := networkACLItem{NetworkACLID: id, VpcID: vid, OwnerID: owner, Entries: naclEntries(its),
+			a := networkACLItem{NetworkACLID: id, VpcID: vid, OwnerID: owner, Entries: naclEntries(its), listID: l.ID, csVPC: v.ID,
 				Tags: []tagItem{}, tags: translate.Tags{}}
 			for _, as := range byList[l.ID] {
 				as.NetworkACLID = id
@@ -274,4 +279,62 @@ func (s *server) describeNetworkAcls(r *request) (response, error) {
 	}
 	page, next := paginate(items, func(x networkACLItem) string { return x.NetworkACLID }, pg)
 	return &describeNetworkAclsResp{NetworkAcls: page, NextToken: next}, nil
+}
+
+type replaceNetworkAclAssociationResp struct {
+	meta
+	NewAssociationID string `xml:"newAssociationId"`
+}
+
+func (s *server) replaceNetworkAclAssociation(r *request) (response, error) {
+	assoc, err := r.q.required("AssociationId")
+	if err != nil {
+		return nil, err
+	}
+	aclID, err := r.q.required("NetworkAclId")
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(assoc, pNetworkACLAssoc+"-") {
+		return nil, apiErrf("InvalidAssociationID.Malformed", "Invalid id: \"%s\" (expecting \"aclassoc-...\")", assoc)
+	}
+	if !strings.HasPrefix(aclID, pNetworkACL+"-") {
+		return nil, apiErrf("InvalidNetworkAclID.Malformed", "Invalid id: \"%s\" (expecting \"acl-...\")", aclID)
+	}
+	all, err := s.networkACLs(r)
+	if err != nil {
+		return nil, err
+	}
+	var from, to *networkACLItem
+	var subnet string
+	for i := range all {
+		if all[i].NetworkACLID == aclID {
+			to = &all[i]
+		}
+		for _, a := range all[i].Associations {
+			if a.NetworkACLAssociationID == assoc {
+				from, subnet = &all[i], a.SubnetID
+			}
+		}
+	}
+	switch {
+	case from == nil:
+		return nil, apiErrf("InvalidAssociationID.NotFound", "The association ID '%s' does not exist", assoc)
+	case to == nil:
+		return nil, apiErrf("InvalidNetworkAclID.NotFound", "The network ACL ID '%s' does not exist", aclID)
+	case to.VpcID != from.VpcID:
+		return nil, apiErrf("InvalidParameterValue", "Network ACL %s and subnet %s belong to different networks", aclID, subnet)
+	case to.NetworkACLID == from.NetworkACLID:
+		return &replaceNetworkAclAssociationResp{NewAssociationID: assoc}, nil
+	case to.listID == "" || from.csVPC == "":
+		return nil, apiErrf("UnsupportedOperation", "CloudStack cannot take a tier's ACL list away (or give networks outside VPCs one): %s can move only to one of its VPC's ACL lists.", subnet)
+	}
+	netID, err := csID(pSubnet, translate.ResNetwork, subnet)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.svc.ReplaceNetworkACL(r.ctx, netID, to.listID); err != nil {
+		return nil, err
+	}
+	return &replaceNetworkAclAssociationResp{NewAssociationID: assoc}, nil
 }

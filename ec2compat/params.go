@@ -181,6 +181,7 @@ var actionParams = map[string][]string{
 	"DetachInternetGateway":        {"InternetGatewayId", "VpcId"},
 	"DeleteInternetGateway":        {"InternetGatewayId"},
 	"DescribeNetworkAcls":          join(pFilter, pPaging, []string{"NetworkAclId.N"}),
+	"ReplaceNetworkAclAssociation": {"AssociationId", "NetworkAclId"},
 	"DescribeVpnGateways":          join(pFilter, []string{"VpnGatewayId.N"}),
 
 	"DescribeNetworkInterfaces": join(pFilter, pPaging, []string{"NetworkInterfaceId.N"}),

@@ -164,4 +164,49 @@ func TestNetworkACLLists(t *testing.T) {
 	}
 	_, err := c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{NetworkAclIds: []string{"acl-0123456789abcdef0"}})
 	wantCode(t, err, "InvalidNetworkAclID.NotFound")
+
+	// A tier made through the gateway has no list (the VPC's default
+	// network ACL); ReplaceNetworkAclAssociation moves it to default_deny
+	// (replaceNetworkACLList) and back is refused: CloudStack cannot take
+	// a tier's list away.
+	sub := must[*ec2.CreateSubnetOutput](t)(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vid), CidrBlock: aws.String("10.80.3.0/24")}))
+	sid := aws.ToString(sub.Subnet.SubnetId)
+	inVPC := must[*ec2.DescribeNetworkAclsOutput](t)(c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{vid}}}}))
+	var def, deny types.NetworkAcl
+	for _, a := range inVPC.NetworkAcls {
+		denies := 0
+		for _, en := range a.Entries {
+			if en.RuleAction == types.RuleActionDeny && en.RuleNumber != nil && *en.RuleNumber < 32767 {
+				denies++
+			}
+		}
+		switch {
+		case aws.ToBool(a.IsDefault):
+			def = a
+		case denies == 2:
+			deny = a
+		}
+	}
+	if len(inVPC.NetworkAcls) != 3 || def.NetworkAclId == nil || deny.NetworkAclId == nil {
+		t.Fatalf("network ACLs of %s (default, default_allow, default_deny): %+v", vid, inVPC.NetworkAcls)
+	}
+	var assoc string
+	for _, a := range def.Associations {
+		if aws.ToString(a.SubnetId) == sid {
+			assoc = aws.ToString(a.NetworkAclAssociationId)
+		}
+	}
+	if assoc == "" {
+		t.Fatalf("%s not on the default network ACL: %+v", sid, def.Associations)
+	}
+	ra := must[*ec2.ReplaceNetworkAclAssociationOutput](t)(c.ReplaceNetworkAclAssociation(ctx, &ec2.ReplaceNetworkAclAssociationInput{
+		AssociationId: aws.String(assoc), NetworkAclId: deny.NetworkAclId}))
+	moved := must[*ec2.DescribeNetworkAclsOutput](t)(c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []types.Filter{
+		{Name: aws.String("association.subnet-id"), Values: []string{sid}}}}))
+	if len(moved.NetworkAcls) != 1 || aws.ToString(moved.NetworkAcls[0].NetworkAclId) != aws.ToString(deny.NetworkAclId) {
+		t.Fatalf("after ReplaceNetworkAclAssociation %s is on %+v", sid, moved.NetworkAcls)
+	}
+	_, err = c.ReplaceNetworkAclAssociation(ctx, &ec2.ReplaceNetworkAclAssociationInput{AssociationId: ra.NewAssociationId, NetworkAclId: def.NetworkAclId})
+	wantCode(t, err, "UnsupportedOperation")
 }

@@ -111,6 +111,7 @@ func init() {
 	reg("listStaticRoutes", listStaticRoutes)
 	reg("listNetworkACLLists", listNetworkACLLists)
 	reg("listNetworkACLs", listNetworkACLs)
+	reg("replaceNetworkACLList", replaceNetworkACLList, async(replaceNetworkACLListDone))
 	reg("createStaticRoute", createStaticRoute, async(createStaticRouteDone))
 	reg("deleteStaticRoute", deleteStaticRoute, async(deleteStaticRouteDone))
 	reg("associateIpAddress", associateIpAddress, async(associateIpAddressDone))

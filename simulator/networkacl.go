@@ -116,3 +116,46 @@ func listNetworkACLs(s *Server, c *call) (any, *apiError) {
 	}
 	return c.pageOf("networkacl", items), nil
 }
+
+// replaceNetworkACLList moves a VPC tier to another ACL list
+// (ReplaceNetworkACLListCmd, async; NetworkACLServiceImpl.replaceNetworkACL:
+// the network must be a VPC tier, a list other than the two system ones
+// must belong to the tier's VPC). Private gateways (gatewayid=) are not
+// modelled.
+func replaceNetworkACLList(s *Server, c *call) (any, *apiError) {
+	aclID, err := c.need("aclid")
+	if err != nil {
+		return nil, err
+	}
+	netID := c.str("networkid")
+	if netID == "" {
+		return nil, invalidParam("Network ID and private gateway can't be passed at the same time, or both empty")
+	}
+	n := s.networkByID(netID)
+	if n == nil {
+		return nil, invalidParam("Unable to find specified Network")
+	}
+	if s.aclName(aclID) == "" {
+		return nil, invalidParam("Unable to find specified NetworkACL")
+	}
+	if n.VPCID == "" {
+		return nil, invalidParam("Network is not part of a VPC: %s", n.ID)
+	}
+	if !s.canAccess(c, n.owned) {
+		return nil, permissionDenied("Account %s does not have permission to operate with resource %s", c.acct.Name, n.ID)
+	}
+	c.job.InstanceType, c.job.InstanceID = "Network", n.ID
+	return jobReply(c), nil
+}
+
+func replaceNetworkACLListDone(s *Server, c *call) (any, *apiError) {
+	if c.job.Fault != nil {
+		return nil, c.job.Fault
+	}
+	n := s.networkByID(c.job.InstanceID)
+	if n == nil {
+		return nil, invalidParam("Unable to find specified Network")
+	}
+	n.NetworkACLID = c.job.Params["aclid"]
+	return success(), nil
+}

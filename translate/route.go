@@ -63,6 +63,8 @@ type VPCRoutingPort interface {
 	ListNetworkACLLists(ctx context.Context, vpcID string) ([]NetworkACLList, error)
 	// ListNetworkACLs lists the items of one ACL list.
 	ListNetworkACLs(ctx context.Context, aclID string) ([]NetworkACLItem, error)
+	// ReplaceNetworkACLList moves a VPC tier to an ACL list.
+	ReplaceNetworkACLList(ctx context.Context, aclID, networkID string) (AsyncResult, error)
 }
 
 // NetworkACLList is a CloudStack network ACL list. The system lists
@@ -289,4 +291,16 @@ func (s *Service) DeleteStaticRoute(ctx context.Context, vpcID, cidr string) err
 		}
 	}
 	return &Error{Op: op, Kind: NotFound, Resource: ResRoute, ID: cidr, Message: "no route for " + cidr}
+}
+
+// ReplaceNetworkACL moves a VPC tier to another ACL list (one of its
+// VPC's or a system list) and waits for CloudStack to apply it.
+func (s *Service) ReplaceNetworkACL(ctx context.Context, networkID, aclID string) error {
+	const op = "ReplaceNetworkACL"
+	ar, err := s.cs.ReplaceNetworkACLList(ctx, aclID, networkID)
+	if err != nil {
+		return opErr(op, ResNetwork, networkID, err)
+	}
+	_, err = s.await(ctx, op, ResNetwork, networkID, ar.JobID)
+	return err
 }

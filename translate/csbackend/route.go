@@ -112,3 +112,8 @@ func (b *Backend) ListNetworkACLs(ctx context.Context, aclID string) ([]translat
 	}
 	return out, nil
 }
+
+// ReplaceNetworkACLList implements translate.CloudStack.
+func (b *Backend) ReplaceNetworkACLList(ctx context.Context, aclID, networkID string) (translate.AsyncResult, error) {
+	return b.asyncCall(ctx, "replaceNetworkACLList", translate.ResNetwork, params{"aclid": aclID, "networkid": networkID})
+}

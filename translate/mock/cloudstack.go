@@ -76,6 +76,7 @@ type CloudStack struct {
 	ListPrivateGatewaysFn            func(ctx context.Context, vpcID string) ([]translate.PrivateGateway, error)
 	ListNetworkACLListsFn            func(ctx context.Context, vpcID string) ([]translate.NetworkACLList, error)
 	ListNetworkACLsFn                func(ctx context.Context, aclID string) ([]translate.NetworkACLItem, error)
+	ReplaceNetworkACLListFn          func(ctx context.Context, aclID, networkID string) (translate.AsyncResult, error)
 	CreateVPCFn                      func(ctx context.Context, req translate.CreateVPCRequest) (translate.AsyncResult, error)
 	DeleteVPCFn                      func(ctx context.Context, id string) (translate.AsyncResult, error)
 	RegisterUserDataFn               func(ctx context.Context, name, content string) (*translate.UserDataRecord, error)
@@ -736,4 +737,13 @@ func (m *CloudStack) ListNetworkACLs(ctx context.Context, aclID string) ([]trans
 		return nil, unimplemented("ListNetworkACLs")
 	}
 	return m.ListNetworkACLsFn(ctx, aclID)
+}
+
+// ReplaceNetworkACLList implements translate.CloudStack.
+func (m *CloudStack) ReplaceNetworkACLList(ctx context.Context, aclID, networkID string) (translate.AsyncResult, error) {
+	m.count("ReplaceNetworkACLList")
+	if m.ReplaceNetworkACLListFn == nil {
+		return translate.AsyncResult{}, unimplemented("ReplaceNetworkACLList")
+	}
+	return m.ReplaceNetworkACLListFn(ctx, aclID, networkID)
 }
