@@ -93,8 +93,8 @@ var everydayCommands = []command{
 	// §2: wrong failures, now fixed or honest.
 	{"gcloud compute disks create --source-snapshot", "2", expectWorks,
 		[]string{"gce/everyday-readback"}, nil, ""},
-	{"gcloud compute instances create --create-disk", "2", expectNotBuilt,
-		nil, nil, "a second disk at insert is refused with a 400 naming it; no scenario asserts it yet"},
+	{"gcloud compute instances create --create-disk", "2", expectWorks,
+		[]string{"gce/instances/create-disk"}, []string{"TestGcloudImages"}, "blank data disks (image= refused naming sourceImage); autoDelete honoured"},
 	{"gcloud compute images add-labels / images deprecate", "2", expectWorks,
 		[]string{"gce/images/force-labels-deprecate"}, []string{"TestGcloudEveryday"}, ""},
 	{"gcloud compute instances set-disk-auto-delete", "2", expectWorks,
@@ -158,6 +158,26 @@ var everydayCommands = []command{
 		[]string{"ec2/launch-templates"}, []string{"TestAWSCLILaunchTemplates"}, "the request's parameters replace the template's, group by group"},
 	{"aws ec2 create-launch-template with data a launch cannot honour", "3.2", expectRefused,
 		[]string{"ec2/launch-templates/refused"}, []string{"TestAWSCLILaunchTemplates"}, "refused at creation, naming the parameter"},
+
+	// §3.3 images and disks.
+	{"aws ec2 register-image (root EBS snapshot)", "3.3", expectWorks,
+		[]string{"ec2/image-register-share"}, []string{"TestAWSCLIImages"}, "createTemplate from the snapshot; one (root) mapping"},
+	{"aws ec2 modify-image-attribute / describe-image-attribute / reset-image-attribute --launch-permission", "3.3", expectWorks,
+		[]string{"ec2/image-register-share"}, []string{"TestAWSCLIImages"},
+		"Group=all is ispublic (refused where allow.public.user.templates=false); UserId takes a CloudStack account name (a user cannot resolve other accounts' ids)"},
+	{"aws ec2 describe-images --executable-users", "3.3", expectWorks,
+		[]string{"ec2/image-register-share"}, []string{"TestAWSCLIImages"}, "all, self, an account name (the scenario checks all where users may publish)"},
+	{"aws ec2 copy-image / copy-snapshot", "3.3", expectUnsupported,
+		[]string{"ec2/image-register-share"}, []string{"TestAWSCLIImages"},
+		"CloudStack's copyTemplate/copySnapshot keep the id (a zone copy, not a new image); images you own are copied to a zone when you launch there"},
+	{"aws ec2 describe-snapshot-attribute / modify-snapshot-attribute", "3.3", expectUnsupported,
+		[]string{"ec2/image-register-share"}, []string{"TestAWSCLIImages"}, "CloudStack snapshots cannot be shared: describe answers empty, modify UnsupportedOperation"},
+	{"aws ec2 deregister-image (image in use)", "3.3", expectWorks,
+		[]string{"ec2/image-register-share"}, []string{"TestAWSCLIImages"}, "deleteTemplate forced; pending images IncorrectState"},
+	{"gcloud compute images create --source-snapshot / snapshots create", "3.3", expectWorks,
+		[]string{"gce/images/from-snapshot"}, []string{"TestGcloudImages"}, "sourceSnapshot read back; boots in every zone (template copied on demand)"},
+	{"gcloud compute images create --source-image / disks create --image", "3.3", expectRefused,
+		[]string{"gce/images/from-snapshot"}, []string{"TestGcloudImages"}, "400 naming sourceImage: CloudStack cannot copy a template into a new one nor make a data volume from one"},
 
 	// §3.4 instance settings.
 	{"aws ec2 describe-instance-type-offerings / describe-volume-status / describe-volume-attribute", "3.4", expectWorks,

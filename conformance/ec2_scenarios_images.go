@@ -95,6 +95,13 @@ func ec2RegisterShareImage() scenario {
 				pub, err := c.DescribeImages(t.ctx, &ec2.DescribeImagesInput{ImageIds: []string{img}})
 				t.Must(err, "DescribeImages of the public image")
 				t.Check(len(pub.Images) == 1 && aws.ToBool(pub.Images[0].Public), "image not public after add Group=all")
+				ex, err := c.DescribeImages(t.ctx, &ec2.DescribeImagesInput{Owners: []string{"self"}, ExecutableUsers: []string{"all"}})
+				t.Must(err, "DescribeImages ExecutableUsers=all Owners=self")
+				found := false
+				for _, im := range ex.Images {
+					found = found || aws.ToString(im.ImageId) == img
+				}
+				t.Check(found, "DescribeImages ExecutableUsers=all does not list the public image %s", img)
 				_, err = c.ResetImageAttribute(t.ctx, &ec2.ResetImageAttributeInput{ImageId: aws.String(img), Attribute: types.ResetImageAttributeNameLaunchPermission})
 				t.Must(err, "ResetImageAttribute launchPermission")
 				Equal(t, "launch permissions after reset", len(perms("after reset")), 0)

@@ -48,6 +48,7 @@ func gceScenarios() []scenario {
 		gceImageFamily(),
 		gceImageLifecycleExtras(),
 		gceImageFromSnapshot(),
+		gceInstanceCreateDisk(),
 		gceEverydayFixes(),
 		gceQuotas(),
 		gceInstanceActions(),

@@ -109,3 +109,53 @@ func gceImageFromSnapshot() scenario {
 		},
 	}
 }
+
+// gceInstanceCreateDisk inserts an instance with a second disk created at
+// insert (gcloud --create-disk): the disk is attached with its deviceName
+// and autoDelete, and goes with the instance.
+func gceInstanceCreateDisk() scenario {
+	return scenario{
+		name: "gce/instances/create-disk", api: "gce",
+		ops: []string{"compute.instances.insert", "compute.instances.get", "compute.disks.get", "compute.instances.delete"},
+		run: func(t *scenarioT) {
+			svc, p := t.env.gce, t.env.cfg.GCEProject
+			cat := t.catalogGCE()
+			name, data := t.env.name("vm-cdisk"), t.env.name("cdisk")
+			body := t.gceInstance(name)
+			body.Disks = append(body.Disks, &compute.AttachedDisk{AutoDelete: true, DeviceName: "extra",
+				InitializeParams: &compute.AttachedDiskInitializeParams{DiskName: data, DiskSizeGb: 10}})
+			op, err := svc.Instances.Insert(p, cat.zone, body).Context(t.ctx).Do()
+			t.Must(err, "instances.insert with a disk to create")
+			t.Defer("delete instance "+name, func(ctx context.Context) error {
+				_, err := svc.Instances.Delete(p, cat.zone, name).Context(ctx).Do()
+				return ignoreGCENotFound(err)
+			})
+			t.Defer("delete disk "+data, func(ctx context.Context) error {
+				_, err := svc.Disks.Delete(p, cat.zone, data).Context(ctx).Do()
+				return ignoreGCENotFound(err)
+			})
+			t.waitOp(op, "compute.instances.insert")
+			vm := t.waitInstanceStatus(name, "RUNNING", "compute.instances.insert")
+			Equal(t, "disks", len(vm.Disks), 2)
+			if len(vm.Disks) == 2 {
+				d := vm.Disks[1]
+				t.Check(lastSegment(d.Source) == data && d.DeviceName == "extra" && d.AutoDelete && !d.Boot,
+					"created disk reads back source %s deviceName %s autoDelete %v boot %v", d.Source, d.DeviceName, d.AutoDelete, d.Boot)
+			}
+			dd, err := svc.Disks.Get(p, cat.zone, data).Context(t.ctx).Do()
+			t.Must(err, "disks.get of the created disk")
+			Equal(t, "created disk sizeGb", dd.SizeGb, int64(10))
+			t.Check(len(dd.Users) == 1 && lastSegment(dd.Users[0]) == name, "created disk users %v", dd.Users)
+			del, err := svc.Instances.Delete(p, cat.zone, name).Context(t.ctx).Do()
+			t.Must(err, "instances.delete")
+			t.waitOp(del, "compute.instances.delete")
+			t.WaitFor("disk "+data+" deleted with its instance", "compute.instances.delete", func() (bool, string, error) {
+				_, err := svc.Disks.Get(p, cat.zone, data).Context(t.ctx).Do()
+				if isGCENotFound(err) {
+					return true, "deleted", nil
+				}
+				return false, "present", err
+			})
+		},
+	}
+}

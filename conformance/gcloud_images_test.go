@@ -47,6 +47,35 @@ func TestGcloudImages(t *testing.T) {
 		t.Fatal("a refused disk exists")
 	}
 
+	// --create-disk: a second disk made and attached at insert (auto-delete
+	// defaults to yes), deleted with the instance; the kept one stays.
+	g.ok("compute", "instances", "create", "img-disks", "--zone", zone, "--image", "from-snap", "--no-address",
+		"--create-disk", "size=12GB,name=img-disks-data,device-name=extra,type=pd-ssd",
+		"--create-disk", "name=img-disks-keep,auto-delete=no")
+	vm := g.describe("compute", "instances", "describe", "img-disks", "--zone", zone)
+	disks, _ := vm["disks"].([]any)
+	if len(disks) != 3 {
+		t.Fatalf("--create-disk twice: disks = %v", vm["disks"])
+	}
+	d1, d2 := disks[1].(map[string]any), disks[2].(map[string]any)
+	if !strings.HasSuffix(d1["source"].(string), "/disks/img-disks-data") || d1["deviceName"] != "extra" || d1["autoDelete"] != true ||
+		!strings.HasSuffix(d2["source"].(string), "/disks/img-disks-keep") || d2["autoDelete"] == true {
+		t.Fatalf("created disks read back as %v / %v", d1, d2)
+	}
+	if d := g.describe("compute", "disks", "describe", "img-disks-data", "--zone", zone); d["sizeGb"] != "12" || !strings.HasSuffix(d["type"].(string), "/pd-ssd") {
+		t.Fatalf("img-disks-data = size %v type %v", d["sizeGb"], d["type"])
+	}
+	_, se = g.fail("compute", "instances", "create", "img-bad", "--zone", zone, "--image", "from-snap", "--no-address",
+		"--create-disk", "name=img-bad-data,image=from-snap")
+	if !strings.Contains(se, "sourceImage") {
+		t.Fatalf("--create-disk image=: the error does not name sourceImage:\n%s", se)
+	}
+	g.ok("compute", "instances", "delete", "img-disks", "--zone", zone)
+	names := g.names("compute", "disks", "list")
+	if names["img-disks-data"] || !names["img-disks-keep"] || names["img-bad-data"] {
+		t.Fatalf("disks after deleting the instance: %v", names)
+	}
+
 	g.ok("compute", "images", "delete", "from-snap")
 	if names := g.names("compute", "images", "list", "--no-standard-images"); names["from-snap"] {
 		t.Fatal("images delete left the image")
