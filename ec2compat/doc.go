@@ -98,6 +98,23 @@
 // CreateVolume VolumeType is served by a disk offering of that name
 // (gp3 → offering "gp3") and read back; without one it is refused.
 //
+// # Launch templates
+//
+// Launch templates (launchtemplates.go) are CloudStack registered user
+// data (4.18+): a record per template ("cg-ltn-<name>": id, creation,
+// ClientToken, launch-template tags), one per version ("cg-lt-<id>-<N>":
+// the LaunchTemplateData parameters exactly as sent) and one naming the
+// default version ("cg-ltd-<id>-<N>"), all read with one listUserData.
+// LaunchTemplateData is checked at creation by RunInstances' own code
+// (launchSpec), so what a launch cannot honour is refused then, naming
+// it; RunInstances with LaunchTemplate merges the version's parameters
+// under the request's, parameter group by group (TagSpecification,
+// SecurityGroupId, BlockDeviceMapping, …). CreateLaunchTemplate and
+// CreateLaunchTemplateVersion are idempotent on ClientToken (CloudStack's
+// unique names and contents). Instances do not carry the
+// aws:ec2launchtemplate:* tags, launch templates cannot be tagged after
+// creation, and DeleteLaunchTemplateVersions is not built.
+//
 // # Not supported
 //
 // IPv6 rules, volume types/IOPS, tagging key pairs, ModifyInstanceAttribute

@@ -136,8 +136,23 @@
 // (imagesettings.go); images.insert with forceCreate templates a
 // temporary snapshot of a running instance's boot disk. Region and
 // project quotas are the CloudStack account's limits and usage
-// (quotas.go). Accelerator types, resource policies and instance
-// templates list empty (emptycatalogs.go).
+// (quotas.go). Accelerator types and resource policies list empty
+// (emptycatalogs.go).
+//
+// # Instance templates
+//
+// Global instanceTemplates (insert, get, list, aggregatedList, delete;
+// instancetemplates.go) are CloudStack registered user data (4.18+, any
+// user) named "cg-it-<name>", whose content is the properties exactly as
+// sent, so they read back unchanged; CloudStack's unique names make an
+// insert atomic and a retried insert (same requestId, kept in the
+// content) the same success. Every property an instances.insert could not
+// honour is refused at template insert naming resource.properties.<field>
+// (the instance checks, machine type, image, disk type, network; source
+// disks, sourceInstance and regional templates). instances.insert with
+// sourceInstanceTemplate starts from the template's properties, each
+// top-level field of the body replacing the template's. On a CloudStack
+// older than 4.18 insert is 501 saying why and lists are empty.
 //
 // # Managed instance groups
 //

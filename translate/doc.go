@@ -23,7 +23,9 @@
 // Service keeps no state that another gateway replica would need. Every
 // identifier it hands out is either a CloudStack UUID or reversible to one,
 // and everything else (client tokens, GCE metadata, labels) is stored in
-// CloudStack resource tags.
+// CloudStack resource tags, or, for what has no CloudStack entity to tag
+// (instance templates, launch templates), in registered user data under
+// reserved names (StoreDoc, userdata.go, storeddoc.go).
 //
 // # The CloudStack port
 //

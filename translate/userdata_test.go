@@ -38,3 +38,64 @@ func TestRequireUserDataByVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredDocsOnOldCloudStack: before 4.18 nothing is sent to CloudStack
+// (an unknown command answers 401 to API-key callers, which would read as
+// bad credentials): storing is Unimplemented naming why, reading finds
+// nothing.
+func TestStoredDocsOnOldCloudStack(t *testing.T) {
+	w, m := newWorld()
+	w.caps = translate.Capabilities{Version: "4.17.2.0"}
+	svc := newService(m)
+	ctx := testCtx()
+	_, err := svc.StoreDoc(ctx, "Instance templates", "cg-it-web", []byte(`{"v":1}`))
+	mustKind(t, err, translate.Unimplemented, "")
+	if !strings.Contains(err.Error(), "Instance templates") || !strings.Contains(err.Error(), "4.17.2.0") {
+		t.Fatalf("message does not say why: %v", err)
+	}
+	if docs, err := svc.Docs(ctx, "cg-it-"); err != nil || len(docs) != 0 {
+		t.Fatalf("Docs = %v, %v", docs, err)
+	}
+	_, err = svc.Doc(ctx, "cg-it-web")
+	mustKind(t, err, translate.NotFound, translate.ResUserData)
+	if n := m.Calls("RegisterUserData") + m.Calls("ListUserData"); n != 0 {
+		t.Fatalf("%d user data calls reached CloudStack", n)
+	}
+}
+
+// TestStoredDocs: names unique (AlreadyExists), exact-name and prefix
+// reads, size limit, delete of a gone document is not an error.
+func TestStoredDocs(t *testing.T) {
+	_, m := newWorld()
+	svc := newService(m)
+	ctx := testCtx()
+	if _, err := svc.StoreDoc(ctx, "x", "cg-it-web", []byte(`{"name":"web"}`)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.StoreDoc(ctx, "x", "cg-it-web", []byte(`{"name":"web2"}`))
+	mustKind(t, err, translate.AlreadyExists, "")
+	if _, err := svc.StoreDoc(ctx, "x", "cg-it-api", []byte(`{"name":"api"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.StoreDoc(ctx, "x", "other-cg-it-x", []byte(`{"name":"o"}`)); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := svc.Docs(ctx, "cg-it-")
+	if err != nil || len(docs) != 2 || docs[0].Name != "cg-it-api" || docs[1].Name != "cg-it-web" {
+		t.Fatalf("Docs = %+v, %v", docs, err)
+	}
+	d, err := svc.Doc(ctx, "cg-it-web")
+	if err != nil || string(d.Body) != `{"name":"web"}` {
+		t.Fatalf("Doc = %+v, %v", d, err)
+	}
+	_, err = svc.StoreDoc(ctx, "x", "cg-it-big", make([]byte, translate.MaxUserDataBytes+1))
+	mustKind(t, err, translate.InvalidArgument, translate.ResUserData)
+	if err := svc.DeleteDoc(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.DeleteDoc(ctx, d.ID); err != nil {
+		t.Fatalf("second delete: %v", err)
+	}
+	_, err = svc.Doc(ctx, "cg-it-web")
+	mustKind(t, err, translate.NotFound, translate.ResUserData)
+}
