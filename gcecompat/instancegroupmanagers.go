@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -124,18 +125,34 @@ func (s *server) migs(ctx context.Context, zone *translate.Zone, name string) ([
 	if len(out) == 0 {
 		return out, nil
 	}
-	// Members: one listVirtualMachines per group (groupid=).
-	for _, m := range out {
-		vms, err := s.svc.Instances(ctx, translate.InstanceQuery{GroupID: m.group.ID, NoRootVolumes: true})
+	// Members: one listVirtualMachines per group (groupid=), at most
+	// migParallel at once.
+	errs := make([]error, len(out))
+	sem := make(chan struct{}, migParallel)
+	var wg sync.WaitGroup
+	for k, m := range out {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(k int, m *mig) {
+			defer func() { <-sem; wg.Done() }()
+			vms, err := s.svc.Instances(ctx, translate.InstanceQuery{GroupID: m.group.ID, NoRootVolumes: true})
+			if err != nil {
+				errs[k] = err
+				return
+			}
+			for i := range vms {
+				if live(&vms[i]) && vms[i].GroupID == m.group.ID && vms[i].ZoneID == m.zone.ID {
+					m.members = append(m.members, vms[i])
+				}
+			}
+			sort.Slice(m.members, func(i, j int) bool { return m.members[i].Name < m.members[j].Name })
+		}(k, m)
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		for i := range vms {
-			if live(&vms[i]) && vms[i].GroupID == m.group.ID && vms[i].ZoneID == m.zone.ID {
-				m.members = append(m.members, vms[i])
-			}
-		}
-		sort.Slice(m.members, func(i, j int) bool { return m.members[i].Name < m.members[j].Name })
 	}
 	return out, nil
 }
@@ -403,43 +420,74 @@ func (s *server) insertInstanceGroupManager(c *gin.Context) (any, error) {
 // maxMIGSize bounds a MIG's target size (GCE allows 1000 per zonal group).
 const maxMIGSize = 1000
 
-// growMIG creates n members from the MIG's template and returns their
-// jobs. It stops at the first member CloudStack refuses; the members
-// created until then stay (they count towards the target size).
+// growMIG creates n members from the MIG's template, at most
+// migParallel at a time, and returns their jobs. A member CloudStack
+// refuses is an error; the members created stay (they count towards the
+// target size).
 func (s *server) growMIG(ctx context.Context, project string, m *mig, n int) ([]string, error) {
 	if n <= 0 {
 		return nil, nil
 	}
+	tmpl, err := s.migTemplate(ctx, project, m.template)
+	if err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
 	taken := map[string]bool{}
 	for _, in := range m.members {
 		taken[in.Name] = true
 	}
-	var jobs []string
-	for i := 0; i < n; i++ {
-		req, err := s.migTemplate(ctx, project, m.template)
-		if err != nil {
-			return jobs, err
-		}
-		var o opRef
-		for attempt := 0; ; attempt++ {
-			req.Name = m.base + "-" + randomSuffix()
-			if taken[req.Name] {
-				continue
+	claim := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		for {
+			name := m.base + "-" + randomSuffix()
+			if !taken[name] {
+				taken[name] = true
+				return name
 			}
-			o, err = s.insertFrom(ctx, project, m.zoneName, req, "", m.group.Name)
-			if translate.KindOf(err) == translate.AlreadyExists && attempt < 5 {
-				continue // an instance or disk outside the group has that name
-			}
-			break
 		}
-		if err != nil {
-			return jobs, err
-		}
-		taken[req.Name] = true
-		jobs = append(jobs, o.Jobs...)
 	}
-	return jobs, nil
+	jobs := make([][]string, n)
+	errs := make([]error, n)
+	sem := make(chan struct{}, migParallel)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			for attempt := 0; ; attempt++ {
+				req, err := tmpl.insert()
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				req.Name = claim()
+				o, err := s.insertFrom(ctx, project, m.zoneName, req, "", m.group.Name)
+				if translate.KindOf(err) == translate.AlreadyExists && attempt < 5 {
+					continue // an instance or disk outside the group has that name
+				}
+				jobs[i], errs[i] = o.Jobs, err
+				return
+			}
+		}(i)
+	}
+	wg.Wait()
+	var out []string
+	for _, j := range jobs {
+		out = append(out, j...)
+	}
+	for _, err := range errs {
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
+
+// migParallel bounds the members created or deleted at once.
+const migParallel = 8
 
 // randomSuffix is 4 random characters [a-z0-9], as GCE appends to a MIG's
 // base instance name.
@@ -474,17 +522,35 @@ func (s *server) shrinkMIG(ctx context.Context, victims []translate.Instance) ([
 			return nil, err
 		}
 	}
-	var jobs []string
+	jobs := make([]string, len(victims))
+	errs := make([]error, len(victims))
+	sem := make(chan struct{}, migParallel)
+	var wg sync.WaitGroup
 	for i := range victims {
-		job, err := s.removeInstance(ctx, victims[i].ID)
-		if err != nil {
-			return jobs, err
-		}
-		if job != nil && job.ID != "" && !job.Done() {
-			jobs = append(jobs, job.ID)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			job, err := s.removeInstance(ctx, victims[i].ID)
+			if job != nil && !job.Done() {
+				jobs[i] = job.ID
+			}
+			errs[i] = err
+		}(i)
+	}
+	wg.Wait()
+	var out []string
+	for _, j := range jobs {
+		if j != "" {
+			out = append(out, j)
 		}
 	}
-	return jobs, nil
+	for _, err := range errs {
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 // removeInstance is instances.delete's work on one instance.
@@ -673,7 +739,8 @@ func (s *server) recreateMIGInstances(c *gin.Context) (any, error) {
 		}
 	}
 	// Read the template before removing anything.
-	if _, err := s.migTemplate(ctx, project, m.template); err != nil {
+	tmpl, err := s.migTemplate(ctx, project, m.template)
+	if err != nil {
 		return nil, err
 	}
 	o := newOp("compute.instanceGroupManagers.recreateInstances", zoneName, "instanceGroupManagers", m.name, m.group.ID)
@@ -685,7 +752,7 @@ func (s *server) recreateMIGInstances(c *gin.Context) (any, error) {
 		if err := s.waitJob(ctx, job); err != nil {
 			return nil, err
 		}
-		req, err := s.migTemplate(ctx, project, m.template)
+		req, err := tmpl.insert()
 		if err != nil {
 			return nil, err
 		}
