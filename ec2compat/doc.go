@@ -115,6 +115,22 @@
 // aws:ec2launchtemplate:* tags, launch templates cannot be tagged after
 // creation, and DeleteLaunchTemplateVersions is not built.
 //
+// # Images and snapshots
+//
+// RegisterImage takes one (root) block device mapping with an EBS
+// snapshot and templates the snapshot (imageregister.go). Launch
+// permissions are the template's (imagesharing.go): Group=all is
+// ispublic, UserId a CloudStack account name of the owner's domain (a
+// user cannot look up another account's id; the caller's own id is a
+// no-op); ExecutableBy.N selects public, shared-with-me or shared-with
+// images. An AMI is regional: RunInstances copies a template the caller
+// owns to the launch zone (copyTemplate keeps its id), which is also why
+// CopyImage and CopySnapshot, which must answer new ids, are
+// UnsupportedOperation. Snapshots cannot be shared on CloudStack:
+// createVolumePermission is always empty (snapshotattributes.go).
+// DeregisterImage deletes the caller's image also while instances use it
+// (deleteTemplate forced), not while it is pending.
+//
 // # Not supported
 //
 // IPv6 rules, volume types/IOPS, tagging key pairs, ModifyInstanceAttribute

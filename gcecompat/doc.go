@@ -80,7 +80,12 @@
 // config without natIP is the guest address in security-group zones and an
 // ephemeral public IP elsewhere (accessconfigs.go). Boot disks with
 // autoDelete false (GCE's default) are detached and kept when the instance
-// is deleted; data disks given by source at insert are attached.
+// is deleted; data disks given by source at insert are attached, and data
+// disks with initializeParams (gcloud --create-disk) are created blank and
+// attached in the same operation; data disks with autoDelete are deleted
+// with their instance (createdisk.go). An image boots in every zone: a
+// template the caller owns is copied to the instance's zone on demand
+// (copyTemplate keeps its id).
 // disks.insert copies a sourceDisk through a temporary snapshot. A boot
 // disk given by source (a kept boot disk) boots a new instance
 // (bootdisk.go).
@@ -134,7 +139,9 @@
 // and setScheduling change settings; suspend/resume are 501. Images keep
 // their family, labels and deprecation status on the template
 // (imagesettings.go); images.insert with forceCreate templates a
-// temporary snapshot of a running instance's boot disk. Region and
+// temporary snapshot of a running instance's boot disk, with
+// sourceSnapshot templates the snapshot, and reads its source back;
+// sourceImage is refused naming it (imagesource.go). Region and
 // project quotas are the CloudStack account's limits and usage
 // (quotas.go). Accelerator types and resource policies list empty
 // (emptycatalogs.go).
@@ -194,7 +201,7 @@
 //
 // # Not supported
 //
-// Auto-mode networks, disks from images, global addresses, regional
+// Auto-mode networks, disks and images from images, global addresses, regional
 // instance groups, creating routes, routers and load balancing: the
 // collections listed in routes.go (unsupported) answer 501 notImplemented
 // in Google error format; other unknown paths are 404. Snapshots of
