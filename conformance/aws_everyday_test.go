@@ -122,7 +122,10 @@ func TestAWSCLIEveryday(t *testing.T) {
 	if kp.KeyType != "ed25519" || kp.KeyFingerprint != fp || kp.PublicKey != ed {
 		t.Fatalf("describe-key-pairs of an imported ed25519 key: %+v", kp)
 	}
-	if n := aws.strs("ec2", "describe-key-pairs", "--filters", "Name=key-type,Values=ed25519", "--query", "KeyPairs[].KeyName"); len(n) != 1 || n[0] != "ed-key" {
+	if mat := aws.str("ec2", "create-key-pair", "--key-name", "ed-made", "--key-type", "ed25519", "--query", "KeyMaterial"); !strings.HasPrefix(mat, "-----BEGIN OPENSSH PRIVATE KEY-----") {
+		t.Fatalf("create-key-pair --key-type ed25519 key material %.40q", mat)
+	}
+	if n := aws.strs("ec2", "describe-key-pairs", "--filters", "Name=key-type,Values=ed25519", "--query", "KeyPairs[].KeyName"); !sameSet(n, []string{"ed-key", "ed-made"}) {
 		t.Fatalf("key-type=ed25519 lists %v", n)
 	}
 }

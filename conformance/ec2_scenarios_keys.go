@@ -18,11 +18,12 @@ import (
 // KeyType, the fingerprint EC2 gives an imported ed25519 key (base64
 // SHA-256 of the key, the same from ImportKeyPair and DescribeKeyPairs),
 // the key-type filter, and IncludePublicKey returning the key (issue 12
-// defect 12: CloudStack lists no public keys).
+// defect 12: CloudStack lists no public keys); then CreateKeyPair
+// KeyType=ed25519, which CloudStack cannot generate.
 func ec2KeyPairTypes() scenario {
 	return scenario{
 		name: "ec2/key-pairs/types", api: "ec2",
-		ops: []string{"ImportKeyPair", "DescribeKeyPairs", "DeleteKeyPair"},
+		ops: []string{"ImportKeyPair", "CreateKeyPair", "DescribeKeyPairs", "DeleteKeyPair"},
 		run: func(t *scenarioT) {
 			c := t.env.ec2
 			edPub, _, err := ed25519.GenerateKey(rand.Reader)
@@ -69,6 +70,25 @@ func ec2KeyPairTypes() scenario {
 			f, err := c.DescribeKeyPairs(t.ctx, &ec2.DescribeKeyPairsInput{Filters: []types.Filter{ec2Filter("key-type", "ed25519"), ec2Filter("key-name", edName, rsName)}})
 			t.Must(err, "DescribeKeyPairs filter key-type")
 			t.Check(len(f.KeyPairs) == 1 && aws.ToString(f.KeyPairs[0].KeyName) == edName, "filter key-type=ed25519 returned %d key pairs", len(f.KeyPairs))
+
+			// CreateKeyPair KeyType=ed25519: an OpenSSH private key whose
+			// public half reads back as ed25519 with the same fingerprint.
+			made := t.env.name("ed-made")
+			t.Defer("delete key pair "+made, func(ctx context.Context) error {
+				_, err := c.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String(made)})
+				return ignoreEC2(err, "InvalidKeyPair.NotFound")
+			})
+			cr, err := c.CreateKeyPair(t.ctx, &ec2.CreateKeyPairInput{KeyName: aws.String(made), KeyType: types.KeyTypeEd25519})
+			t.Must(err, "CreateKeyPair KeyType=ed25519")
+			signer, err := ssh.ParsePrivateKey([]byte(aws.ToString(cr.KeyMaterial)))
+			t.Must(err, "parse the ed25519 private key")
+			Equal(t, "private key type", signer.PublicKey().Type(), ssh.KeyAlgoED25519)
+			ms := sha256.Sum256(signer.PublicKey().Marshal())
+			Equal(t, "CreateKeyPair fingerprint of an ed25519 key", aws.ToString(cr.KeyFingerprint), base64.StdEncoding.EncodeToString(ms[:]))
+			d, err := c.DescribeKeyPairs(t.ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{made}})
+			t.Must(err, "DescribeKeyPairs")
+			Equal(t, "KeyType of a created ed25519 key", d.KeyPairs[0].KeyType, types.KeyTypeEd25519)
+			Equal(t, "DescribeKeyPairs fingerprint of a created ed25519 key", aws.ToString(d.KeyPairs[0].KeyFingerprint), aws.ToString(cr.KeyFingerprint))
 		},
 	}
 }

@@ -111,7 +111,7 @@ var actionParams = map[string][]string{
 	"GetConsoleOutput": {"InstanceId", "InstanceId.N"},
 	"GetPasswordData":  {"InstanceId"},
 
-	"CreateKeyPair":    join(pTagSpec, []string{"KeyName", "KeyType"}),
+	"CreateKeyPair":    join(pTagSpec, []string{"KeyName", "KeyType", "KeyFormat"}),
 	"ImportKeyPair":    {"KeyName", "PublicKeyMaterial"},
 	"DeleteKeyPair":    {"KeyName", "KeyPairId"},
 	"DescribeKeyPairs": join(pFilter, []string{"IncludePublicKey", "KeyName.N", "KeyPairId.N"}),

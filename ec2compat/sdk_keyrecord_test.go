@@ -216,3 +216,44 @@ func TestSDKKeyPairOrphanRecords(t *testing.T) {
 		t.Fatalf("ghost after import: %+v %v", g, err)
 	}
 }
+
+// TestSDKCreateKeyPairEd25519: CreateKeyPair KeyType=ed25519 returns an
+// OpenSSH private key whose public half DescribeKeyPairs reads back with
+// KeyType ed25519 and the same fingerprint; ppk and unknown types are
+// refused.
+func TestSDKCreateKeyPairEd25519(t *testing.T) {
+	e := mustEnv(t)
+	ctx := ctxT(t)
+	c := e.ec2
+	cr, err := c.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("made-ed"), KeyType: types.KeyTypeEd25519})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.ParsePrivateKey([]byte(aws.ToString(cr.KeyMaterial)))
+	if err != nil || signer.PublicKey().Type() != ssh.KeyAlgoED25519 {
+		t.Fatalf("private key: %v %v", signer, err)
+	}
+	sum := sha256.Sum256(signer.PublicKey().Marshal())
+	fp := base64.StdEncoding.EncodeToString(sum[:])
+	if aws.ToString(cr.KeyFingerprint) != fp {
+		t.Fatalf("CreateKeyPair fingerprint %q, want %q", aws.ToString(cr.KeyFingerprint), fp)
+	}
+	out, err := c.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{"made-ed"}, IncludePublicKey: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := out.KeyPairs[0]
+	if k.KeyType != types.KeyTypeEd25519 || aws.ToString(k.KeyFingerprint) != fp ||
+		aws.ToString(k.PublicKey) != strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey()))) {
+		t.Fatalf("described %+v", k)
+	}
+	_, err = c.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("made-ed"), KeyType: types.KeyTypeEd25519})
+	wantCode(t, err, "InvalidKeyPair.Duplicate")
+	_, err = c.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("ppk"), KeyFormat: types.KeyFormatPpk})
+	wantCode(t, err, "UnsupportedOperation")
+	_, err = c.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("dsa"), KeyType: "dsa"})
+	wantCode(t, err, "InvalidParameterValue")
+	if all, err := c.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{}); err != nil || len(all.KeyPairs) != 1 {
+		t.Fatalf("refused creates left key pairs: %+v %v", all, err)
+	}
+}

@@ -2,7 +2,9 @@ package translate
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/md5"
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -175,4 +177,31 @@ func publicKeyOfPrivate(priv string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey())))
+}
+
+// CreateEd25519KeyPair makes an ed25519 key pair, which CloudStack cannot
+// generate (createSSHKeyPair makes RSA keys): the gateway generates it,
+// registers the public half as ImportKeyPair does (record first), and
+// returns the private key once, in OpenSSH format, keeping nothing of it.
+func (s *Service) CreateEd25519KeyPair(ctx context.Context, name string) (*KeyPair, error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, &Error{Op: "CreateKeyPair", Kind: Internal, Resource: ResKeyPair, ID: name, Message: "cannot generate a key", Err: err}
+	}
+	spk, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		return nil, &Error{Op: "CreateKeyPair", Kind: Internal, Resource: ResKeyPair, ID: name, Message: "cannot encode the key", Err: err}
+	}
+	blk, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		return nil, &Error{Op: "CreateKeyPair", Kind: Internal, Resource: ResKeyPair, ID: name, Message: "cannot encode the key", Err: err}
+	}
+	line := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(spk)))
+	kp, err := s.ImportKeyPair(ctx, name, line)
+	if err != nil {
+		return nil, err
+	}
+	kp.PublicKey = line
+	kp.PrivateKey = string(pem.EncodeToMemory(blk))
+	return kp, nil
 }
