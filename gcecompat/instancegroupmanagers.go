@@ -399,6 +399,19 @@ func (s *server) insertInstanceGroupManager(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Two inserts of the name with other base names or templates make two
+	// groups (their CloudStack names differ): the older group wins, on
+	// every replica, and the younger one goes again.
+	if lost, err := s.lostInsertRace(ctx, zone, req.Name, g); err != nil || lost {
+		if derr := s.svc.DeleteInstanceGroup(ctx, g.ID); derr != nil {
+			s.log.Warn("cannot remove the instance group of a managed instance group insert that lost a race", "group", g.ID, "err", derr)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return nil, translate.Errorf(translate.AlreadyExists, translate.ResInstanceGroup, req.Name,
+			"The resource 'projects/%s/zones/%s/instanceGroupManagers/%s' already exists", project, zoneName, req.Name)
+	}
 	m := &mig{group: *g, zone: zone, zoneName: zoneName, name: req.Name, base: base, template: tmplName}
 	o := newOp("insert", zoneName, "instanceGroupManagers", m.name, m.group.ID)
 	jobs, err := s.growMIG(ctx, project, m, int(*req.TargetSize))
@@ -415,6 +428,25 @@ func (s *server) insertInstanceGroupManager(c *gin.Context) (any, error) {
 	}
 	o.Jobs = jobs
 	return s.done(c, o)
+}
+
+// lostInsertRace reports whether another group of the MIG name in zone is
+// older than g (ties: the smaller id).
+func (s *server) lostInsertRace(ctx context.Context, zone *translate.Zone, name string, g *translate.InstanceGroup) (bool, error) {
+	groups, err := s.svc.InstanceGroups(ctx, translate.ListInstanceGroupsRequest{Keyword: migGroupPrefix + zone.ID + ":" + name + ":"})
+	if err != nil {
+		return false, err
+	}
+	for _, o := range groups {
+		zoneID, n, _, _, ok := parseMIGGroup(o.Name)
+		if !ok || zoneID != zone.ID || n != name || o.ID == g.ID {
+			continue
+		}
+		if o.Created.Before(g.Created) || (o.Created.Equal(g.Created) && o.ID < g.ID) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // maxMIGSize bounds a MIG's target size (GCE allows 1000 per zonal group).

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/cloudstack-go/v2/cloudstack"
 	compute "google.golang.org/api/compute/v1"
@@ -279,5 +280,40 @@ func TestInstanceGroupManagersStateless(t *testing.T) {
 	e.mustOK(e.gce.InstanceGroupManagers.Resize(e.project, e.zone, "g", 3).Do())
 	if mem := e.members("g"); len(mem) != 3 {
 		t.Fatalf("after resizing again: %d members", len(mem))
+	}
+}
+
+// TestInstanceGroupManagersConcurrentInsert: concurrent inserts of one MIG
+// name with different base names (different CloudStack group names) leave
+// exactly one MIG; the others answer 409.
+func TestInstanceGroupManagersConcurrentInsert(t *testing.T) {
+	e := newEnv(t)
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("web")).Do())
+	// CloudStack answers slowly, so the inserts' checks and creates interleave.
+	e.sim.SetCallLatency(20*time.Millisecond, 0)
+	const n = 6
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			_, err := e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{
+				Name: "race", BaseInstanceName: "b" + string(rune('a'+i)), InstanceTemplate: "web"}).Do()
+			errs <- err
+		}(i)
+	}
+	ok := 0
+	for i := 0; i < n; i++ {
+		if err := <-errs; err == nil {
+			ok++
+		} else {
+			apiErr(t, err, 409, "alreadyExists")
+		}
+	}
+	l, err := e.gce.InstanceGroupManagers.List(e.project, e.zone).Do()
+	if err != nil || ok != 1 || len(l.Items) != 1 {
+		t.Fatalf("%d inserts succeeded, %d MIGs listed (%v)", ok, len(l.Items), err)
+	}
+	groups, err := e.svc.InstanceGroups(e.ctx(), translate.ListInstanceGroupsRequest{})
+	if err != nil || len(groups) != 1 {
+		t.Fatalf("CloudStack instance groups left: %+v, %v", groups, err)
 	}
 }
