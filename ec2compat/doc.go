@@ -111,9 +111,11 @@
 // under the request's, parameter group by group (TagSpecification,
 // SecurityGroupId, BlockDeviceMapping, …). CreateLaunchTemplate and
 // CreateLaunchTemplateVersion are idempotent on ClientToken (CloudStack's
-// unique names and contents). Instances do not carry the
-// aws:ec2launchtemplate:* tags, launch templates cannot be tagged after
-// creation, and DeleteLaunchTemplateVersions is not built.
+// unique names and contents). Instances launched from a template show
+// EC2's aws:ec2launchtemplate:id/version tags (kept as reserved tags).
+// DeleteLaunchTemplateVersions leaves a tombstone so that a version
+// number is never reused. Launch templates cannot be tagged after
+// creation (CreateTags).
 //
 // # Images and snapshots
 //

@@ -139,7 +139,7 @@ func (s *server) toInstanceItem(v *instanceView, in *translate.Instance) instanc
 		RootDeviceName:     rootDeviceName,
 		VirtualizationType: "hvm",
 		ClientToken:        in.Tags[tagClientToken],
-		Tags:               tagSet(in.Tags),
+		Tags:               instanceTagSet(in.Tags),
 		Hypervisor:         "xen",
 		CoreCount:          in.CPUs,
 		ThreadsPerCore:     1,
@@ -746,12 +746,16 @@ func (s *server) launchSpec(r *request, template bool) (*translate.LaunchSpec, *
 }
 
 func (s *server) runInstances(r *request) (response, error) {
-	if err := s.applyLaunchTemplate(r); err != nil {
+	from, err := s.applyLaunchTemplate(r)
+	if err != nil {
 		return nil, err
 	}
 	spec, ln, err := s.launchSpec(r, false)
 	if err != nil {
 		return nil, err
+	}
+	for k, v := range from {
+		spec.Tags[k] = v
 	}
 	token := r.q.str("ClientToken")
 	if token == "" {

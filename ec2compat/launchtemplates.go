@@ -25,6 +25,8 @@ import (
 //	                             LaunchTemplateData parameters exactly as
 //	                             the client sent them (ltVersionDoc)
 //	cg-ltd-<id>-<N>              the default version is N (absent: 1)
+//	cg-ltx-<id>-<N>              version N was deleted (numbers are
+//	                             never reused, as in EC2)
 //
 // LaunchTemplateData is stored as the RunInstances parameters it stands
 // for (LaunchTemplateData.X → X): its parameter table is RunInstances'
@@ -36,7 +38,8 @@ const (
 	ltNamePrefix    = "cg-ltn-"
 	ltVersionPrefix = "cg-lt-"
 	ltDefaultPrefix = "cg-ltd-"
-	ltAllPrefix     = "cg-lt" // all three
+	ltGonePrefix    = "cg-ltx-" // version N was deleted: never reuse N
+	ltAllPrefix     = "cg-lt"   // all three
 	ltDataPrefix    = "LaunchTemplateData."
 )
 
@@ -75,6 +78,7 @@ func init() {
 	actionParams["DescribeLaunchTemplateVersions"] = join(pFilter, pPaging, ident, []string{"LaunchTemplateVersion.N", "MinVersion", "MaxVersion"})
 	actionParams["ModifyLaunchTemplate"] = join(ident, []string{"SetDefaultVersion", "ClientToken"})
 	actionParams["DeleteLaunchTemplate"] = ident
+	actionParams["DeleteLaunchTemplateVersions"] = join(ident, []string{"LaunchTemplateVersion.N"})
 	actionParams["RunInstances"] = append(actionParams["RunInstances"],
 		"LaunchTemplate.LaunchTemplateId", "LaunchTemplate.LaunchTemplateName", "LaunchTemplate.Version")
 	defaultOnly["CreateLaunchTemplate"] = pdef
@@ -86,6 +90,7 @@ func init() {
 	actions["DescribeLaunchTemplateVersions"] = (*server).describeLaunchTemplateVersions
 	actions["ModifyLaunchTemplate"] = (*server).modifyLaunchTemplate
 	actions["DeleteLaunchTemplate"] = (*server).deleteLaunchTemplate
+	actions["DeleteLaunchTemplateVersions"] = (*server).deleteLaunchTemplateVersions
 }
 
 // ltDoc is the stored template record (version 1 of the format).
@@ -127,7 +132,8 @@ type launchTemplate struct {
 	docID    string // user data id of the template record
 	doc      ltDoc
 	versions map[int]*ltVersion
-	defaults []ltDefault // normally one; several while a ModifyLaunchTemplate runs
+	defaults []ltDefault    // normally one; several while a ModifyLaunchTemplate runs
+	gone     map[int]string // deleted version numbers → tombstone ids
 }
 
 type ltVersion struct {
@@ -139,6 +145,18 @@ type ltVersion struct {
 type ltDefault struct {
 	docID string
 	n     int
+}
+
+// next is the number of a new version: above every version, live or
+// deleted.
+func (t *launchTemplate) next() int {
+	n := t.latest()
+	for v := range t.gone {
+		if v > n {
+			n = v
+		}
+	}
+	return n + 1
 }
 
 func (t *launchTemplate) latest() int {
@@ -192,7 +210,7 @@ func (s *server) loadLaunchTemplates(r *request) (map[string]*launchTemplate, er
 	get := func(id string) *launchTemplate {
 		t := byID[id]
 		if t == nil {
-			t = &launchTemplate{versions: map[int]*ltVersion{}}
+			t = &launchTemplate{versions: map[int]*ltVersion{}, gone: map[int]string{}}
 			byID[id] = t
 		}
 		return t
@@ -215,6 +233,12 @@ func (s *server) loadLaunchTemplates(r *request) (map[string]*launchTemplate, er
 			}
 			t := get(doc.ID)
 			t.docID, t.doc = d.ID, doc
+		case strings.HasPrefix(d.Name, ltGonePrefix):
+			var doc ltDefaultDoc
+			if json.Unmarshal(d.Body, &doc) != nil || doc.V != 1 || d.Name != fmt.Sprintf("%s%s-%d", ltGonePrefix, doc.ID, doc.Default) {
+				continue
+			}
+			get(doc.ID).gone[doc.Default] = d.ID
 		case strings.HasPrefix(d.Name, ltDefaultPrefix):
 			var doc ltDefaultDoc
 			if json.Unmarshal(d.Body, &doc) != nil || doc.V != 1 || d.Name != fmt.Sprintf("%s%s-%d", ltDefaultPrefix, doc.ID, doc.Default) {
@@ -348,20 +372,42 @@ func mergeParams(base, over map[string]string) map[string]string {
 	return out
 }
 
+// Reserved tags recording the launch template an instance came from;
+// DescribeInstances shows them as EC2's aws:ec2launchtemplate:id and
+// aws:ec2launchtemplate:version (Terraform reads an instance's
+// launch_template from them).
+const (
+	tagLTID      = translate.ReservedTagPrefix + "ec2-lt-id"
+	tagLTVersion = translate.ReservedTagPrefix + "ec2-lt-version"
+)
+
+// instanceTagSet is an instance's user tags plus the aws:ec2launchtemplate
+// tags of one launched from a template.
+func instanceTagSet(t translate.Tags) []tagItem {
+	out := tagSet(t)
+	if id := t[tagLTID]; id != "" {
+		out = append(out, tagItem{Key: "aws:ec2launchtemplate:id", Value: id},
+			tagItem{Key: "aws:ec2launchtemplate:version", Value: t[tagLTVersion]})
+		sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	}
+	return out
+}
+
 // applyLaunchTemplate merges RunInstances' LaunchTemplate version into
-// r.q: the request's parameters win, group by group.
-func (s *server) applyLaunchTemplate(r *request) error {
+// r.q (the request's parameters win, group by group) and returns the
+// reserved tags that record the template on the instances.
+func (s *server) applyLaunchTemplate(r *request) (translate.Tags, error) {
 	spec := r.q.sub("LaunchTemplate")
 	if len(spec) == 0 {
-		return nil
+		return nil, nil
 	}
 	t, err := s.findLaunchTemplate(r, spec)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v, err := t.versionOf(spec.str("Version"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req := map[string]string{}
 	for k := range r.q {
@@ -377,7 +423,7 @@ func (s *server) applyLaunchTemplate(r *request) error {
 		q[k] = []string{val}
 	}
 	r.q = q
-	return nil
+	return translate.Tags{tagLTID: t.doc.ID, tagLTVersion: strconv.Itoa(v.n)}, nil
 }
 
 // Responses.
@@ -528,7 +574,7 @@ func (s *server) createLaunchTemplateVersion(r *request) (response, error) {
 		v.Nonce = nonce()
 	}
 	vb, _ := json.Marshal(v)
-	n := t.latest() + 1
+	n := t.next()
 	for attempt := 0; attempt < 5; attempt++ {
 		rec, err := s.svc.StoreDoc(r.ctx, "Launch templates", fmt.Sprintf("%s%s-%d", ltVersionPrefix, t.doc.ID, n), vb)
 		if err == nil {
@@ -547,7 +593,7 @@ func (s *server) createLaunchTemplateVersion(r *request) (response, error) {
 		if v := byToken(t); v != nil {
 			return &ltVersionResp{Version: toLTVersionItem(t, v)}, nil
 		}
-		n = t.latest() + 1
+		n = t.next()
 	}
 	return nil, apiErr("ConcurrentTagAccess", "Too many concurrent changes to the launch template; retry.")
 }
@@ -607,10 +653,81 @@ func (s *server) deleteLaunchTemplate(r *request) (response, error) {
 			return nil, err
 		}
 	}
+	for _, id := range t.gone {
+		if err := s.svc.DeleteDoc(r.ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.svc.DeleteDoc(r.ctx, t.docID); err != nil {
 		return nil, err
 	}
 	return &launchTemplateResp{LaunchTemplate: item}, nil
+}
+
+type ltVersionDeleted struct {
+	ID     string `xml:"launchTemplateId"`
+	Name   string `xml:"launchTemplateName"`
+	Number int64  `xml:"versionNumber"`
+	Error  *struct {
+		Code    string `xml:"code"`
+		Message string `xml:"message"`
+	} `xml:"responseError,omitempty"`
+}
+
+type deleteLTVersionsResp struct {
+	meta
+	Deleted []ltVersionDeleted `xml:"successfullyDeletedLaunchTemplateVersionSet>item"`
+	Failed  []ltVersionDeleted `xml:"unsuccessfullyDeletedLaunchTemplateVersionSet>item"`
+}
+
+// deleteLaunchTemplateVersions deletes versions other than the default;
+// each leaves a tombstone first, so its number is never given again.
+func (s *server) deleteLaunchTemplateVersions(r *request) (response, error) {
+	t, err := s.findLaunchTemplate(r, r.q)
+	if err != nil {
+		return nil, err
+	}
+	refs := r.q.list("LaunchTemplateVersion")
+	if len(refs) == 0 {
+		return nil, apiErr("MissingParameter", "The request must contain the parameter LaunchTemplateVersion.")
+	}
+	resp := &deleteLTVersionsResp{}
+	fail := func(n int64, code, msg string) {
+		it := ltVersionDeleted{ID: t.doc.ID, Name: t.doc.Name, Number: n}
+		it.Error = &struct {
+			Code    string `xml:"code"`
+			Message string `xml:"message"`
+		}{code, msg}
+		resp.Failed = append(resp.Failed, it)
+	}
+	for _, ref := range refs {
+		n, err := strconv.ParseInt(ref, 10, 64)
+		if err != nil || n < 1 {
+			fail(0, "launchTemplateVersionDoesNotExist", "The specified launch template version does not exist: "+ref)
+			continue
+		}
+		v := t.versions[int(n)]
+		switch {
+		case v == nil:
+			fail(n, "launchTemplateVersionDoesNotExist", fmt.Sprintf("The specified launch template version %d does not exist.", n))
+			continue
+		case int(n) == t.defaultVersion():
+			fail(n, "unexpectedError", "The default version of a launch template cannot be deleted; make another version the default first.")
+			continue
+		}
+		tomb := ltDefaultDoc{V: 1, ID: t.doc.ID, Default: int(n), Nonce: nonce()}
+		b, _ := json.Marshal(tomb)
+		if _, err := s.svc.StoreDoc(r.ctx, "Launch templates", fmt.Sprintf("%s%s-%d", ltGonePrefix, t.doc.ID, n), b); err != nil &&
+			translate.KindOf(err) != translate.AlreadyExists {
+			return nil, s.storeErr(err)
+		}
+		if err := s.svc.DeleteDoc(r.ctx, v.docID); err != nil {
+			return nil, err
+		}
+		delete(t.versions, int(n))
+		resp.Deleted = append(resp.Deleted, ltVersionDeleted{ID: t.doc.ID, Name: t.doc.Name, Number: n})
+	}
+	return resp, nil
 }
 
 type describeLTResp struct {

@@ -106,8 +106,20 @@ func TestSDKLaunchTemplates(t *testing.T) {
 	for _, tg := range in.Tags {
 		tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
 	}
-	if tags["Name"] != "from-lt" || tags["env"] != "dev" {
+	if tags["Name"] != "from-lt" || tags["env"] != "dev" || tags["aws:ec2launchtemplate:id"] != id || tags["aws:ec2launchtemplate:version"] != "1" {
 		t.Fatalf("tags from the template: %v", tags)
+	}
+	// DescribeInstances shows the template too (Terraform reads it there).
+	desc, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{aws.ToString(in.InstanceId)}})
+	if err != nil || len(desc.Reservations) != 1 {
+		t.Fatal(err)
+	}
+	found := false
+	for _, tg := range desc.Reservations[0].Instances[0].Tags {
+		found = found || aws.ToString(tg.Key) == "aws:ec2launchtemplate:id" && aws.ToString(tg.Value) == id
+	}
+	if !found {
+		t.Fatalf("DescribeInstances tags %+v lack aws:ec2launchtemplate:id", desc.Reservations[0].Instances[0].Tags)
 	}
 	// Default version 2, and a request parameter that wins.
 	mod, err := c.ModifyLaunchTemplate(ctx, &ec2.ModifyLaunchTemplateInput{LaunchTemplateId: aws.String(id), DefaultVersion: aws.String("2")})
@@ -125,7 +137,7 @@ func TestSDKLaunchTemplates(t *testing.T) {
 	for _, tg := range in.Tags {
 		tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
 	}
-	if in.InstanceType != "t3.small" || tags["Name"] != "mine" || tags["env"] != "" {
+	if in.InstanceType != "t3.small" || tags["Name"] != "mine" || tags["env"] != "" || tags["aws:ec2launchtemplate:version"] != "2" {
 		t.Fatalf("instance from version 2 with own tags: %s %v", in.InstanceType, tags)
 	}
 	lts, err := c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{id}})
@@ -148,6 +160,24 @@ func TestSDKLaunchTemplates(t *testing.T) {
 	wantCode(t, err, "InvalidLaunchTemplateName.NotFoundException")
 	_, err = c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{"nope"}})
 	wantCode(t, err, "InvalidLaunchTemplateId.Malformed")
+
+	// Delete versions: not the default; a deleted number is never reused.
+	v3, err := c.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String(ami)}})
+	if err != nil || aws.ToInt64(v3.LaunchTemplateVersion.VersionNumber) != 3 {
+		t.Fatalf("version 3: %+v %v", v3, err)
+	}
+	dv, err := c.DeleteLaunchTemplateVersions(ctx, &ec2.DeleteLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(id), Versions: []string{"3", "2", "8"}})
+	if err != nil || len(dv.SuccessfullyDeletedLaunchTemplateVersions) != 1 || aws.ToInt64(dv.SuccessfullyDeletedLaunchTemplateVersions[0].VersionNumber) != 3 ||
+		len(dv.UnsuccessfullyDeletedLaunchTemplateVersions) != 2 ||
+		dv.UnsuccessfullyDeletedLaunchTemplateVersions[1].ResponseError.Code != types.LaunchTemplateErrorCodeLaunchTemplateVersionDoesNotExist {
+		t.Fatalf("delete versions: %+v %v", dv, err)
+	}
+	v4, err := c.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String(ami)}})
+	if err != nil || aws.ToInt64(v4.LaunchTemplateVersion.VersionNumber) != 4 {
+		t.Fatalf("version after a deleted one: %+v %v", v4, err)
+	}
 
 	// Delete: every version goes; the name is free again.
 	del, err := c.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String("web")})
