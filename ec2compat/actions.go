@@ -131,4 +131,9 @@ var actions = map[string]handler{
 	// networkacls.go
 	"DescribeNetworkAcls":          (*server).describeNetworkAcls,
 	"ReplaceNetworkAclAssociation": (*server).replaceNetworkAclAssociation,
+	// networkaclentries.go
+	"CreateNetworkAcl":      (*server).createNetworkAcl,
+	"DeleteNetworkAcl":      (*server).deleteNetworkAcl,
+	"CreateNetworkAclEntry": (*server).createNetworkAclEntry,
+	"DeleteNetworkAclEntry": (*server).deleteNetworkAclEntry,
 }

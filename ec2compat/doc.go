@@ -74,8 +74,14 @@
 // DescribeVpnGateways; InstanceId/NetworkInterfaceId: the instance's
 // address as the next hop, CloudStack 4.21+, refused naming the version
 // before); new route tables and internet gateways, moving them, and other
-// route targets answer EC2's native errors (routes.go). A VPC's default network ACL is what a tier without an ACL
-// list gets (ingress denied, egress allowed); tiers with a list show it.
+// route targets answer EC2's native errors (routes.go). A VPC's default
+// network ACL is what a tier without an ACL list gets (ingress denied,
+// egress allowed); tiers with a list show it, and CloudStack's system
+// lists appear in every VPC. CreateNetworkAcl/DeleteNetworkAcl,
+// CreateNetworkAclEntry/DeleteNetworkAclEntry and
+// ReplaceNetworkAclAssociation change the VPC's own CloudStack ACL lists
+// (networkaclentries.go); CloudStack numbers a list's rules across both
+// directions, so a number the other direction uses is refused, naming it.
 // DescribeVpcAttribute's DNS attributes are the offering's Dns service;
 // ModifyVpcAttribute accepts only the value that already holds.
 //

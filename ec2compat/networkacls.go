@@ -67,6 +67,7 @@ type networkACLItem struct {
 	OwnerID      string          `xml:"ownerId"`
 	tags         translate.Tags
 	listID       string // the CloudStack ACL list ("" = a default network ACL)
+	system       bool   // listID is one of CloudStack's system lists
 	csVPC        string // the CloudStack VPC ("" = the default VPC)
 }
 
@@ -193,11 +194,12 @@ func (s *server) networkACLs(r *request) ([]networkACLItem, error) {
 			if l.VPCID == "" {
 				id = ec2ID(pNetworkACL, v.ID+"/"+l.ID)
 			}
+			system := l.VPCID == ""
 			its, err := itemsOf(l.ID)
 			if err != nil {
 				return nil, err
 			}
-			a := networkACLItem{NetworkACLID: id, VpcID: vid, OwnerID: owner, Entries: naclEntries(its), listID: l.ID, csVPC: v.ID,
+			a := networkACLItem{NetworkACLID: id, VpcID: vid, OwnerID: owner, Entries: naclEntries(its), listID: l.ID, csVPC: v.ID, system: system,
 				Tags: []tagItem{}, tags: translate.Tags{}}
 			for _, as := range byList[l.ID] {
 				as.NetworkACLID = id

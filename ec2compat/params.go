@@ -182,7 +182,12 @@ var actionParams = map[string][]string{
 	"DeleteInternetGateway":        {"InternetGatewayId"},
 	"DescribeNetworkAcls":          join(pFilter, pPaging, []string{"NetworkAclId.N"}),
 	"ReplaceNetworkAclAssociation": {"AssociationId", "NetworkAclId"},
-	"DescribeVpnGateways":          join(pFilter, []string{"VpnGatewayId.N"}),
+	"CreateNetworkAcl":             join(pTagSpec, []string{"VpcId", "ClientToken"}),
+	"DeleteNetworkAcl":             {"NetworkAclId"},
+	"CreateNetworkAclEntry": {"NetworkAclId", "RuleNumber", "Protocol", "RuleAction", "Egress", "CidrBlock", "Ipv6CidrBlock",
+		"PortRange.From", "PortRange.To", "Icmp.Code", "Icmp.Type"},
+	"DeleteNetworkAclEntry": {"NetworkAclId", "RuleNumber", "Egress"},
+	"DescribeVpnGateways":   join(pFilter, []string{"VpnGatewayId.N"}),
 
 	"DescribeNetworkInterfaces": join(pFilter, pPaging, []string{"NetworkInterfaceId.N"}),
 }

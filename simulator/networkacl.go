@@ -45,6 +45,17 @@ func (s *Server) aclName(id string) string {
 			return a.Name
 		}
 	}
+	if l := s.aclListByID(id); l != nil {
+		return l.Name
+	}
+	return ""
+}
+
+// aclVPC is the VPC of a list ("" for the system lists).
+func (s *Server) aclVPC(id string) string {
+	if l := s.aclListByID(id); l != nil {
+		return l.VPCID
+	}
 	return ""
 }
 
@@ -61,6 +72,9 @@ func (s *Server) tierACL(c *call, vpcID string, off *networkOffering) (string, *
 	}
 	if s.aclName(id) == "" {
 		return "", invalidParam("Unable to find specified NetworkACL")
+	}
+	if v := s.aclVPC(id); v != "" && v != vpcID {
+		return "", invalidParam("ACL [%s] does not belong to the VPC [%s].", id, vpcID)
 	}
 	return id, nil
 }
@@ -90,6 +104,27 @@ func listNetworkACLLists(s *Server, c *call) (any, *apiError) {
 		}
 		items = append(items, obj{"id": a.ID, "name": a.Name, "description": a.Description, "fordisplay": true})
 	}
+	for _, l := range s.st.ACLLists {
+		v := s.vpcByID(l.VPCID)
+		if v == nil || !s.visible(c, v.owned) {
+			continue
+		}
+		if vid := c.str("vpcid"); vid != "" && vid != l.VPCID {
+			continue
+		}
+		if id := c.str("id"); id != "" && id != l.ID {
+			continue
+		}
+		if n := c.str("name"); n != "" && n != l.Name {
+			continue
+		}
+		if nid := c.str("networkid"); nid != "" {
+			if n := s.networkByID(nid); n == nil || n.NetworkACLID != l.ID {
+				continue
+			}
+		}
+		items = append(items, obj{"id": l.ID, "name": l.Name, "description": l.Description, "vpcid": l.VPCID, "vpcname": v.Name, "fordisplay": true})
+	}
 	return c.pageOf("networkacllist", items), nil
 }
 
@@ -113,6 +148,19 @@ func listNetworkACLs(s *Server, c *call) (any, *apiError) {
 				"traffictype": it.TrafficType, "action": it.Action, "cidrlist": it.CIDRList, "state": "Active", "fordisplay": true,
 				"tags": []obj{}})
 		}
+	}
+	for _, it := range s.st.ACLItems {
+		l := s.aclListByID(it.ACLID)
+		if l == nil || (c.str("aclid") != "" && c.str("aclid") != l.ID) {
+			continue
+		}
+		if v := s.vpcByID(l.VPCID); v == nil || !s.visible(c, v.owned) {
+			continue
+		}
+		if tt := c.str("traffictype"); tt != "" && !strings.EqualFold(tt, it.TrafficType) {
+			continue
+		}
+		items = append(items, s.aclItemObj(l, it))
 	}
 	return c.pageOf("networkacl", items), nil
 }
@@ -140,6 +188,9 @@ func replaceNetworkACLList(s *Server, c *call) (any, *apiError) {
 	}
 	if n.VPCID == "" {
 		return nil, invalidParam("Network is not part of a VPC: %s", n.ID)
+	}
+	if v := s.aclVPC(aclID); v != "" && v != n.VPCID {
+		return nil, invalidParam("Network: %s and ACL: %s do not belong to the same VPC", n.ID, aclID)
 	}
 	if !s.canAccess(c, n.owned) {
 		return nil, permissionDenied("Account %s does not have permission to operate with resource %s", c.acct.Name, n.ID)

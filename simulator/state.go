@@ -52,18 +52,21 @@ type state struct {
 	// PrivateGateways and StaticRoutes: staticroute.go.
 	PrivateGateways []*privateGateway `json:"privateGateways,omitempty"`
 	StaticRoutes    []*staticRoute    `json:"staticRoutes,omitempty"`
-	IPs             []*publicIP       `json:"ips"`
-	VMs             []*vm             `json:"vms"`
-	Volumes         []*volume         `json:"volumes"`
-	Snapshots       []*snapshot       `json:"snapshots"`
-	SecurityGroups  []*securityGroup  `json:"securityGroups"`
-	InstanceGroups  []*instanceGroup  `json:"instanceGroups,omitempty"`
-	KeyPairs        []*keyPair        `json:"keyPairs"`
-	UserData        []*userData       `json:"userData,omitempty"`
-	Tags            []*tag            `json:"tags"`
-	Jobs            []*job            `json:"jobs"`
-	Events          []*event          `json:"events"`
-	Mocks           []*mock           `json:"mocks"`
+	// ACLLists and ACLItems: the VPCs' own network ACL lists (networkaclitem.go).
+	ACLLists       []*aclList       `json:"aclLists,omitempty"`
+	ACLItems       []*aclItemState  `json:"aclItems,omitempty"`
+	IPs            []*publicIP      `json:"ips"`
+	VMs            []*vm            `json:"vms"`
+	Volumes        []*volume        `json:"volumes"`
+	Snapshots      []*snapshot      `json:"snapshots"`
+	SecurityGroups []*securityGroup `json:"securityGroups"`
+	InstanceGroups []*instanceGroup `json:"instanceGroups,omitempty"`
+	KeyPairs       []*keyPair       `json:"keyPairs"`
+	UserData       []*userData      `json:"userData,omitempty"`
+	Tags           []*tag           `json:"tags"`
+	Jobs           []*job           `json:"jobs"`
+	Events         []*event         `json:"events"`
+	Mocks          []*mock          `json:"mocks"`
 
 	// Settings are the management server's global settings changed from their
 	// defaults; AccountSettings the Account-scoped ones set per account id.

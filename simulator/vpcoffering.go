@@ -28,9 +28,9 @@ func (s *Server) vpcServices(v *vpc) []obj {
 	return vpcOfferingServices(&vpcOffering{})
 }
 
-// dropVPCRouting removes a deleted VPC's static routes and private
-// gateways (VpcManagerImpl.destroyVpc revokes the routes and deletes the
-// gateways).
+// dropVPCRouting removes a deleted VPC's static routes, private
+// gateways and network ACL lists (VpcManagerImpl.destroyVpc revokes the
+// routes, deletes the gateways and the lists).
 func (s *Server) dropVPCRouting(vpcID string) {
 	var routes []*staticRoute
 	for _, r := range s.st.StaticRoutes {
@@ -50,4 +50,23 @@ func (s *Server) dropVPCRouting(vpcID string) {
 		}
 	}
 	s.st.PrivateGateways = gws
+	// VpcManagerImpl.cleanupVpcResources also deletes the VPC's ACL lists.
+	var lists []*aclList
+	drop := map[string]bool{}
+	for _, l := range s.st.ACLLists {
+		if l.VPCID != vpcID {
+			lists = append(lists, l)
+		} else {
+			drop[l.ID] = true
+			s.forget(l.ID)
+		}
+	}
+	s.st.ACLLists = lists
+	var items []*aclItemState
+	for _, it := range s.st.ACLItems {
+		if !drop[it.ACLID] {
+			items = append(items, it)
+		}
+	}
+	s.st.ACLItems = items
 }

@@ -65,6 +65,12 @@ type VPCRoutingPort interface {
 	ListNetworkACLs(ctx context.Context, aclID string) ([]NetworkACLItem, error)
 	// ReplaceNetworkACLList moves a VPC tier to an ACL list.
 	ReplaceNetworkACLList(ctx context.Context, aclID, networkID string) (AsyncResult, error)
+	CreateNetworkACLList(ctx context.Context, name, description, vpcID string) (AsyncResult, error)
+	DeleteNetworkACLList(ctx context.Context, id string) (AsyncResult, error)
+	// CreateNetworkACL adds an item to a list (item.ACLID); Number 0
+	// lets CloudStack pick.
+	CreateNetworkACL(ctx context.Context, item NetworkACLItem) (AsyncResult, error)
+	DeleteNetworkACL(ctx context.Context, id string) (AsyncResult, error)
 }
 
 // NetworkACLList is a CloudStack network ACL list. The system lists
@@ -302,5 +308,69 @@ func (s *Service) ReplaceNetworkACL(ctx context.Context, networkID, aclID string
 		return opErr(op, ResNetwork, networkID, err)
 	}
 	_, err = s.await(ctx, op, ResNetwork, networkID, ar.JobID)
+	return err
+}
+
+// CreateNetworkACLList creates an ACL list in a VPC and waits for it.
+// With a token, the list carries it in its description and a retry finds
+// the list the first attempt made instead of making another.
+func (s *Service) CreateNetworkACLList(ctx context.Context, vpcID, name, token string) (*NetworkACLList, error) {
+	const op = "CreateNetworkACLList"
+	if _, err := s.vpc(ctx, vpcID); err != nil {
+		return nil, err
+	}
+	desc := name
+	if token != "" {
+		desc = "cg-token:" + token
+		ls, err := s.cs.ListNetworkACLLists(ctx, vpcID)
+		if err != nil {
+			return nil, opErr(op, ResVPC, vpcID, err)
+		}
+		for _, l := range ls {
+			if l.VPCID == vpcID && l.Description == desc {
+				return &l, nil
+			}
+		}
+	}
+	ar, err := s.cs.CreateNetworkACLList(ctx, name, desc, vpcID)
+	if err != nil {
+		return nil, opErr(op, ResVPC, vpcID, err)
+	}
+	if _, err := s.await(ctx, op, ResVPC, vpcID, ar.JobID); err != nil {
+		return nil, err
+	}
+	return &NetworkACLList{ID: ar.ID, Name: name, Description: desc, VPCID: vpcID}, nil
+}
+
+// DeleteNetworkACLList deletes a VPC's ACL list and waits.
+func (s *Service) DeleteNetworkACLList(ctx context.Context, id string) error {
+	const op = "DeleteNetworkACLList"
+	ar, err := s.cs.DeleteNetworkACLList(ctx, id)
+	if err != nil {
+		return opErr(op, ResVPC, "", err)
+	}
+	_, err = s.await(ctx, op, ResVPC, "", ar.JobID)
+	return err
+}
+
+// CreateNetworkACLItem adds a rule to an ACL list and waits.
+func (s *Service) CreateNetworkACLItem(ctx context.Context, item NetworkACLItem) error {
+	const op = "CreateNetworkACLItem"
+	ar, err := s.cs.CreateNetworkACL(ctx, item)
+	if err != nil {
+		return opErr(op, ResVPC, "", err)
+	}
+	_, err = s.await(ctx, op, ResVPC, "", ar.JobID)
+	return err
+}
+
+// DeleteNetworkACLItem removes a rule from an ACL list and waits.
+func (s *Service) DeleteNetworkACLItem(ctx context.Context, id string) error {
+	const op = "DeleteNetworkACLItem"
+	ar, err := s.cs.DeleteNetworkACL(ctx, id)
+	if err != nil {
+		return opErr(op, ResVPC, "", err)
+	}
+	_, err = s.await(ctx, op, ResVPC, "", ar.JobID)
 	return err
 }

@@ -2,6 +2,8 @@ package csbackend
 
 import (
 	"context"
+	"strconv"
+	"strings"
 
 	"github.com/cloudgate/cloudgate/translate"
 )
@@ -116,4 +118,32 @@ func (b *Backend) ListNetworkACLs(ctx context.Context, aclID string) ([]translat
 // ReplaceNetworkACLList implements translate.CloudStack.
 func (b *Backend) ReplaceNetworkACLList(ctx context.Context, aclID, networkID string) (translate.AsyncResult, error) {
 	return b.asyncCall(ctx, "replaceNetworkACLList", translate.ResNetwork, params{"aclid": aclID, "networkid": networkID})
+}
+
+// CreateNetworkACLList implements translate.CloudStack.
+func (b *Backend) CreateNetworkACLList(ctx context.Context, name, description, vpcID string) (translate.AsyncResult, error) {
+	return b.asyncCall(ctx, "createNetworkACLList", translate.ResVPC, params{"name": name, "vpcid": vpcID}.set("description", description))
+}
+
+// DeleteNetworkACLList implements translate.CloudStack.
+func (b *Backend) DeleteNetworkACLList(ctx context.Context, id string) (translate.AsyncResult, error) {
+	return b.asyncCall(ctx, "deleteNetworkACLList", translate.ResVPC, params{"id": id})
+}
+
+// CreateNetworkACL implements translate.CloudStack.
+func (b *Backend) CreateNetworkACL(ctx context.Context, it translate.NetworkACLItem) (translate.AsyncResult, error) {
+	p := params{"aclid": it.ACLID, "protocol": it.Protocol}.set("action", it.Action).set("traffictype", it.TrafficType).
+		set("cidrlist", it.CIDRList).set("startport", it.StartPort).set("endport", it.EndPort)
+	if it.Number > 0 {
+		p["number"] = strconv.Itoa(it.Number)
+	}
+	if strings.EqualFold(it.Protocol, "icmp") {
+		p["icmptype"], p["icmpcode"] = strconv.Itoa(it.ICMPType), strconv.Itoa(it.ICMPCode)
+	}
+	return b.asyncCall(ctx, "createNetworkACL", translate.ResVPC, p)
+}
+
+// DeleteNetworkACL implements translate.CloudStack.
+func (b *Backend) DeleteNetworkACL(ctx context.Context, id string) (translate.AsyncResult, error) {
+	return b.asyncCall(ctx, "deleteNetworkACL", translate.ResVPC, params{"id": id})
 }

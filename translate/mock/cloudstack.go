@@ -77,6 +77,10 @@ type CloudStack struct {
 	ListNetworkACLListsFn            func(ctx context.Context, vpcID string) ([]translate.NetworkACLList, error)
 	ListNetworkACLsFn                func(ctx context.Context, aclID string) ([]translate.NetworkACLItem, error)
 	ReplaceNetworkACLListFn          func(ctx context.Context, aclID, networkID string) (translate.AsyncResult, error)
+	CreateNetworkACLListFn           func(ctx context.Context, name, description, vpcID string) (translate.AsyncResult, error)
+	DeleteNetworkACLListFn           func(ctx context.Context, id string) (translate.AsyncResult, error)
+	CreateNetworkACLFn               func(ctx context.Context, item translate.NetworkACLItem) (translate.AsyncResult, error)
+	DeleteNetworkACLFn               func(ctx context.Context, id string) (translate.AsyncResult, error)
 	CreateVPCFn                      func(ctx context.Context, req translate.CreateVPCRequest) (translate.AsyncResult, error)
 	DeleteVPCFn                      func(ctx context.Context, id string) (translate.AsyncResult, error)
 	RegisterUserDataFn               func(ctx context.Context, name, content string) (*translate.UserDataRecord, error)
@@ -746,4 +750,40 @@ func (m *CloudStack) ReplaceNetworkACLList(ctx context.Context, aclID, networkID
 		return translate.AsyncResult{}, unimplemented("ReplaceNetworkACLList")
 	}
 	return m.ReplaceNetworkACLListFn(ctx, aclID, networkID)
+}
+
+// CreateNetworkACLList implements translate.CloudStack.
+func (m *CloudStack) CreateNetworkACLList(ctx context.Context, name, description, vpcID string) (translate.AsyncResult, error) {
+	m.count("CreateNetworkACLList")
+	if m.CreateNetworkACLListFn == nil {
+		return translate.AsyncResult{}, unimplemented("CreateNetworkACLList")
+	}
+	return m.CreateNetworkACLListFn(ctx, name, description, vpcID)
+}
+
+// DeleteNetworkACLList implements translate.CloudStack.
+func (m *CloudStack) DeleteNetworkACLList(ctx context.Context, id string) (translate.AsyncResult, error) {
+	m.count("DeleteNetworkACLList")
+	if m.DeleteNetworkACLListFn == nil {
+		return translate.AsyncResult{}, unimplemented("DeleteNetworkACLList")
+	}
+	return m.DeleteNetworkACLListFn(ctx, id)
+}
+
+// CreateNetworkACL implements translate.CloudStack.
+func (m *CloudStack) CreateNetworkACL(ctx context.Context, item translate.NetworkACLItem) (translate.AsyncResult, error) {
+	m.count("CreateNetworkACL")
+	if m.CreateNetworkACLFn == nil {
+		return translate.AsyncResult{}, unimplemented("CreateNetworkACL")
+	}
+	return m.CreateNetworkACLFn(ctx, item)
+}
+
+// DeleteNetworkACL implements translate.CloudStack.
+func (m *CloudStack) DeleteNetworkACL(ctx context.Context, id string) (translate.AsyncResult, error) {
+	m.count("DeleteNetworkACL")
+	if m.DeleteNetworkACLFn == nil {
+		return translate.AsyncResult{}, unimplemented("DeleteNetworkACL")
+	}
+	return m.DeleteNetworkACLFn(ctx, id)
 }
