@@ -24,8 +24,9 @@
 // identifier it hands out is either a CloudStack UUID or reversible to one,
 // and everything else (client tokens, GCE metadata, labels) is stored in
 // CloudStack resource tags, or, for what has no CloudStack entity to tag
-// (instance templates, launch templates), in registered user data under
-// reserved names (StoreDoc, userdata.go, storeddoc.go).
+// (instance templates, launch templates, the public key of a key pair,
+// which CloudStack does not list), in registered user data under reserved
+// names (StoreDoc, userdata.go, storeddoc.go, keyrecord.go).
 //
 // # The CloudStack port
 //
