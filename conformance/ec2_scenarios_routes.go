@@ -22,7 +22,8 @@ func ec2RouteTables() scenario {
 	return scenario{
 		name: "ec2/route-tables", api: "ec2",
 		ops: []string{"DescribeRouteTables", "DescribeInternetGateways", "DescribeNetworkAcls", "DescribeVpcAttribute",
-			"CreateRoute", "DeleteRoute", "CreateRouteTable", "CreateInternetGateway", "AttachInternetGateway", "DeleteInternetGateway"},
+			"CreateRoute", "DeleteRoute", "CreateRouteTable", "CreateInternetGateway", "AttachInternetGateway", "DeleteInternetGateway",
+			"CreateNetworkAcl", "CreateNetworkAclEntry", "ReplaceNetworkAclAssociation", "DeleteNetworkAcl"},
 		run: func(t *scenarioT) {
 			c := t.env.ec2
 			dv, err := c.DescribeVpcs(t.ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{ec2Filter("isDefault", "true")}})
@@ -126,8 +127,39 @@ func ec2RouteTables() scenario {
 			_, err = c.AttachInternetGateway(t.ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: aws.String(digw), VpcId: aws.String(vid)})
 			t.ExpectEC2(err, "Resource.AlreadyAssociated", "AttachInternetGateway of the default VPC's to a VPC")
 
+			// A network ACL of the VPC's own (a CloudStack ACL list), a rule
+			// read back, the tier moved onto it and back off is refused.
+			nacl, err := c.CreateNetworkAcl(t.ctx, &ec2.CreateNetworkAclInput{VpcId: aws.String(vid)})
+			t.Must(err, "CreateNetworkAcl")
+			naclID := aws.ToString(nacl.NetworkAcl.NetworkAclId)
+			t.Defer("delete network acl "+naclID, func(ctx context.Context) error {
+				_, err := c.DeleteNetworkAcl(ctx, &ec2.DeleteNetworkAclInput{NetworkAclId: aws.String(naclID)})
+				return ignoreEC2(err, "InvalidNetworkAclID.NotFound")
+			})
+			_, err = c.CreateNetworkAclEntry(t.ctx, &ec2.CreateNetworkAclEntryInput{NetworkAclId: aws.String(naclID), RuleNumber: aws.Int32(100),
+				Protocol: aws.String("6"), RuleAction: types.RuleActionAllow, Egress: aws.Bool(false), CidrBlock: aws.String("0.0.0.0/0"),
+				PortRange: &types.PortRange{From: aws.Int32(443), To: aws.Int32(443)}})
+			t.Must(err, "CreateNetworkAclEntry")
+			_, err = c.CreateNetworkAclEntry(t.ctx, &ec2.CreateNetworkAclEntryInput{NetworkAclId: aws.String(naclID), RuleNumber: aws.Int32(100),
+				Protocol: aws.String("-1"), RuleAction: types.RuleActionAllow, Egress: aws.Bool(true), CidrBlock: aws.String("0.0.0.0/0")})
+			t.ExpectEC2(err, "InvalidParameterValue", "CreateNetworkAclEntry with the number of the other direction's rule")
+			got, err := c.DescribeNetworkAcls(t.ctx, &ec2.DescribeNetworkAclsInput{NetworkAclIds: []string{naclID}})
+			t.Must(err, "DescribeNetworkAcls by id")
+			found := false
+			for _, en := range got.NetworkAcls[0].Entries {
+				found = found || aws.ToInt32(en.RuleNumber) == 100 && en.PortRange != nil && aws.ToInt32(en.PortRange.From) == 443
+			}
+			t.Check(found, "rule 100 (tcp 443) not read back: %+v", got.NetworkAcls[0].Entries)
+			_, err = c.ReplaceNetworkAclAssociation(t.ctx, &ec2.ReplaceNetworkAclAssociationInput{AssociationId: acl.Associations[0].NetworkAclAssociationId,
+				NetworkAclId: aws.String(naclID)})
+			t.Must(err, "ReplaceNetworkAclAssociation")
+			_, err = c.DeleteNetworkAcl(t.ctx, &ec2.DeleteNetworkAclInput{NetworkAclId: aws.String(naclID)})
+			t.ExpectEC2(err, "DependencyViolation", "DeleteNetworkAcl of a list a subnet uses")
+
 			_, err = c.DeleteSubnet(t.ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(sid)})
 			t.Must(err, "DeleteSubnet")
+			_, err = c.DeleteNetworkAcl(t.ctx, &ec2.DeleteNetworkAclInput{NetworkAclId: aws.String(naclID)})
+			t.Must(err, "DeleteNetworkAcl")
 			_, err = c.DeleteVpc(t.ctx, &ec2.DeleteVpcInput{VpcId: aws.String(vid)})
 			t.Must(err, "DeleteVpc")
 			_, err = c.DescribeRouteTables(t.ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{rtb}})
