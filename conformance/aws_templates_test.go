@@ -90,7 +90,12 @@ func TestAWSCLILaunchTemplates(t *testing.T) {
 	}
 	aws.ok(&inst, "ec2", "run-instances", "--launch-template", "LaunchTemplateName=web-lt", "--instance-type", small,
 		"--query", "Instances[0]")
-	if inst.InstanceType != small || inst.ImageId != ami || len(inst.Tags) != 1 || inst.Tags[0].Value != "from-lt" {
+	tags := map[string]string{}
+	for _, tg := range inst.Tags {
+		tags[tg.Key] = tg.Value
+	}
+	if inst.InstanceType != small || inst.ImageId != ami || tags["Name"] != "from-lt" ||
+		tags["aws:ec2launchtemplate:id"] != lt.LaunchTemplateId || tags["aws:ec2launchtemplate:version"] != "2" {
 		t.Fatalf("run-instances --launch-template = %+v", inst)
 	}
 	aws.ok(&inst, "ec2", "run-instances", "--launch-template", "LaunchTemplateId="+lt.LaunchTemplateId+",Version=$Latest", "--query", "Instances[0]")
@@ -109,6 +114,15 @@ func TestAWSCLILaunchTemplates(t *testing.T) {
 		"--launch-template-data", `{"ImageId":"`+ami+`","KernelId":"aki-12345678"}`)
 	aws.fails("InvalidLaunchTemplateName.NotFoundException", "ec2", "describe-launch-templates", "--launch-template-names", "bad-lt")
 
+	var dv struct {
+		SuccessfullyDeletedLaunchTemplateVersions   []struct{ VersionNumber int }
+		UnsuccessfullyDeletedLaunchTemplateVersions []struct{ VersionNumber int }
+	}
+	aws.ok(&dv, "ec2", "delete-launch-template-versions", "--launch-template-name", "web-lt", "--versions", "1", "2")
+	if len(dv.SuccessfullyDeletedLaunchTemplateVersions) != 1 || dv.SuccessfullyDeletedLaunchTemplateVersions[0].VersionNumber != 1 ||
+		len(dv.UnsuccessfullyDeletedLaunchTemplateVersions) != 1 {
+		t.Fatalf("delete-launch-template-versions 1 2 (2 is the default) = %+v", dv)
+	}
 	aws.ok(nil, "ec2", "delete-launch-template", "--launch-template-name", "web-lt")
 	aws.fails("InvalidLaunchTemplateId.NotFound", "ec2", "describe-launch-templates", "--launch-template-ids", lt.LaunchTemplateId)
 }

@@ -152,7 +152,7 @@ var everydayCommands = []command{
 	{"gcloud compute instances create --source-instance-template", "3.2", expectWorks,
 		[]string{"gce/instance-templates"}, []string{"TestGcloudInstanceTemplates"}, "the request's fields replace the template's"},
 
-	{"aws ec2 create-launch-template / create-launch-template-version / describe-launch-templates / describe-launch-template-versions / modify-launch-template / delete-launch-template", "3.2", expectWorks,
+	{"aws ec2 create-launch-template / create-launch-template-version / describe-launch-templates / describe-launch-template-versions / modify-launch-template / delete-launch-template-versions / delete-launch-template", "3.2", expectWorks,
 		[]string{"ec2/launch-templates"}, []string{"TestAWSCLILaunchTemplates"}, "stored as CloudStack registered user data (4.18+)"},
 	{"aws ec2 run-instances --launch-template", "3.2", expectWorks,
 		[]string{"ec2/launch-templates"}, []string{"TestAWSCLILaunchTemplates"}, "the request's parameters replace the template's, group by group"},

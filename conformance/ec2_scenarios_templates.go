@@ -39,7 +39,7 @@ func ec2LaunchTemplates() scenario {
 	return scenario{
 		name: "ec2/launch-templates", api: "ec2",
 		ops: []string{"CreateLaunchTemplate", "CreateLaunchTemplateVersion", "DescribeLaunchTemplates",
-			"DescribeLaunchTemplateVersions", "ModifyLaunchTemplate", "DeleteLaunchTemplate", "RunInstances"},
+			"DescribeLaunchTemplateVersions", "ModifyLaunchTemplate", "DeleteLaunchTemplateVersions", "DeleteLaunchTemplate", "RunInstances"},
 		run: func(t *scenarioT) {
 			c := t.env.ec2
 			cat := t.catalogEC2()
@@ -84,6 +84,14 @@ func ec2LaunchTemplates() scenario {
 				Equal(t, "DefaultVersionNumber", aws.ToInt64(lts.LaunchTemplates[0].DefaultVersionNumber), int64(2))
 				Equal(t, "LatestVersionNumber", aws.ToInt64(lts.LaunchTemplates[0].LatestVersionNumber), int64(2))
 			}
+
+			t.Step("DeleteLaunchTemplateVersions 1 (no longer the default)")
+			dv, err := c.DeleteLaunchTemplateVersions(t.ctx, &ec2.DeleteLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(id), Versions: []string{"1"}})
+			t.Must(err, "DeleteLaunchTemplateVersions")
+			Equal(t, "versions deleted", len(dv.SuccessfullyDeletedLaunchTemplateVersions), 1)
+			left, err := c.DescribeLaunchTemplateVersions(t.ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(id)})
+			t.Must(err, "DescribeLaunchTemplateVersions")
+			Equal(t, "versions left", len(left.LaunchTemplateVersions), 1)
 
 			t.Step("RunInstances from the template ($Default)")
 			out, err := c.RunInstances(t.ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
