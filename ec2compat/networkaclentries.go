@@ -73,7 +73,11 @@ func (s *server) createNetworkAcl(r *request) (response, error) {
 	if isDefaultVPC(cid) {
 		return nil, apiErr("UnsupportedOperation", "The default VPC stands for this cloud's guest networks outside VPCs, which have no network ACLs; create a VPC (CreateVpc).")
 	}
-	l, err := s.svc.CreateNetworkACLList(r.ctx, cid, "acl-"+strings.NewReplacer("-", "").Replace(cid)[:8], r.q.str("ClientToken"))
+	name := "acl-" + strings.ReplaceAll(cid, "-", "")
+	if len(name) > 12 {
+		name = name[:12]
+	}
+	l, err := s.svc.CreateNetworkACLList(r.ctx, cid, name, r.q.str("ClientToken"))
 	if err != nil {
 		return nil, err
 	}

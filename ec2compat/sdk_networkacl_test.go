@@ -98,3 +98,14 @@ func TestNetworkACLEntries(t *testing.T) {
 	wantCode(t, err, "InvalidNetworkAclID.NotFound")
 	must[*ec2.DeleteVpcOutput](t)(c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(vid)}))
 }
+
+// TestCreateNetworkAclBadVPC: a VPC id that decodes to no CloudStack VPC
+// is InvalidVpcID.NotFound, whatever its shape.
+func TestCreateNetworkAclBadVPC(t *testing.T) {
+	e := mustEnvWith(t, isolatedSeed(t))
+	c, ctx := e.ec2, ctxT(t)
+	for _, id := range []string{"vpc-z616263", "vpc-0123456789abcdef0"} {
+		_, err := c.CreateNetworkAcl(ctx, &ec2.CreateNetworkAclInput{VpcId: aws.String(id)})
+		wantCode(t, err, "InvalidVpcID.NotFound")
+	}
+}
