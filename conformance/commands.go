@@ -173,7 +173,7 @@ var everydayCommands = []command{
 		[]string{"ec2/image-register-share"}, []string{"TestAWSCLIImages"}, "createTemplate from the snapshot; one (root) mapping"},
 	{"aws ec2 modify-image-attribute / describe-image-attribute / reset-image-attribute --launch-permission", "3.3", expectWorks,
 		[]string{"ec2/image-register-share"}, []string{"TestAWSCLIImages"},
-		"Group=all is ispublic (refused where allow.public.user.templates=false); UserId takes a CloudStack account name (a user cannot resolve other accounts' ids)"},
+		"Group=all is ispublic (refused where allow.public.user.templates=false); UserId is the account id of sts get-caller-identity, resolved through the gateway's directory, same domain only"},
 	{"aws ec2 describe-images --executable-users", "3.3", expectWorks,
 		[]string{"ec2/image-register-share"}, []string{"TestAWSCLIImages"}, "all, self, an account name (the scenario checks all where users may publish)"},
 	{"aws ec2 copy-image / copy-snapshot", "3.3", expectUnsupported,

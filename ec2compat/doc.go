@@ -128,10 +128,11 @@
 // RegisterImage takes one (root) block device mapping with an EBS
 // snapshot and templates the snapshot (imageregister.go). Launch
 // permissions are the template's (imagesharing.go): Group=all is
-// ispublic, UserId a CloudStack account name of the owner's domain (a
-// user cannot look up another account's id; the caller's own id is a
-// no-op); ExecutableBy.N selects public, shared-with-me or shared-with
-// images. An AMI is regional: RunInstances copies a template the caller
+// ispublic; UserId is the account id GetCallerIdentity answers, resolved
+// to the CloudStack account name through the gateway's directory
+// (Options.Accounts; without one, UserId is the account name), within the
+// owner's domain; the caller's own id is a no-op. ExecutableBy.N selects
+// public, shared-with-me or shared-with images. An AMI is regional: RunInstances copies a template the caller
 // owns to the launch zone (copyTemplate keeps its id), which is also why
 // CopyImage and CopySnapshot, which must answer new ids, are
 // UnsupportedOperation. Snapshots cannot be shared on CloudStack:

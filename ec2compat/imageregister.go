@@ -10,9 +10,8 @@ import (
 // executableBy returns the DescribeImages ExecutableBy.N predicate (nil
 // without the parameter): "all" selects public images; "self" (or the
 // caller's account id) the images other accounts shared with the caller;
-// an account name the caller's images shared with that account
-// (launch-permission UserIds are CloudStack account names, see
-// imagesharing.go).
+// another account (its id, or its name without an account directory; see
+// imagesharing.go) the caller's images shared with that account.
 func (s *server) executableBy(r *request, imgs []translate.Image) (func(*translate.Image) bool, error) {
 	users := r.q.list("ExecutableBy")
 	if len(users) == 0 {
@@ -30,6 +29,15 @@ func (s *server) executableBy(r *request, imgs []translate.Image) (func(*transla
 			all = true
 		case u == "self" || strings.EqualFold(u, p.AccountID) || strings.EqualFold(u, p.Account):
 			self = true
+		case s.opts.Accounts != nil && isUUID(u):
+			// An account id (imagesharing.go): shared with its name.
+			a, err := s.opts.Accounts.AccountByID(r.ctx, u)
+			if err != nil && translate.KindOf(err) != translate.NotFound {
+				return nil, err
+			}
+			if a != nil {
+				names = append(names, a.Name)
+			}
 		default:
 			names = append(names, u)
 		}

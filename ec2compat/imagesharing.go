@@ -13,12 +13,16 @@ import (
 //   - Group=all is the template's ispublic flag. CloudStack refuses it
 //     to users when the operator set allow.public.user.templates=false.
 //   - UserId is the account to share with. CloudStack shares a template
-//     with account names in the owner's domain, and a user cannot look up
-//     another account's id (listAccounts shows a user only its own), so
-//     UserId takes the CloudStack account name; DescribeImageAttribute
-//     reads names back as they were written. The caller's own account id
-//     (what GetCallerIdentity answers) is accepted and is a no-op: the
-//     owner can always launch its images, as CloudStack skips the owner.
+//     with account names of the owner's domain, and a user cannot look up
+//     another account (listAccounts shows a user only its own). With the
+//     gateway's account directory (Options.Accounts: the administrator
+//     key's listAccounts, or the registry file) UserId is the account id,
+//     as GetCallerIdentity answers, and DescribeImageAttribute reads ids
+//     back; an account of another domain is refused (CloudStack shares
+//     within the owner's domain). Without one, UserId is the CloudStack
+//     account name and names read back. Either way the caller's own
+//     account is a no-op: the owner can always launch its images, and
+//     CloudStack skips it.
 //   - Reset makes the template private and removes every account.
 
 type launchPermission struct {
@@ -37,6 +41,11 @@ func (s *server) launchPermissions(r *request, id string) ([]launchPermission, e
 		perms = append(perms, launchPermission{Group: "all"})
 	}
 	for _, a := range sh.Accounts {
+		if s.opts.Accounts != nil {
+			if acct, err := s.opts.Accounts.AccountByName(r.ctx, r.principal.DomainID, a); err == nil {
+				a = acct.ID
+			}
+		}
 		perms = append(perms, launchPermission{UserID: a})
 	}
 	return perms, nil
@@ -44,25 +53,43 @@ func (s *server) launchPermissions(r *request, id string) ([]launchPermission, e
 
 // shareAccount maps a launch-permission UserId onto a CloudStack account
 // name; self reports the caller's own account (a no-op).
-func shareAccount(r *request, param, id string) (name string, self bool, err error) {
+func (s *server) shareAccount(r *request, param, id string) (name string, self bool, err error) {
 	p := r.principal
 	switch {
 	case id == "":
 		return "", false, apiErrf("InvalidAMIAttributeItemValue", "Invalid attribute item value \"\" for %s.", param)
-	case strings.EqualFold(id, p.AccountID), strings.EqualFold(id, p.Account):
+	case strings.EqualFold(id, p.AccountID):
 		return "", true, nil
-	case isUUID(id):
+	case s.opts.Accounts == nil && strings.EqualFold(id, p.Account):
+		return "", true, nil
+	case s.opts.Accounts == nil && isUUID(id):
 		return "", false, apiErrf("InvalidAMIAttributeItemValue",
-			"Invalid attribute item value \"%s\" for %s: this cloud shares images with CloudStack account names (in your domain); it cannot resolve the account id of another account.", id, param)
+			"Invalid attribute item value \"%s\" for %s: this gateway shares images with CloudStack account names (in your domain); it has no directory to resolve account ids.", id, param)
+	case s.opts.Accounts == nil:
+		return id, false, nil
+	case !isUUID(id):
+		return "", false, apiErrf("InvalidAMIAttributeItemValue",
+			"Invalid attribute item value \"%s\" for %s: give the account id (the Account of sts get-caller-identity).", id, param)
 	}
-	return id, false, nil
+	a, err := s.opts.Accounts.AccountByID(r.ctx, id)
+	if translate.KindOf(err) == translate.NotFound {
+		return "", false, apiErrf("InvalidAMIAttributeItemValue", "Invalid attribute item value \"%s\" for %s: no such account.", id, param)
+	}
+	if err != nil {
+		return "", false, err
+	}
+	if p.DomainID != "" && a.DomainID != p.DomainID {
+		return "", false, apiErrf("InvalidAMIAttributeItemValue",
+			"Invalid attribute item value \"%s\" for %s: the account is in another domain, and CloudStack shares images within the owner's domain only.", id, param)
+	}
+	return a.Name, false, nil
 }
 
 // permissionChange collects a ModifyImageAttribute launch-permission
 // change from both of EC2's forms: LaunchPermission.Add/Remove.N.{UserId,
 // Group}, and Attribute=launchPermission with OperationType, UserId.N and
 // UserGroup.N (the aws CLI's --operation-type/--user-ids/--user-groups).
-func permissionChange(r *request) (translate.ImageShareChange, error) {
+func (s *server) permissionChange(r *request) (translate.ImageShareChange, error) {
 	var ch translate.ImageShareChange
 	add := func(op string, group, user string, gParam, uParam string) error {
 		if group != "" {
@@ -76,7 +103,7 @@ func permissionChange(r *request) (translate.ImageShareChange, error) {
 			ch.Public = &v
 		}
 		if user != "" || r.q.has(uParam) {
-			name, self, err := shareAccount(r, uParam, user)
+			name, self, err := s.shareAccount(r, uParam, user)
 			if err != nil || self {
 				return err
 			}
@@ -136,7 +163,7 @@ func (s *server) modifyImageAttribute(r *request) (response, error) {
 	if !named {
 		return nil, apiErr("MissingParameter", "A launch permission change (LaunchPermission.Add/Remove, or OperationType with UserId/UserGroup) is required.")
 	}
-	ch, err := permissionChange(r)
+	ch, err := s.permissionChange(r)
 	if err != nil {
 		return nil, err
 	}

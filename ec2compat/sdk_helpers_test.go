@@ -94,6 +94,7 @@ func mustEnvWith(t testing.TB, seed *simulator.Seed) *testEnv {
 		InstanceTypeAliases: map[string]string{"t3.micro": "Small Instance", "t3.small": "Medium Instance", "m5.large": "Large Instance"},
 		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Authenticate:        e.authenticate,
+		Accounts:            csbackend.NewDirectory(sim.URL(), opts),
 	})
 	e.ts = httptest.NewServer(r)
 	t.Cleanup(e.ts.Close)

@@ -110,9 +110,13 @@ func TestSDKRegisterShareImage(t *testing.T) {
 	if p := perms(); len(p) != 0 {
 		t.Fatalf("fresh image permissions: %+v", p)
 	}
+	otherID := e.accountID(t, "other")
+	_, err = c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{ImageId: aws.String(img),
+		LaunchPermission: &types.LaunchPermissionModifications{Add: []types.LaunchPermission{{UserId: aws.String("other")}}}})
+	wantCode(t, err, "InvalidAMIAttributeItemValue") // an account id is required when the gateway can resolve ids
 	must[*ec2.ModifyImageAttributeOutput](t)(c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{ImageId: aws.String(img),
-		LaunchPermission: &types.LaunchPermissionModifications{Add: []types.LaunchPermission{{UserId: aws.String("other")}, {Group: types.PermissionGroupAll}}}}))
-	if p := perms(); len(p) != 2 || p[0].Group != types.PermissionGroupAll || aws.ToString(p[1].UserId) != "other" {
+		LaunchPermission: &types.LaunchPermissionModifications{Add: []types.LaunchPermission{{UserId: aws.String(otherID)}, {Group: types.PermissionGroupAll}}}}))
+	if p := perms(); len(p) != 2 || p[0].Group != types.PermissionGroupAll || aws.ToString(p[1].UserId) != otherID {
 		t.Fatalf("after add: %+v", p)
 	}
 	other := e.simAs(t, "other")
@@ -123,7 +127,7 @@ func TestSDKRegisterShareImage(t *testing.T) {
 	if len(all.Images) != 1 || aws.ToString(all.Images[0].ImageId) != img || !aws.ToBool(all.Images[0].Public) {
 		t.Fatalf("ExecutableBy all, Owner self: %+v", all.Images)
 	}
-	byOther := must[*ec2.DescribeImagesOutput](t)(c.DescribeImages(ctx, &ec2.DescribeImagesInput{ExecutableUsers: []string{"other"}}))
+	byOther := must[*ec2.DescribeImagesOutput](t)(c.DescribeImages(ctx, &ec2.DescribeImagesInput{ExecutableUsers: []string{otherID}}))
 	if len(byOther.Images) != 1 || aws.ToString(byOther.Images[0].ImageId) != img {
 		t.Fatalf("ExecutableBy other: %+v", byOther.Images)
 	}
@@ -131,14 +135,14 @@ func TestSDKRegisterShareImage(t *testing.T) {
 		t.Fatalf("ExecutableBy self (shared with demo): %+v", self.Images)
 	}
 	must[*ec2.ModifyImageAttributeOutput](t)(c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{ImageId: aws.String(img),
-		Attribute: aws.String("launchPermission"), OperationType: types.OperationTypeRemove, UserIds: []string{"other"}}))
+		Attribute: aws.String("launchPermission"), OperationType: types.OperationTypeRemove, UserIds: []string{otherID}}))
 	if p := perms(); len(p) != 1 || p[0].Group != types.PermissionGroupAll {
 		t.Fatalf("after remove: %+v", p)
 	}
-	// Another account's id cannot be resolved by a user; one's own is a no-op.
+	// An unknown account id is refused; one's own is a no-op.
 	_, err = c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{ImageId: aws.String(img),
 		LaunchPermission: &types.LaunchPermissionModifications{Add: []types.LaunchPermission{{UserId: aws.String("0b2c1f2e-1111-2222-3333-444455556666")}}}})
-	wantCode(t, err, "InvalidAMIAttributeItemValue")
+	wantCode(t, err, "InvalidAMIAttributeItemValue") // no such account
 	must[*ec2.ModifyImageAttributeOutput](t)(c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{ImageId: aws.String(img),
 		LaunchPermission: &types.LaunchPermissionModifications{Add: []types.LaunchPermission{{UserId: aws.String(e.demo.AccountID)}}}}))
 	_, err = c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{ImageId: aws.String(img), Description: &types.AttributeValue{Value: aws.String("x")}})
@@ -203,4 +207,18 @@ func TestSDKDeregisterImageStates(t *testing.T) {
 	if st := di.Reservations[0].Instances[0].State.Name; st != types.InstanceStateNameRunning && st != types.InstanceStateNamePending {
 		t.Fatalf("instance of a deregistered image: %s", st)
 	}
+}
+
+// accountID is a simulator account's id (as the admin sees it).
+func (e *testEnv) accountID(t *testing.T, name string) string {
+	t.Helper()
+	adm := e.simAs(t, "admin")
+	p := adm.Account.NewListAccountsParams()
+	p.SetName(name)
+	p.SetListall(true)
+	l, err := adm.Account.ListAccounts(p)
+	if err != nil || l.Count != 1 {
+		t.Fatalf("account %s: %v", name, err)
+	}
+	return l.Accounts[0].Id
 }

@@ -46,6 +46,10 @@ type Options struct {
 	MaxBodyBytes int64
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Accounts resolves CloudStack accounts for image launch permissions
+	// (imagesharing.go): with it UserId is an account id, as
+	// GetCallerIdentity answers; without it, an account name.
+	Accounts translate.AccountDirectory
 }
 
 // server holds the dependencies of the handlers.

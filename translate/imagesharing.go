@@ -112,3 +112,19 @@ func (s *Service) imageInZone(ctx context.Context, op string, img *Image, zone *
 	img.ZoneIDs = append(img.ZoneIDs, zone.ID)
 	return nil
 }
+
+// Account is a CloudStack account as an AccountDirectory knows it.
+type Account struct {
+	ID, Name, DomainID string
+}
+
+// AccountDirectory resolves CloudStack accounts by id or name. A user
+// cannot (listAccounts shows a user only its own account), so EC2 launch
+// permissions, which name accounts by the id GetCallerIdentity answers,
+// need the gateway's directory: csbackend.Directory (administrator key)
+// or auth.Registry (the accounts of its file). Both return NotFound
+// (ResAccount) for an account they do not know.
+type AccountDirectory interface {
+	AccountByID(ctx context.Context, id string) (*Account, error)
+	AccountByName(ctx context.Context, domainID, name string) (*Account, error)
+}

@@ -57,6 +57,7 @@ func newGateway(ctx context.Context, c *Config, be *backend, svc *translate.Serv
 		Region:              c.Region,
 		InstanceTypeAliases: aliases,
 		Authenticate:        authenticated(id.sigv4.Authenticate),
+		Accounts:            id.accounts,
 		Logger:              logger.With("api", "ec2"),
 		MaxBodyBytes:        o.limits.MaxBodyBytes,
 	})

@@ -14,10 +14,12 @@ import (
 // identity is the gateway's authentication state: the gateway key, the
 // directory of CloudStack users and the two request authenticators.
 type identity struct {
-	key    *auth.Key
-	dir    translate.Directory
-	tokens *auth.TokenServer
-	sigv4  *auth.SigV4
+	key *auth.Key
+	dir translate.Directory
+	// accounts resolves accounts for EC2 image launch permissions.
+	accounts translate.AccountDirectory
+	tokens   *auth.TokenServer
+	sigv4    *auth.SigV4
 }
 
 func newIdentity(c *Config, be *backend, tokenURL string, logger *slog.Logger) (*identity, error) {
@@ -43,19 +45,21 @@ func newIdentity(c *Config, be *backend, tokenURL string, logger *slog.Logger) (
 		logger.Info("gateway key rotation: the previous key is accepted until " + until.UTC().Format(time.RFC3339))
 	}
 	var dir translate.Directory
+	var accounts translate.AccountDirectory
 	var login auth.LoginFunc
 	if c.Auth.Registry != "" {
 		reg, err := auth.LoadRegistry(c.Auth.Registry)
 		if err != nil {
 			return nil, err
 		}
-		dir = reg
+		dir, accounts = reg, reg
 	} else {
 		if be.adminKey == "" {
 			return nil, fmt.Errorf("either an admin key pair (to resolve callers through CloudStack) or --registry is required")
 		}
 		csdir := csbackend.NewDirectory(be.url, be.csOptions(c))
 		dir = auth.CachedDirectory(csdir, 30*time.Second)
+		accounts = csdir
 		login = csdir.Login
 	}
 	rv, err := auth.NewRevocations(filepath.Join(c.DataDir, "revocations.json"))
@@ -64,8 +68,9 @@ func newIdentity(c *Config, be *backend, tokenURL string, logger *slog.Logger) (
 	}
 	alog := logger.With("component", "auth")
 	return &identity{
-		key: key,
-		dir: dir,
+		key:      key,
+		dir:      dir,
+		accounts: accounts,
 		tokens: &auth.TokenServer{
 			Key:         key,
 			Directory:   dir,
