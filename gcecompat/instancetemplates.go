@@ -343,26 +343,23 @@ func (s *server) checkTemplateProps(ctx context.Context, project string, p *temp
 			}
 		}
 	}
-	// Network references: the network must exist (any zone can launch).
+	// Network references: the network and subnetwork must exist, in some
+	// zone (the template is global; the instance's zone picks).
 	if len(p.NetworkInterfaces) > 0 {
-		nic := p.NetworkInterfaces[0]
-		nic.Subnetwork, nic.NetworkIP = "", ""
-		var scratch translate.LaunchSpec
-		if err := s.applyNetworkInterfaces(ctx, project, zone, []insertNIC{nic}, &scratch); err != nil {
-			return propsField(err)
+		var first error
+		for i := range zones {
+			var scratch translate.LaunchSpec
+			err := s.applyNetworkInterfaces(ctx, project, &zones[i], p.NetworkInterfaces[:1], &scratch)
+			if err == nil {
+				first = nil
+				break
+			}
+			if first == nil {
+				first = err
+			}
 		}
-		if sub := p.NetworkInterfaces[0].Subnetwork; sub != "" {
-			nets, err := s.svc.Networks(ctx, translate.NetworkQuery{})
-			if err != nil {
-				return err
-			}
-			found := false
-			for i := range nets {
-				found = found || gceName(nets[i].Name) == lastSegment(sub)
-			}
-			if !found {
-				return notFound(translate.ResNetwork, "projects/"+project+"/regions/"+s.region+"/subnetworks/"+lastSegment(sub))
-			}
+		if first != nil {
+			return propsField(first)
 		}
 	}
 	return nil

@@ -148,3 +148,33 @@ func TestInstanceTemplateRefusals(t *testing.T) {
 	_, err = e.gce.InstanceTemplates.Insert(e.project, &compute.InstanceTemplate{Name: "src", SourceInstance: "zones/local1-zone1/instances/vm1"}).Do()
 	apiErr(t, err, 400, "invalid")
 }
+
+// TestInstanceTemplateCustomNetwork: a template on a custom network names
+// its subnetwork (a VPC tier); an instance from it lands there.
+func TestInstanceTemplateCustomNetwork(t *testing.T) {
+	e := newSandboxEnv(t)
+	p := e.project
+	region := strings.TrimSuffix(e.zone, e.zone[strings.LastIndexByte(e.zone, '-'):])
+	e.mustOK(e.gce.Networks.Insert(p, &compute.Network{Name: "net1", ForceSendFields: []string{"AutoCreateSubnetworks"}}).Do())
+	e.mustOK(e.gce.Subnetworks.Insert(p, region, &compute.Subnetwork{Name: "sub1", Network: "global/networks/net1", IpCidrRange: "10.5.0.0/24"}).Do())
+	tmpl := e.template("vpc-tmpl")
+	tmpl.Properties.NetworkInterfaces = []*compute.NetworkInterface{{Network: "global/networks/net1", Subnetwork: "regions/" + region + "/subnetworks/sub1"}}
+	e.mustOK(e.gce.InstanceTemplates.Insert(p, tmpl).Do())
+	// Without the subnetwork a custom network is refused, naming the field.
+	bad := e.template("vpc-bad")
+	bad.Properties.NetworkInterfaces = []*compute.NetworkInterface{{Network: "global/networks/net1"}}
+	_, err := e.gce.InstanceTemplates.Insert(p, bad).Do()
+	apiErr(t, err, 400, "invalid")
+	if !strings.Contains(err.Error(), "resource.properties.networkInterfaces[0].network") {
+		t.Fatalf("error does not name the field: %v", err)
+	}
+	bad.Properties.NetworkInterfaces = []*compute.NetworkInterface{{Network: "global/networks/nope"}}
+	_, err = e.gce.InstanceTemplates.Insert(p, bad).Do()
+	apiErr(t, err, 404, "notFound")
+
+	e.mustOK(e.gce.Instances.Insert(p, e.zone, &compute.Instance{Name: "vm-vpc"}).SourceInstanceTemplate("global/instanceTemplates/vpc-tmpl").Do())
+	vm, err := e.gce.Instances.Get(p, e.zone, "vm-vpc").Do()
+	if err != nil || len(vm.NetworkInterfaces) != 1 || last(vm.NetworkInterfaces[0].Subnetwork) != "sub1" || last(vm.NetworkInterfaces[0].Network) != "net1" {
+		t.Fatalf("instance from the VPC template: %+v %v", vm, err)
+	}
+}
