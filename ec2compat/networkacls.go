@@ -275,6 +275,31 @@ func (s *server) describeNetworkAcls(r *request) (response, error) {
 		"entry.protocol":             entry(func(e naclEntryItem) string { return e.Protocol }),
 		"entry.rule-action":          entry(func(e naclEntryItem) string { return e.RuleAction }),
 		"entry.rule-number":          entry(func(e naclEntryItem) string { return strconv.Itoa(e.RuleNumber) }),
+		"entry.port-range.from": entry(func(e naclEntryItem) string {
+			if e.PortRange == nil {
+				return ""
+			}
+			return strconv.Itoa(e.PortRange.From)
+		}),
+		"entry.port-range.to": entry(func(e naclEntryItem) string {
+			if e.PortRange == nil {
+				return ""
+			}
+			return strconv.Itoa(e.PortRange.To)
+		}),
+		"entry.icmp.type": entry(func(e naclEntryItem) string {
+			if e.IcmpTypeCode == nil {
+				return ""
+			}
+			return strconv.Itoa(e.IcmpTypeCode.Type)
+		}),
+		"entry.icmp.code": entry(func(e naclEntryItem) string {
+			if e.IcmpTypeCode == nil {
+				return ""
+			}
+			return strconv.Itoa(e.IcmpTypeCode.Code)
+		}),
+		"entry.ipv6-cidr": none[networkACLItem],
 	}, func(x networkACLItem) translate.Tags { return x.tags })
 	if err != nil {
 		return nil, err

@@ -109,6 +109,9 @@ func networkEgress(n *translate.Network) bool {
 	return false
 }
 
+// none is a filter field no item has a value for.
+func none[T any](T) []string { return nil }
+
 func localRoute(cidr string) routeItem {
 	return routeItem{DestinationCidrBlock: cidr, GatewayID: "local", State: "active", Origin: "CreateRouteTable"}
 }
@@ -341,9 +344,17 @@ func (s *server) describeRouteTables(r *request) (response, error) {
 		"route.destination-cidr-block":           route(func(r routeItem) string { return r.DestinationCidrBlock }),
 		"route.gateway-id":                       route(func(r routeItem) string { return r.GatewayID }),
 		"route.instance-id":                      route(func(r routeItem) string { return r.InstanceID }),
-		"route.network-interface-id":             route(func(r routeItem) string { return r.NetworkInterfaceID }),
-		"route.origin":                           route(func(r routeItem) string { return r.Origin }),
-		"route.state":                            route(func(r routeItem) string { return r.State }),
+		// Targets CloudStack has no routes to: they match nothing.
+		"route.nat-gateway-id":                  none[routeTableItem],
+		"route.transit-gateway-id":              none[routeTableItem],
+		"route.vpc-peering-connection-id":       none[routeTableItem],
+		"route.egress-only-internet-gateway-id": none[routeTableItem],
+		"route.destination-ipv6-cidr-block":     none[routeTableItem],
+		"route.destination-prefix-list-id":      none[routeTableItem],
+		"association.gateway-id":                none[routeTableItem],
+		"route.network-interface-id":            route(func(r routeItem) string { return r.NetworkInterfaceID }),
+		"route.origin":                          route(func(r routeItem) string { return r.Origin }),
+		"route.state":                           route(func(r routeItem) string { return r.State }),
 	}, func(x routeTableItem) translate.Tags { return x.tags })
 	if err != nil {
 		return nil, err

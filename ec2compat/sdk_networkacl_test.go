@@ -62,6 +62,16 @@ func TestNetworkACLEntries(t *testing.T) {
 	if !ssh || !out {
 		t.Fatalf("entries read back: %+v", a.Entries)
 	}
+	byPort := must[*ec2.DescribeNetworkAclsOutput](t)(c.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: []types.Filter{
+		{Name: aws.String("entry.port-range.from"), Values: []string{"22"}}, {Name: aws.String("vpc-id"), Values: []string{vid}}}}))
+	if len(byPort.NetworkAcls) != 1 || aws.ToString(byPort.NetworkAcls[0].NetworkAclId) != id {
+		t.Fatalf("entry.port-range.from=22: %+v", byPort.NetworkAcls)
+	}
+	nat := must[*ec2.DescribeRouteTablesOutput](t)(c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{
+		{Name: aws.String("route.nat-gateway-id"), Values: []string{"*"}}}}))
+	if len(nat.RouteTables) != 0 {
+		t.Fatalf("route tables with NAT gateway routes: %+v", nat.RouteTables)
+	}
 
 	// aws_network_acl_association: the tier moves from the VPC's default
 	// network ACL onto the list.
