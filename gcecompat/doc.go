@@ -173,10 +173,10 @@
 // template and named <base>-<4 random characters>; targetSize is derived
 // (live members not marked deleting), so every replica answers the same
 // and a resize interrupted by a crash is finished by resizing again.
-// A single unnamed version naming the template is accepted (Terraform's
-// version block). Autoscalers list empty and cannot be created;
+// A single version naming the template is accepted (Terraform's version
+// block); its name, if any, joins the group's name and reads back. Autoscalers list empty and cannot be created;
 // autoHealingPolicies, distributionPolicy, statefulPolicy, updatePolicy,
-// several or named versions, namedPorts, targetPools, description and
+// several or sized versions, namedPorts, targetPools, description and
 // regional MIGs are refused naming them; the other MIG methods (patch,
 // setInstanceTemplate, abandonInstances, per-instance configs, …) are 501.
 //

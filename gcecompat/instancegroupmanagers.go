@@ -21,8 +21,9 @@ import (
 //
 //   - The group's name is the MIG's fixed definition:
 //     "gce-mig:<zone uuid>:<name>:<baseInstanceName>:<instance template>"
-//     (GCE names cannot hold ':'; at most 232 of CloudStack's 255
-//     characters). CloudStack keeps group names unique per account, so two
+//     plus ":<version name>" when the one version is named (GCE names
+//     cannot hold ':'; at most 232 of CloudStack's 255 characters without
+//     a version name; a longer one is refused naming the field). CloudStack keeps group names unique per account, so two
 //     replicas cannot create the same group; a MIG of the same name in the
 //     zone (another base name or template) is looked up first (409).
 //   - Members are the group's VMs (deployVirtualMachine group=), created
@@ -59,24 +60,37 @@ type mig struct {
 	name     string
 	base     string
 	template string // instance template name (global, the caller's project)
+	version  string // the one version's name ("" if unnamed)
 	members  []translate.Instance
 }
 
-func migGroupName(zoneID, name, base, template string) string {
-	return migGroupPrefix + zoneID + ":" + name + ":" + base + ":" + template
+// migGroupName is the CloudStack group name of a MIG; a named version
+// adds ":<version name>".
+func migGroupName(zoneID, name, base, template, version string) string {
+	g := migGroupPrefix + zoneID + ":" + name + ":" + base + ":" + template
+	if version != "" {
+		g += ":" + version
+	}
+	return g
 }
 
+// maxGroupName is CloudStack's instance_group.name (varchar(255)).
+const maxGroupName = 255
+
 // parseMIGGroup decodes a group name written by migGroupName.
-func parseMIGGroup(group string) (zoneID, name, base, template string, ok bool) {
+func parseMIGGroup(group string) (zoneID, name, base, template, version string, ok bool) {
 	rest, found := strings.CutPrefix(group, migGroupPrefix)
 	if !found {
-		return "", "", "", "", false
+		return "", "", "", "", "", false
 	}
 	f := strings.Split(rest, ":")
-	if len(f) != 4 || f[0] == "" || f[1] == "" || f[2] == "" || f[3] == "" {
-		return "", "", "", "", false
+	if len(f) < 4 || len(f) > 5 || f[0] == "" || f[1] == "" || f[2] == "" || f[3] == "" || (len(f) == 5 && f[4] == "") {
+		return "", "", "", "", "", false
 	}
-	return f[0], f[1], f[2], f[3], true
+	if len(f) == 5 {
+		version = f[4]
+	}
+	return f[0], f[1], f[2], f[3], version, true
 }
 
 // targetSize is the number of members the MIG keeps.
@@ -110,11 +124,11 @@ func (s *server) migs(ctx context.Context, zone *translate.Zone, name string) ([
 	}
 	var out []*mig
 	for _, g := range groups {
-		zoneID, n, base, tmpl, ok := parseMIGGroup(g.Name)
+		zoneID, n, base, tmpl, version, ok := parseMIGGroup(g.Name)
 		if !ok || (zone != nil && zoneID != zone.ID) || (name != "" && n != name) || zones[zoneID] == "" {
 			continue
 		}
-		m := &mig{group: g, zoneName: zones[zoneID], name: n, base: base, template: tmpl}
+		m := &mig{group: g, zoneName: zones[zoneID], name: n, base: base, template: tmpl, version: version}
 		for i := range zl {
 			if zl[i].ID == zoneID {
 				m.zone = &zl[i]
@@ -202,7 +216,7 @@ func (s *server) wireMIG(project string, m *mig) *wireInstanceGroupManager {
 	return &wireInstanceGroupManager{
 		Kind: "compute#instanceGroupManager", ID: numericID(m.group.ID), CreationTimestamp: timestamp(m.group.Created),
 		Name: m.name, Zone: s.zoneLink(project, m.zoneName), InstanceTemplate: tmpl,
-		Versions:         []wireMIGVersion{{InstanceTemplate: tmpl}},
+		Versions:         []wireMIGVersion{{Name: m.version, InstanceTemplate: tmpl}},
 		InstanceGroup:    s.zonal(project, m.zoneName, "instanceGroups", m.name),
 		BaseInstanceName: m.base, TargetSize: size, CurrentActions: acts,
 		Status: wireMIGStatus{IsStable: stable, VersionTarget: wireMIGReached{IsReached: true},
@@ -273,7 +287,8 @@ type migInsert struct {
 	Zone             string `json:"zone"`
 	// ListManagedInstancesResults: PAGELESS is what lists answer.
 	ListManagedInstancesResults string `json:"listManagedInstancesResults"`
-	// Versions may name the one template (Terraform's version block);
+	// Versions may name the one template (Terraform's version block, its
+	// name kept in the group's name);
 	// several versions (canary updates) are refused.
 	Versions []migVersion `json:"versions"`
 }
@@ -295,7 +310,9 @@ func (r *migInsert) template(project string) (string, error) {
 	}
 	v := r.Versions[0]
 	if v.Name != "" {
-		return "", unsupportedValue("resource.versions[0].name", v.Name, "Versions are not named here: a group has one instance template.")
+		if err := checkName("resource.versions[0].name", v.Name); err != nil {
+			return "", err
+		}
 	}
 	if len(v.TargetSize) > 0 && string(v.TargetSize) != "null" && string(v.TargetSize) != "{}" {
 		return "", unsupportedValue("resource.versions[0].targetSize", string(v.TargetSize), "The one version holds every instance.")
@@ -381,6 +398,14 @@ func (s *server) insertInstanceGroupManager(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	version := ""
+	if len(req.Versions) == 1 {
+		version = req.Versions[0].Name
+	}
+	if len(migGroupName(zone.ID, req.Name, base, tmplName, version)) > maxGroupName {
+		return nil, unsupportedValue("resource.versions[0].name", version,
+			"The group's name, base instance name, template and version name must fit a CloudStack instance group name (255 characters); use shorter names.")
+	}
 	// The template must exist and give a valid instance.
 	if _, err := s.migTemplate(ctx, project, tmplName); err != nil {
 		return nil, err
@@ -391,7 +416,7 @@ func (s *server) insertInstanceGroupManager(c *gin.Context) (any, error) {
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResInstanceGroup, req.Name,
 			"The resource 'projects/%s/zones/%s/instanceGroupManagers/%s' already exists", project, zoneName, req.Name)
 	}
-	g, err := s.svc.CreateInstanceGroup(ctx, migGroupName(zone.ID, req.Name, base, tmplName))
+	g, err := s.svc.CreateInstanceGroup(ctx, migGroupName(zone.ID, req.Name, base, tmplName, version))
 	if translate.KindOf(err) == translate.AlreadyExists {
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResInstanceGroup, req.Name,
 			"The resource 'projects/%s/zones/%s/instanceGroupManagers/%s' already exists", project, zoneName, req.Name)
@@ -412,7 +437,7 @@ func (s *server) insertInstanceGroupManager(c *gin.Context) (any, error) {
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResInstanceGroup, req.Name,
 			"The resource 'projects/%s/zones/%s/instanceGroupManagers/%s' already exists", project, zoneName, req.Name)
 	}
-	m := &mig{group: *g, zone: zone, zoneName: zoneName, name: req.Name, base: base, template: tmplName}
+	m := &mig{group: *g, zone: zone, zoneName: zoneName, name: req.Name, base: base, template: tmplName, version: version}
 	o := newOp("insert", zoneName, "instanceGroupManagers", m.name, m.group.ID)
 	jobs, err := s.growMIG(ctx, project, m, int(*req.TargetSize))
 	if err != nil && len(jobs) == 0 {
@@ -438,7 +463,7 @@ func (s *server) lostInsertRace(ctx context.Context, zone *translate.Zone, name 
 		return false, err
 	}
 	for _, o := range groups {
-		zoneID, n, _, _, ok := parseMIGGroup(o.Name)
+		zoneID, n, _, _, _, ok := parseMIGGroup(o.Name)
 		if !ok || zoneID != zone.ID || n != name || o.ID == g.ID {
 			continue
 		}
@@ -823,7 +848,7 @@ func (s *server) listManagedInstances(c *gin.Context) (any, error) {
 		}
 		items = append(items, &wireManagedInstance{
 			Instance: s.zonal(project, m.zoneName, "instances", in.Name), ID: numericID(in.ID), Name: in.Name,
-			InstanceStatus: st, CurrentAction: memberAction(in), Version: &wireMIGVersion{InstanceTemplate: tmpl},
+			InstanceStatus: st, CurrentAction: memberAction(in), Version: &wireMIGVersion{Name: m.version, InstanceTemplate: tmpl},
 		})
 	}
 	pg, next := page(items, lp)

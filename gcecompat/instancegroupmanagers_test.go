@@ -186,11 +186,23 @@ func TestInstanceGroupManagersRefusals(t *testing.T) {
 		t.Fatalf("MIG from one version = %+v, %v", g, err)
 	}
 	e.mustOK(e.gce.InstanceGroupManagers.Delete(e.project, e.zone, "v1").Do())
-	_, err := e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{Name: "v2", BaseInstanceName: "v2",
-		Versions: []*compute.InstanceGroupManagerVersion{{InstanceTemplate: "web", Name: "primary"}}, TargetSize: 1}).Do()
+	// A named version reads back with its name (kept in the group's name).
+	e.mustOK(e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{Name: "v2", BaseInstanceName: "v2",
+		Versions: []*compute.InstanceGroupManagerVersion{{InstanceTemplate: "web", Name: "primary"}}, TargetSize: 1}).Do())
+	if g, err := e.gce.InstanceGroupManagers.Get(e.project, e.zone, "v2").Do(); err != nil || len(g.Versions) != 1 || g.Versions[0].Name != "primary" {
+		t.Fatalf("MIG with a named version = %+v, %v", g, err)
+	}
+	if mi := e.members("v2"); len(mi) != 1 || mi[0].Version.Name != "primary" {
+		t.Fatalf("member version = %+v", mi)
+	}
+	e.mustOK(e.gce.InstanceGroupManagers.Delete(e.project, e.zone, "v2").Do())
+	long := strings.Repeat("a", 63)
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template(long)).Do())
+	_, err := e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{Name: long, BaseInstanceName: long[:58],
+		Versions: []*compute.InstanceGroupManagerVersion{{InstanceTemplate: long, Name: long}}, TargetSize: 1}).Do()
 	apiErr(t, err, 400, "invalid")
 	if !strings.Contains(err.Error(), "versions[0].name") {
-		t.Fatalf("named version: %v", err)
+		t.Fatalf("a version name that does not fit: %v", err)
 	}
 	m := ok()
 	m.InstanceTemplate = "no-such-template"

@@ -23,6 +23,7 @@ type wireInstanceGroupManager struct {
 }
 
 type wireMIGVersion struct {
+	Name             string `json:"name,omitempty"`
 	InstanceTemplate string `json:"instanceTemplate"`
 }
 
