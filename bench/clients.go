@@ -266,6 +266,22 @@ func (d *direct) listDestroyedVMs(zoneID string) error {
 	return err
 }
 
+// firstVMPage reads the first page of size VMs (state=present), as a
+// pushed-down EC2 page does: what the simulator alone costs for it.
+func (d *direct) firstVMPage(size int) call {
+	return func(ctx context.Context) error {
+		p := d.cs.VirtualMachine.NewListVirtualMachinesParams()
+		p.SetPage(1)
+		p.SetPagesize(size)
+		p.SetState("present")
+		r, err := d.cs.VirtualMachine.ListVirtualMachines(p)
+		if err == nil && len(r.VirtualMachines) != size {
+			err = fmt.Errorf("listVirtualMachines page of %d: %d VMs", size, len(r.VirtualMachines))
+		}
+		return err
+	}
+}
+
 // listVolumes pages listVolumes (typ "" = all types).
 func (d *direct) listVolumes(typ string) error {
 	n := 0

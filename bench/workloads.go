@@ -463,10 +463,11 @@ func (b *bench) firstPage(ctx context.Context, n int) {
 	ts := []target{
 		{name: "gateway", fn: describeFirstPage(b.gwEC2, firstPageSize)},
 		{name: "gce", fn: gceFirstPage(b.gwGCE, gceProject, b.gceZone, firstPageSize)},
+		{name: "direct", fn: b.dir.firstVMPage(firstPageSize)},
 	}
 	rounds, minRounds := sizeRounds(b.c.rounds, n)
 	r := interleave(ctx, ts, 1, rounds, minRounds, b.c.budget)
-	b.rep.add(row{workload: fmt.Sprintf("EC2 DescribeInstances first page (MaxResults %d)", firstPageSize), n: n, s: map[string]sample{"gateway": r["gateway"]}})
+	b.rep.add(row{workload: fmt.Sprintf("EC2 DescribeInstances first page (MaxResults %d)", firstPageSize), n: n, s: map[string]sample{"gateway": r["gateway"], "direct": r["direct"]}})
 	b.rep.add(row{workload: fmt.Sprintf("GCE instances.list first page (maxResults %d)", firstPageSize), n: n, s: map[string]sample{"gateway": r["gce"]}})
 }
 
