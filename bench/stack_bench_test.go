@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,4 +124,63 @@ func BenchmarkStackGCEInstancesList(b *testing.B) {
 	}
 	z := zl.Items[0].Name
 	b.Run("gateway", func(b *testing.B) { runCall(b, gceListInstances(st.gce, gceProject, z, gcePageSize, -1)) })
+}
+
+// growStack launches instances until n exist, in /24 subnets of one VPC
+// (the simulator allocates guest IPs from a /24), 100 per call.
+func growStack(b *testing.B, st *stack, have, n, vpcNet int) {
+	b.Helper()
+	ctx := context.Background()
+	imgs, err := st.ec2.DescribeImages(ctx, &ec2.DescribeImagesInput{})
+	if err != nil || len(imgs.Images) == 0 {
+		b.Fatalf("DescribeImages: %v", err)
+	}
+	vpc, err := st.ec2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String(fmt.Sprintf("10.%d.0.0/16", vpcNet))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var subnet *string
+	for k := 0; have < n; k++ {
+		if k%2 == 0 {
+			s, err := st.ec2.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String(fmt.Sprintf("10.%d.%d.0/24", vpcNet, k/2+1))})
+			if err != nil {
+				b.Fatal(err)
+			}
+			subnet = s.Subnet.SubnetId
+		}
+		c := int32(min(100, n-have))
+		if _, err := st.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: imgs.Images[0].ImageId, MinCount: aws.Int32(c), MaxCount: aws.Int32(c), SubnetId: subnet}); err != nil {
+			b.Fatal(err)
+		}
+		have += int(c)
+	}
+}
+
+// BenchmarkStackFirstPage reads the first page of 500 instances (EC2
+// MaxResults, GCE maxResults) with 1,000 and 5,000 instances present: B/op
+// is what one page allocates (gateway and simulator together, in process),
+// free of the GC pacing that makes the built binary's peak heap follow the
+// embedded simulator's state.
+//
+//	go test ./bench -run '^$' -bench StackFirstPage -benchtime 5x
+func BenchmarkStackFirstPage(b *testing.B) {
+	st := newStack(b, 0)
+	have := 0
+	for i, n := range []int{1000, 5000} {
+		growStack(b, st, have, n, 100+i)
+		have = n
+		zl, err := st.gce.Zones.List(gceProject).Do()
+		if err != nil {
+			b.Fatal(err)
+		}
+		z := ""
+		for _, it := range zl.Items {
+			if strings.Contains(it.Name, "zone1") {
+				z = it.Name
+			}
+		}
+		b.Run(fmt.Sprintf("%d/ec2", n), func(b *testing.B) { runCall(b, describeFirstPage(st.ec2, firstPageSize)) })
+		b.Run(fmt.Sprintf("%d/gce", n), func(b *testing.B) { runCall(b, gceFirstPage(st.gce, gceProject, z, firstPageSize)) })
+		b.Run(fmt.Sprintf("%d/direct", n), func(b *testing.B) { runCall(b, st.direct.firstVMPage(firstPageSize)) })
+	}
 }

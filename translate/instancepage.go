@@ -57,20 +57,23 @@ type InstancePageQuery struct {
 }
 
 // InstancesPage returns up to limit instances of the listing q selects,
-// starting at cursor at, and the cursor of the next page (nil after the
-// last). RootVolumeID is left empty (the caller reads the page's volumes).
+// starting at cursor at, the cursor of the next page (nil after the last)
+// and the number of instances in the live segment (CloudStack's count; -1
+// when the page did not read that segment). RootVolumeID is left empty
+// (the caller reads the page's volumes).
 // The CloudStack calls it makes are: one or two listVirtualMachines pages
 // per segment the page touches, plus, for a page reaching
 // SegmentTerminated, TerminatedInstances' calls and one lookup of its
 // candidates.
-func (s *Service) InstancesPage(ctx context.Context, q InstancePageQuery, at InstanceCursor, limit int) ([]Instance, *InstanceCursor, error) {
+func (s *Service) InstancesPage(ctx context.Context, q InstancePageQuery, at InstanceCursor, limit int) ([]Instance, *InstanceCursor, int, error) {
 	const op = "InstancesPage"
 	if limit <= 0 {
-		return nil, nil, invalid(op, ResInstance, "", "a page needs a positive size")
+		return nil, nil, -1, invalid(op, ResInstance, "", "a page needs a positive size")
 	}
 	if at.Segment < SegmentLive || at.Segment >= segmentEnd || at.Offset < 0 || (!q.Terminated && at.Segment != SegmentLive) {
-		return nil, nil, invalid(op, ResInstance, "", "invalid page position")
+		return nil, nil, -1, invalid(op, ResInstance, "", "invalid page position")
 	}
+	liveTotal := -1
 	req := ListVMsRequest{ZoneID: q.ZoneID}
 	if len(q.Tags) > 0 {
 		req.Tags = Tags{}
@@ -81,7 +84,7 @@ func (s *Service) InstancesPage(ctx context.Context, q InstancePageQuery, at Ins
 	if q.ZoneID != "" {
 		z, err := s.Zone(ctx, q.ZoneID)
 		if err != nil {
-			return nil, nil, opErr(op, ResZone, q.ZoneID, err)
+			return nil, nil, -1, opErr(op, ResZone, q.ZoneID, err)
 		}
 		req.ZoneID = z.ID
 	}
@@ -89,7 +92,7 @@ func (s *Service) InstancesPage(ctx context.Context, q InstancePageQuery, at Ins
 	cur := at
 	for len(out) < limit && cur.Segment < segmentEnd {
 		if cur.Segment > SegmentLive && !q.Terminated {
-			return out, nil, nil
+			return out, nil, liveTotal, nil
 		}
 		want := limit - len(out)
 		var (
@@ -108,11 +111,14 @@ func (s *Service) InstancesPage(ctx context.Context, q InstancePageQuery, at Ins
 			if isNotFound(err) {
 				got, total, err = nil, 0, nil
 			}
+			if cur.Segment == SegmentLive && err == nil {
+				liveTotal = total
+			}
 		case SegmentTerminated:
 			got, total, err = s.terminatedRange(ctx, req, cur.Offset, want)
 		}
 		if err != nil {
-			return nil, nil, opErr(op, ResInstance, "", err)
+			return nil, nil, -1, opErr(op, ResInstance, "", err)
 		}
 		// CloudStack's own state filter decides the segment; a VM whose
 		// state changed between two calls stays where CloudStack put it.
@@ -124,9 +130,9 @@ func (s *Service) InstancesPage(ctx context.Context, q InstancePageQuery, at Ins
 	}
 	s.finishRetired(ctx, out)
 	if cur.Segment >= segmentEnd || (!q.Terminated && cur.Segment > SegmentLive) {
-		return out, nil, nil
+		return out, nil, liveTotal, nil
 	}
-	return out, &cur, nil
+	return out, &cur, liveTotal, nil
 }
 
 // terminatedRange is SegmentTerminated: the instances TerminatedInstances
