@@ -867,12 +867,18 @@ func (s *server) describeLaunchTemplateVersions(r *request) (response, error) {
 // LaunchTemplateData as XML (ResponseLaunchTemplateData): the stored
 // request parameters rendered under their response names. A list
 // parameter "X.N" is "<xSet><item>…</item></xSet>"; the response names
-// that do not follow that rule are in ltListNames.
+// that do not follow that rule are in ltListNames and ltItemNames.
 
 var ltListNames = map[string]string{
 	"NetworkInterface.SecurityGroupId":    "groupSet",
 	"NetworkInterface.PrivateIpAddresses": "privateIpAddressesSet",
 	"LicenseSpecification":                "licenseSet",
+}
+
+// ltItemNames are the list member names other than "item" (botocore's
+// ec2 model: LaunchTemplateInstanceNetworkInterfaceSpecification.Groups).
+var ltItemNames = map[string]string{
+	"NetworkInterface.SecurityGroupId": "groupId",
 }
 
 type ltDataNode struct {
@@ -950,6 +956,9 @@ func encodeTree(e *xml.Encoder, n *xmlTree, path string) error {
 		}
 		if n.list {
 			name = "item"
+			if alt, ok := ltItemNames[path]; ok {
+				name = alt
+			}
 			childPath = path
 		} else if kid.list {
 			if alt, ok := ltListNames[childPath]; ok {

@@ -222,3 +222,48 @@ func TestSDKLaunchTemplateRefusals(t *testing.T) {
 		t.Fatalf("refused templates were stored: %+v %v", docs, err)
 	}
 }
+
+// TestSDKLaunchTemplateDataShapes: nested data (a network interface with
+// groups, metadata options, monitoring, placement) reads back through the
+// SDK's parser as written.
+func TestSDKLaunchTemplateDataShapes(t *testing.T) {
+	e := mustEnv(t)
+	ctx := ctxT(t)
+	c := e.ec2
+	ami := debianImage(t, e)
+	sg, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("lt-ni"), Description: aws.String("ni")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := &types.RequestLaunchTemplateData{
+		ImageId: aws.String(ami), KeyName: aws.String("nokey-needed-at-creation"),
+		NetworkInterfaces: []types.LaunchTemplateInstanceNetworkInterfaceSpecificationRequest{{DeviceIndex: aws.Int32(0),
+			AssociatePublicIpAddress: aws.Bool(false), DeleteOnTermination: aws.Bool(true), Groups: []string{aws.ToString(sg.GroupId)}}},
+		MetadataOptions:       &types.LaunchTemplateInstanceMetadataOptionsRequest{HttpTokens: types.LaunchTemplateHttpTokensStateOptional},
+		Monitoring:            &types.LaunchTemplatesMonitoringRequest{Enabled: aws.Bool(false)},
+		Placement:             &types.LaunchTemplatePlacementRequest{Tenancy: types.TenancyDefault},
+		DisableApiTermination: aws.Bool(true),
+	}
+	out, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("shapes"), LaunchTemplateData: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := c.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: out.LaunchTemplate.LaunchTemplateId})
+	if err != nil || len(vs.LaunchTemplateVersions) != 1 {
+		t.Fatalf("%+v %v", vs, err)
+	}
+	d := vs.LaunchTemplateVersions[0].LaunchTemplateData
+	if len(d.NetworkInterfaces) != 1 {
+		t.Fatalf("network interfaces %+v", d.NetworkInterfaces)
+	}
+	ni := d.NetworkInterfaces[0]
+	if aws.ToInt32(ni.DeviceIndex) != 0 || aws.ToBool(ni.AssociatePublicIpAddress) || !aws.ToBool(ni.DeleteOnTermination) ||
+		len(ni.Groups) != 1 || ni.Groups[0] != aws.ToString(sg.GroupId) {
+		t.Fatalf("network interface reads back %+v", ni)
+	}
+	if d.MetadataOptions == nil || d.MetadataOptions.HttpTokens != types.LaunchTemplateHttpTokensStateOptional ||
+		d.Monitoring == nil || aws.ToBool(d.Monitoring.Enabled) || d.Placement == nil || d.Placement.Tenancy != types.TenancyDefault ||
+		!aws.ToBool(d.DisableApiTermination) || aws.ToString(d.KeyName) != "nokey-needed-at-creation" {
+		t.Fatalf("data reads back %+v", d)
+	}
+}
