@@ -127,6 +127,19 @@ func TestCustomNetworkLifecycle(t *testing.T) {
 	if vmcs := findVM(t, e, "vm1"); vmcs.NetworkID != tiers[0].ID {
 		t.Fatalf("VM on network %s, want tier %s", vmcs.NetworkID, tiers[0].ID)
 	}
+	// An external address on a tier is acquired for the VPC and NATed to
+	// the VM on its tier (CloudStack acquires none for a tier itself).
+	e.mustOK(vm("vm2", &compute.NetworkInterface{Subnetwork: "regions/" + region + "/subnetworks/sub1",
+		AccessConfigs: []*compute.AccessConfig{{Name: "external-nat", Type: "ONE_TO_ONE_NAT"}}}))
+	in2, err := e.gce.Instances.Get(p, e.zone, "vm2").Do()
+	if err != nil || len(in2.NetworkInterfaces[0].AccessConfigs) != 1 || in2.NetworkInterfaces[0].AccessConfigs[0].NatIP == "" {
+		t.Fatalf("vm2 = %+v, %v", in2, err)
+	}
+	addrs, err := e.svc.Addresses(e.ctx(), translate.AddressQuery{IPs: []string{in2.NetworkInterfaces[0].AccessConfigs[0].NatIP}})
+	if err != nil || len(addrs) != 1 || addrs[0].VPCID != vpcs[0].ID || addrs[0].InstanceName != "vm2" {
+		t.Fatalf("vm2's address = %+v, %v", addrs, err)
+	}
+	e.mustOK(e.gce.Instances.Delete(p, e.zone, "vm2").Do())
 
 	// In use: neither the network nor the subnetwork can go.
 	_, err = e.gce.Networks.Delete(p, "net1").Do()
@@ -169,8 +182,8 @@ func TestCustomNetworkLifecycle(t *testing.T) {
 	// CloudStack deletes no network before its VMs are expunged.
 	_, err = e.gce.Subnetworks.Delete(p, region, "sub1").Do()
 	apiErr(t, err, 400, "resourceInUseByAnotherResource")
-	if e.sim.RunExpunger() != 1 {
-		t.Fatal("vm1 was not expunged")
+	if e.sim.RunExpunger() != 2 { // vm1 and vm2
+		t.Fatal("vm1 and vm2 were not expunged")
 	}
 	e.mustOK(e.gce.Subnetworks.Delete(p, region, "sub1").Do())
 	e.mustOK(e.gce.Networks.Delete(p, "net1").Do())

@@ -113,7 +113,7 @@ func associateIpAddress(s *Server, c *call) (any, *apiError) {
 		return nil, err
 	}
 	var z *zone
-	var netID, vpcID string
+	var netID, vpcID, tierOf string
 	switch {
 	case c.str("networkid") != "":
 		n, err := s.needNetwork(c, "networkid")
@@ -123,10 +123,11 @@ func associateIpAddress(s *Server, c *call) (any, *apiError) {
 		if n.Type != "Isolated" {
 			return nil, invalidParam("Can't associate ip to network %s of type %s", n.ID, n.Type)
 		}
-		z, netID, vpcID = s.zoneByID(n.ZoneID), n.ID, n.VPCID
-		if n.VPCID != "" {
-			netID = n.ID
-		}
+		z, netID = s.zoneByID(n.ZoneID), n.ID
+		// NetworkServiceImpl.associateIPToNetwork (server/src/main/java/com/cloud/network/
+		// NetworkServiceImpl.java), run by the async part: an address is never acquired for a
+		// VPC tier, only for its VPC (vpcid=); the job fails and the address is released.
+		tierOf = n.VPCID
 	case c.str("vpcid") != "":
 		v := s.vpcByID(c.str("vpcid"))
 		if v == nil || !s.canAccess(c, v.owned) {
@@ -164,6 +165,9 @@ func associateIpAddress(s *Server, c *call) (any, *apiError) {
 	ip := s.newPublicIP(c, owned{ow.ID, ow.DomainID}, z)
 	ip.NetworkID, ip.VPCID, ip.JobID = netID, vpcID, c.job.ID
 	c.job.InstanceType, c.job.InstanceID = "IpAddress", ip.ID
+	if tierOf != "" {
+		c.job.Fault = invalidParam("Can't assign ip to the network directly when network belongs to VPC.Specify vpcId to associate ip address to VPC")
+	}
 	return createReply(c, ip.ID), nil
 }
 
@@ -254,6 +258,11 @@ func enableStaticNat(s *Server, c *call) (any, *apiError) {
 	netID := c.str("networkid")
 	if netID == "" {
 		netID = ip.NetworkID
+	}
+	if netID == "" {
+		// EnableStaticNatCmd.getNetworkId (api/src/main/java/org/apache/cloudstack/api/command/
+		// user/nat/EnableStaticNatCmd.java): a VPC address not yet on a tier needs networkid.
+		return nil, invalidParam("Unable to enable static NAT for the ipAddress id=%s as ip is not associated with any network and no networkId is passed in", ip.ID)
 	}
 	hasNic := false
 	for _, nc := range v.Nics {

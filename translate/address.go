@@ -42,6 +42,7 @@ func (s *Service) AllocateAddress(ctx context.Context, zoneID, networkID string,
 	if err != nil {
 		return nil, opErr(op, ResZone, zoneID, err)
 	}
+	given := networkID != "" // else one outside VPCs is chosen below
 	if networkID == "" && z.SecurityGroups && !strings.EqualFold(z.NetworkType, "Basic") {
 		// AssociateIPAddrCmd.getNetworkId: in an Advanced zone the address
 		// goes to one of the account's Isolated networks, which such a zone
@@ -69,7 +70,18 @@ func (s *Service) AllocateAddress(ctx context.Context, zoneID, networkID string,
 			}
 		}
 	}
-	r, err := s.cs.AssociateIPAddress(ctx, z.ID, networkID)
+	vpcID := ""
+	if given {
+		if vpcID, err = s.vpcOfNetwork(ctx, networkID); err != nil {
+			return nil, opErr(op, ResNetwork, networkID, err)
+		}
+	}
+	var r AsyncResult
+	if vpcID != "" {
+		r, err = s.cs.AssociateVPCIPAddress(ctx, vpcID) // vpcaddress.go
+	} else {
+		r, err = s.cs.AssociateIPAddress(ctx, z.ID, networkID)
+	}
 	if err != nil {
 		return nil, opErr(op, ResAddress, "", err)
 	}
@@ -147,10 +159,11 @@ func (s *Service) AssociateAddress(ctx context.Context, addressID, instanceID st
 	if a.InstanceID != "" || a.SourceNAT {
 		return &Error{Op: op, Kind: InUse, Resource: ResAddress, ID: addressID, Message: "the address is in use"}
 	}
-	if _, err := s.Instance(ctx, instanceID); err != nil {
+	in, err := s.Instance(ctx, instanceID)
+	if err != nil {
 		return err
 	}
-	return opErr(op, ResAddress, addressID, s.cs.EnableStaticNat(ctx, addressID, instanceID))
+	return opErr(op, ResAddress, addressID, s.enableStaticNat(ctx, a, in))
 }
 
 // DisassociateAddress disables static NAT on the address (a no-op when it

@@ -123,6 +123,7 @@ type CloudStack interface {
 	EnableStaticNat(ctx context.Context, addressID, vmID string) error
 	DisableStaticNat(ctx context.Context, addressID string) (AsyncResult, error)
 	DisassociateIPAddress(ctx context.Context, addressID string) (AsyncResult, error)
+	VPCAddressPort // vpcaddress.go
 
 	// Networks and VPCs.
 	ListNetworks(ctx context.Context, req ListNetworksRequest) ([]Network, error)

@@ -64,6 +64,8 @@ type CloudStack struct {
 	AssociateIPAddressFn             func(ctx context.Context, zoneID, networkID string) (translate.AsyncResult, error)
 	ListPublicIPAddressesFn          func(ctx context.Context, req translate.ListAddressesRequest) ([]translate.Address, error)
 	EnableStaticNatFn                func(ctx context.Context, addressID, vmID string) error
+	AssociateVPCIPAddressFn          func(ctx context.Context, vpcID string) (translate.AsyncResult, error)
+	EnableStaticNatOnNetworkFn       func(ctx context.Context, addressID, vmID, networkID string) error
 	DisableStaticNatFn               func(ctx context.Context, addressID string) (translate.AsyncResult, error)
 	DisassociateIPAddressFn          func(ctx context.Context, addressID string) (translate.AsyncResult, error)
 	ListNetworksFn                   func(ctx context.Context, req translate.ListNetworksRequest) ([]translate.Network, error)

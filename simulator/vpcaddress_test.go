@@ -1,0 +1,67 @@
+package simulator_test
+
+import (
+	"testing"
+
+	"github.com/cloudgate/cloudgate/simulator"
+)
+
+// TestVPCAddresses: an address is acquired for a VPC, never for one of
+// its tiers, and static NAT from it names the VM's tier
+// (NetworkServiceImpl.associateIPToNetwork, EnableStaticNatCmd).
+func TestVPCAddresses(t *testing.T) {
+	srv := mustServer(t, &simulator.Options{Profile: simulator.ProfileSandbox})
+	cs := mustClient(t, srv, "demo")
+	cat := mustCatalog(t, cs)
+	offs, err := cs.VPC.ListVPCOfferings(cs.VPC.NewListVPCOfferingsParams())
+	if err != nil || offs.Count == 0 {
+		t.Fatalf("VPC offerings: %v %+v", err, offs)
+	}
+	vpc, err := cs.VPC.CreateVPC(cs.VPC.NewCreateVPCParams("10.0.0.0/8", "v1", "v1", offs.VPCOfferings[0].Id, cat.zone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noffs := cs.NetworkOffering.NewListNetworkOfferingsParams()
+	noffs.SetForvpc(true)
+	no, err := cs.NetworkOffering.ListNetworkOfferings(noffs)
+	if err != nil || no.Count == 0 {
+		t.Fatalf("VPC network offerings: %v %+v", err, no)
+	}
+	np := cs.Network.NewCreateNetworkParams("tier1", no.NetworkOfferings[0].Id, cat.zone)
+	np.SetVpcid(vpc.Id)
+	np.SetGateway("10.5.0.1")
+	np.SetNetmask("255.255.255.0")
+	tier, err := cs.Network.CreateNetwork(np)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dp := cs.VirtualMachine.NewDeployVirtualMachineParams(cat.small, cat.debian, cat.zone)
+	dp.SetName("tiervm")
+	dp.SetNetworkids([]string{tier.Id})
+	vm, err := cs.VirtualMachine.DeployVirtualMachine(dp)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	onTier := cs.Address.NewAssociateIpAddressParams()
+	onTier.SetNetworkid(tier.Id)
+	_, err = cs.Address.AssociateIpAddress(onTier)
+	wantErr(t, err, "431", "Specify vpcId to associate ip address to VPC")
+
+	onVPC := cs.Address.NewAssociateIpAddressParams()
+	onVPC.SetVpcid(vpc.Id)
+	ip, err := cs.Address.AssociateIpAddress(onVPC)
+	if err != nil || ip.Vpcid != vpc.Id || ip.Associatednetworkid != "" {
+		t.Fatalf("associate for the VPC: %v %+v", err, ip)
+	}
+	_, err = cs.NAT.EnableStaticNat(cs.NAT.NewEnableStaticNatParams(ip.Id, vm.Id))
+	wantErr(t, err, "431", "no networkId is passed in")
+	sp := cs.NAT.NewEnableStaticNatParams(ip.Id, vm.Id)
+	sp.SetNetworkid(tier.Id)
+	if _, err := cs.NAT.EnableStaticNat(sp); err != nil {
+		t.Fatalf("enableStaticNat networkid=tier: %v", err)
+	}
+	if got, _, _ := cs.VirtualMachine.GetVirtualMachineByID(vm.Id); got.Publicip != ip.Ipaddress {
+		t.Fatalf("vm public ip = %q, want %q", got.Publicip, ip.Ipaddress)
+	}
+}
