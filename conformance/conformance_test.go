@@ -94,6 +94,7 @@ var motoDivergences = map[string]string{
 	"ec2/instances/unknown-image":   "moto launches instances from unknown AMIs",
 	"ec2/instances/modify-type":     "moto changes the type of a running instance",
 	"ec2/instances/incorrect-state": "moto starts terminated instances",
+	"ec2/launch-templates":          "moto's CreateLaunchTemplateVersion ignores SourceVersion (moto/ec2/responses/launch_templates.py never reads it)",
 }
 
 // runAndCompare runs cfg (bounded), writes Markdown/JSON/JUnit reports to
