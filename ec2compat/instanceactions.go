@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/cloudgate/cloudgate/translate"
 )
@@ -64,6 +65,12 @@ func (s *server) stateChangeOf(r *request, insts []translate.Instance, verb stri
 		}
 	}
 	resp := &stateChangeResp{}
+	var now map[string]*translate.Instance
+	if wait {
+		if now, err = s.settled(r, insts, jobs); err != nil {
+			return nil, err
+		}
+	}
 	for i := range insts {
 		item := stateChangeItem{InstanceID: ec2ID(pInstance, insts[i].ID), PreviousState: stateOf(&insts[i])}
 		if !wait {
@@ -77,17 +84,10 @@ func (s *server) stateChangeOf(r *request, insts []translate.Instance, verb stri
 			resp.Instances = append(resp.Instances, item)
 			continue
 		}
-		if err := s.wait(r.ctx, jobs[i]); err != nil {
-			return nil, err
-		}
-		cur, err := s.svc.Instance(r.ctx, insts[i].ID)
-		switch {
-		case translate.KindOf(err) == translate.NotFound:
-			item.CurrentState = stateTerminated // already expunged
-		case err != nil:
-			return nil, err
-		default:
+		if cur := now[strings.ToLower(insts[i].ID)]; cur != nil {
 			item.CurrentState = stateOf(cur)
+		} else {
+			item.CurrentState = stateTerminated // already expunged
 		}
 		resp.Instances = append(resp.Instances, item)
 	}

@@ -86,4 +86,31 @@ func TestRunAndTerminateCloudStackRounds(t *testing.T) {
 	var id string
 	check("RunInstances", traceCalls(t, e, latency, func() { id = run("rounds") }), 6)
 	check("TerminateInstances", traceCalls(t, e, latency, func() { terminate(id) }), 4)
+
+	// Three at once: the deploys are still one after the other (each
+	// VM's name depends on the ones before), their jobs are awaited
+	// together; the terminations' jobs are awaited together and the end
+	// states read in one call. Before: 9 and 10 rounds.
+	var ids []string
+	check("RunInstances(3)", traceCalls(t, e, latency, func() {
+		out, err := e.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(ami), InstanceType: "t3.micro",
+			MinCount: aws.Int32(3), MaxCount: aws.Int32(3), ClientToken: aws.String("rounds-3")})
+		if err != nil || len(out.Instances) != 3 {
+			t.Fatalf("RunInstances(3): %v %v", out, err)
+		}
+		for _, in := range out.Instances {
+			ids = append(ids, aws.ToString(in.InstanceId))
+		}
+	}), 8)
+	check("TerminateInstances(3)", traceCalls(t, e, latency, func() {
+		out, err := e.ec2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: ids})
+		if err != nil || len(out.TerminatingInstances) != 3 {
+			t.Fatalf("TerminateInstances(3): %+v %v", out, err)
+		}
+		for _, ti := range out.TerminatingInstances {
+			if ti.CurrentState.Name != "terminated" || ti.PreviousState.Name != "running" {
+				t.Errorf("%s: %s -> %s", aws.ToString(ti.InstanceId), ti.PreviousState.Name, ti.CurrentState.Name)
+			}
+		}
+	}), 6)
 }

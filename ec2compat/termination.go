@@ -58,3 +58,42 @@ func (s *server) instancesWithEphemeralIPs(r *request, ec2IDs []string) ([]trans
 		return l.addrs, l.err
 	}, nil
 }
+
+// settled waits for the jobs of a state change (jobs[i] is insts[i]'s, nil
+// when none was started) and reads the instances' states after them. The
+// jobs run side by side in CloudStack, so they are awaited together (at
+// most 8 polls at a time) and the instances read in one call, instead of
+// a wait and a read per instance one after the other (issue 15). The
+// first failed job, in the request's order, is the error. An instance
+// missing from the answer has been expunged.
+func (s *server) settled(r *request, insts []translate.Instance, jobs []*translate.Job) (map[string]*translate.Instance, error) {
+	errs := make([]error, len(insts))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 8)
+	for i := range insts {
+		if jobs[i] == nil {
+			continue
+		}
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			errs[i] = s.wait(r.ctx, jobs[i])
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	cur, err := s.svc.Instances(r.ctx, translate.InstanceQuery{IDs: instanceUUIDs(insts)})
+	if err != nil {
+		return nil, err
+	}
+	now := make(map[string]*translate.Instance, len(cur))
+	for i := range cur {
+		now[strings.ToLower(cur[i].ID)] = &cur[i]
+	}
+	return now, nil
+}

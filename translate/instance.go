@@ -374,8 +374,22 @@ func (s *Service) Launch(ctx context.Context, spec LaunchSpec) ([]Instance, erro
 		var ok []created
 		var failed []string
 		var firstErr error
-		for _, v := range vms {
-			_, err := s.await(ctx, op, ResInstance, v.id, v.job)
+		// The deploy jobs run side by side in CloudStack: awaited together
+		// (at most 8 polls at a time), their outcomes read in launch order.
+		errs := make([]error, len(vms))
+		var wg sync.WaitGroup
+		slots := make(chan struct{}, 8)
+		for i, v := range vms {
+			wg.Add(1)
+			slots <- struct{}{}
+			go func() {
+				defer func() { <-slots; wg.Done() }()
+				_, errs[i] = s.await(ctx, op, ResInstance, v.id, v.job)
+			}()
+		}
+		wg.Wait()
+		for i, v := range vms {
+			err := errs[i]
 			if err != nil {
 				failed = append(failed, v.id)
 				if firstErr == nil {
