@@ -439,8 +439,8 @@ func (s *server) insertInstanceGroupManager(c *gin.Context) (any, error) {
 	}
 	m := &mig{group: *g, zone: zone, zoneName: zoneName, name: req.Name, base: base, template: tmplName, version: version}
 	o := newOp("insert", zoneName, "instanceGroupManagers", m.name, m.group.ID)
-	jobs, err := s.growMIG(ctx, project, m, int(*req.TargetSize))
-	if err != nil && len(jobs) == 0 {
+	jobs, created, err := s.growMIG(ctx, project, m, int(*req.TargetSize))
+	if err != nil && created == 0 {
 		// Nothing was created: the group goes again, so the insert leaves
 		// nothing behind.
 		if derr := s.svc.DeleteInstanceGroup(ctx, g.ID); derr != nil {
@@ -478,16 +478,17 @@ func (s *server) lostInsertRace(ctx context.Context, zone *translate.Zone, name 
 const maxMIGSize = 1000
 
 // growMIG creates n members from the MIG's template, at most
-// migParallel at a time, and returns their jobs. A member CloudStack
+// migParallel at a time, and returns their jobs (none for members whose
+// insert waited for the deployment) and how many were created. A member CloudStack
 // refuses is an error; the members created stay (they count towards the
 // target size).
-func (s *server) growMIG(ctx context.Context, project string, m *mig, n int) ([]string, error) {
+func (s *server) growMIG(ctx context.Context, project string, m *mig, n int) ([]string, int, error) {
 	if n <= 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	tmpl, err := s.migTemplate(ctx, project, m.template)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var mu sync.Mutex
 	taken := map[string]bool{}
@@ -535,12 +536,16 @@ func (s *server) growMIG(ctx context.Context, project string, m *mig, n int) ([]
 	for _, j := range jobs {
 		out = append(out, j...)
 	}
+	created := 0
+	var first error
 	for _, err := range errs {
-		if err != nil {
-			return out, err
+		if err == nil {
+			created++
+		} else if first == nil {
+			first = err
 		}
 	}
-	return out, nil
+	return out, created, first
 }
 
 // migParallel bounds the members created or deleted at once.
@@ -674,7 +679,7 @@ func (s *server) resizeInstanceGroupManager(c *gin.Context) (any, error) {
 	var jobs []string
 	switch {
 	case size > len(keep):
-		jobs, err = s.growMIG(ctx, project, m, size-len(keep))
+		jobs, _, err = s.growMIG(ctx, project, m, size-len(keep))
 	case size < len(keep):
 		jobs, err = s.shrinkMIG(ctx, append(deleting, pickVictims(keep, len(keep)-size)...))
 	default:

@@ -329,3 +329,30 @@ func TestInstanceGroupManagersConcurrentInsert(t *testing.T) {
 		t.Fatalf("CloudStack instance groups left: %+v, %v", groups, err)
 	}
 }
+
+// TestInstanceGroupManagersPartialInsert: where members get an ephemeral
+// external address (no security groups), each member's insert waits for
+// its deployment; when CloudStack refuses one, the insert fails and the
+// MIG keeps the members that exist, none outside it.
+func TestInstanceGroupManagersPartialInsert(t *testing.T) {
+	e := withAccountNetwork(newEnvWith(t, isolatedSeed(t)))
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("web")).Do())
+	e.inject("deployVirtualMachine", "result:fail|errorcode:533|errortext:Unable to create a deployment for VM", 1)
+	_, err := e.gce.InstanceGroupManagers.Insert(e.project, e.zone, &compute.InstanceGroupManager{
+		Name: "g", BaseInstanceName: "g", InstanceTemplate: "web", TargetSize: 2}).Do()
+	if err == nil {
+		t.Fatal("insert with a refused member deploy succeeded")
+	}
+	m, err := e.gce.InstanceGroupManagers.Get(e.project, e.zone, "g").Do()
+	if err != nil || m.TargetSize != 1 {
+		t.Fatalf("MIG after a partial insert = %+v, %v", m, err)
+	}
+	il, err := e.gce.Instances.List(e.project, e.zone).Do()
+	if err != nil || len(il.Items) != 1 || !strings.HasPrefix(il.Items[0].Name, "g-") {
+		t.Fatalf("instances after a partial insert = %+v, %v", il, err)
+	}
+	e.mustOK(e.gce.InstanceGroupManagers.Delete(e.project, e.zone, "g").Do())
+	if il, err := e.gce.Instances.List(e.project, e.zone).Do(); err != nil || len(il.Items) != 0 {
+		t.Fatalf("instances after delete = %+v, %v", il, err)
+	}
+}
