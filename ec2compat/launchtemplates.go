@@ -575,7 +575,7 @@ func (s *server) createLaunchTemplateVersion(r *request) (response, error) {
 	}
 	vb, _ := json.Marshal(v)
 	n := t.next()
-	for attempt := 0; attempt < 5; attempt++ {
+	for attempt := 0; attempt < 20; attempt++ {
 		rec, err := s.svc.StoreDoc(r.ctx, "Launch templates", fmt.Sprintf("%s%s-%d", ltVersionPrefix, t.doc.ID, n), vb)
 		if err == nil {
 			lv := &ltVersion{docID: rec.ID, n: n, doc: v}
@@ -595,7 +595,8 @@ func (s *server) createLaunchTemplateVersion(r *request) (response, error) {
 		}
 		n = t.next()
 	}
-	return nil, apiErr("ConcurrentTagAccess", "Too many concurrent changes to the launch template; retry.")
+	// RequestLimitExceeded: clients retry it.
+	return nil, apiErr("RequestLimitExceeded", "Too many concurrent new versions of launch template "+t.doc.ID+"; retry.")
 }
 
 func (s *server) modifyLaunchTemplate(r *request) (response, error) {

@@ -267,3 +267,63 @@ func TestSDKLaunchTemplateDataShapes(t *testing.T) {
 		t.Fatalf("data reads back %+v", d)
 	}
 }
+
+// TestSDKLaunchTemplateConcurrentVersions: versions created at once get
+// distinct numbers (CloudStack's unique names serialise them) and none is
+// lost; concurrent creates of one name make one template.
+func TestSDKLaunchTemplateConcurrentVersions(t *testing.T) {
+	e := mustEnv(t)
+	ctx := ctxT(t)
+	c := e.ec2
+	ami := debianImage(t, e)
+	const n = 6
+	errs := make(chan error, n)
+	ids := make(chan string, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			out, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("race"),
+				LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String(ami)}})
+			if err == nil {
+				ids <- aws.ToString(out.LaunchTemplate.LaunchTemplateId)
+			}
+			errs <- err
+		}()
+	}
+	ok := 0
+	for i := 0; i < n; i++ {
+		if err := <-errs; err == nil {
+			ok++
+		} else if !strings.Contains(err.Error(), "InvalidLaunchTemplateName.AlreadyExistsException") {
+			t.Fatalf("concurrent create: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d concurrent creates of one name succeeded", ok)
+	}
+	id := <-ids
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := c.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id),
+				LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String(ami)}})
+			errs <- err
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent version: %v", err)
+		}
+	}
+	vs, err := c.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(id)})
+	if err != nil || len(vs.LaunchTemplateVersions) != n+1 {
+		t.Fatalf("versions after %d concurrent creates: %d, %v", n, len(vs.LaunchTemplateVersions), err)
+	}
+	seen := map[int64]bool{}
+	for _, v := range vs.LaunchTemplateVersions {
+		seen[aws.ToInt64(v.VersionNumber)] = true
+	}
+	for i := int64(1); i <= n+1; i++ {
+		if !seen[i] {
+			t.Fatalf("version %d missing: %v", i, seen)
+		}
+	}
+}

@@ -178,3 +178,40 @@ func TestInstanceTemplateCustomNetwork(t *testing.T) {
 		t.Fatalf("instance from the VPC template: %+v %v", vm, err)
 	}
 }
+
+// TestInstanceTemplatesAcrossReplicas: a template inserted through one
+// gateway replica is read and deleted through another (CloudStack is the
+// only state); concurrent inserts of one name make one template.
+func TestInstanceTemplatesAcrossReplicas(t *testing.T) {
+	e := newEnv(t)
+	_, other := e.gateway(e.svc)
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, e.template("shared")).Do())
+	got, err := other.InstanceTemplates.Get(e.project, "shared").Do()
+	if err != nil || got.Properties.MachineType != "small-instance" {
+		t.Fatalf("other replica reads %+v, %v", got, err)
+	}
+	if _, err := other.InstanceTemplates.Delete(e.project, "shared").Do(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.gce.InstanceTemplates.Get(e.project, "shared").Do()
+	apiErr(t, err, 404, "notFound")
+
+	errs := make(chan error, 2)
+	for _, g := range []*compute.Service{e.gce, other} {
+		go func(g *compute.Service) {
+			_, err := g.InstanceTemplates.Insert(e.project, e.template("race")).Do()
+			errs <- err
+		}(g)
+	}
+	ok := 0
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err == nil {
+			ok++
+		} else {
+			apiErr(t, err, 409, "alreadyExists")
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d concurrent inserts of one name succeeded", ok)
+	}
+}
