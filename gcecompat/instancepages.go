@@ -40,7 +40,12 @@ func (s *server) listInstancesByName(c *gin.Context) (resp any, handled bool, er
 		v, err := s.loadView(ctx, project, false)
 		views <- loaded{v, err}
 	}()
-	insts, total, err := s.svc.InstancesByName(ctx, zone.ID, lp.offset, lp.maxResults, nil, lp.desc)
+	var vols map[string][]translate.Volume
+	insts, total, err := s.svc.InstancesByName(ctx, translate.ByNameQuery{ZoneID: zone.ID, Desc: lp.desc,
+		Alongside: func(sel []translate.Instance, total int) (err error) {
+			vols, err = s.pageVolumes(ctx, zone.ID, sel, total, lp.maxResults)
+			return err
+		}}, lp.offset, lp.maxResults)
 	lv := <-views
 	if err != nil {
 		return nil, true, err
@@ -48,8 +53,8 @@ func (s *server) listInstancesByName(c *gin.Context) (resp any, handled bool, er
 	if lv.err != nil {
 		return nil, true, lv.err
 	}
-	if err := s.pageVolumes(ctx, lv.v, insts, total, lp.maxResults); err != nil {
-		return nil, true, err
+	if vols != nil {
+		lv.v.vols = vols
 	}
 	items := make([]*wireInstance, 0, len(insts))
 	for i := range insts {
@@ -95,7 +100,12 @@ func (s *server) aggregatedInstancesByName(c *gin.Context) (resp any, handled bo
 		views <- loaded{v, err}
 	}()
 	key := func(in *translate.Instance) string { return scope(in) + "\x00" + in.Name }
-	insts, total, err := s.svc.InstancesByName(ctx, "", lp.offset, lp.maxResults, key, lp.desc)
+	var vols map[string][]translate.Volume
+	insts, total, err := s.svc.InstancesByName(ctx, translate.ByNameQuery{Key: key, Desc: lp.desc,
+		Alongside: func(sel []translate.Instance, total int) (err error) {
+			vols, err = s.pageVolumes(ctx, "", sel, total, lp.maxResults)
+			return err
+		}}, lp.offset, lp.maxResults)
 	lv := <-views
 	if err != nil {
 		return nil, true, err
@@ -103,8 +113,8 @@ func (s *server) aggregatedInstancesByName(c *gin.Context) (resp any, handled bo
 	if lv.err != nil {
 		return nil, true, lv.err
 	}
-	if err := s.pageVolumes(ctx, lv.v, insts, total, lp.maxResults); err != nil {
-		return nil, true, err
+	if vols != nil {
+		lv.v.vols = vols
 	}
 	pg := make([]scoped[*wireInstance], 0, len(insts))
 	for i := range insts {
@@ -119,31 +129,27 @@ func (s *server) aggregatedInstancesByName(c *gin.Context) (resp any, handled bo
 	return aggregatedPage("compute#instanceAggregatedList", s.projectLink(project)+"/aggregated/instances", "instances", pg, next, s.scopes(ctx)), true, nil
 }
 
-// pageVolumes loads the volumes of a page's instances into v: one
+// pageVolumes lists the volumes of a page's instances by instance id: one
 // listVolumes per instance (translate.VolumesOfInstances), or, when the
 // listing is hardly bigger than the page (total <= 2*limit), one listing of
-// every volume, which costs fewer round trips for the same O(page) items.
-func (s *server) pageVolumes(ctx context.Context, v *instanceView, insts []translate.Instance, total, limit int) error {
+// the zone's volumes (zoneID "" = every zone), which costs fewer round trips for the same O(page) items.
+func (s *server) pageVolumes(ctx context.Context, zoneID string, insts []translate.Instance, total, limit int) (map[string][]translate.Volume, error) {
 	if total <= 2*limit {
-		vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{})
+		vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{ZoneID: zoneID})
 		if err != nil {
-			return err
+			return nil, err
 		}
+		out := map[string][]translate.Volume{}
 		for _, vol := range vols {
 			if vol.InstanceID != "" {
-				v.vols[vol.InstanceID] = append(v.vols[vol.InstanceID], vol)
+				out[vol.InstanceID] = append(out[vol.InstanceID], vol)
 			}
 		}
-		return nil
+		return out, nil
 	}
 	ids := make([]string, 0, len(insts))
 	for i := range insts {
 		ids = append(ids, insts[i].ID)
 	}
-	vols, err := s.svc.VolumesOfInstances(ctx, ids)
-	if err != nil {
-		return err
-	}
-	v.vols = vols
-	return nil
+	return s.svc.VolumesOfInstances(ctx, ids)
 }
