@@ -179,6 +179,9 @@
 // several or sized versions, namedPorts, targetPools, description and
 // regional MIGs are refused naming them; the other MIG methods (patch,
 // setInstanceTemplate, abandonInstances, per-instance configs, …) are 501.
+// Unlike GCE, nothing recreates a member deleted outside the MIG (the
+// target size drops with it), MIG operations carry their members' jobs
+// but are not listed by operations.list, and insert ignores requestId.
 //
 // # Networks, subnetworks and routes
 //
