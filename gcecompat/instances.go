@@ -615,12 +615,20 @@ func (s *server) insertFrom(ctx context.Context, project, zoneName string, req *
 		if len(bootTags) == 0 {
 			break
 		}
-		vols, err := s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: in.ID, Type: "ROOT"})
-		if err == nil && len(vols) == 0 {
-			err = translate.Errorf(translate.Internal, translate.ResVolume, in.ID, "the instance has no ROOT volume")
+		// Launch read the instance with its ROOT volume: no second lookup.
+		root, err := in.RootVolumeID, error(nil)
+		if root == "" {
+			var vols []translate.Volume
+			vols, err = s.svc.Volumes(ctx, translate.VolumeQuery{InstanceID: in.ID, Type: "ROOT"})
+			if err == nil && len(vols) == 0 {
+				err = translate.Errorf(translate.Internal, translate.ResVolume, in.ID, "the instance has no ROOT volume")
+			}
+			if err == nil {
+				root = vols[0].ID
+			}
 		}
 		if err == nil {
-			err = s.svc.CreateTags(ctx, translate.ResVolume, []string{vols[0].ID}, bootTags)
+			err = s.svc.CreateTags(ctx, translate.ResVolume, []string{root}, bootTags)
 		}
 		if err != nil {
 			return undo(err)
