@@ -61,6 +61,22 @@ func TestGcloudInstanceTemplates(t *testing.T) {
 		t.Fatalf("--no-address template has access configs: %s", s)
 	}
 
+	// --subnet (with its --region): an instance from the template lands there.
+	var subnets []map[string]any
+	g.json(&subnets, "compute", "networks", "subnets", "list")
+	if len(subnets) == 0 {
+		t.Fatal("no subnetworks listed")
+	}
+	subName, _ := subnets[0]["name"].(string)
+	subRegion := lastSegment(subnets[0]["region"].(string))
+	g.ok("compute", "instance-templates", "create", "subnet-tmpl", "--machine-type", "small-instance",
+		"--image-family", "debian-12", "--image-project", "debian-cloud", "--subnet", subName, "--region", subRegion)
+	tmpl = g.describe("compute", "instance-templates", "describe", "subnet-tmpl")
+	if s := gcloudJSONString(tmpl["properties"]); !strings.Contains(s, "/subnetworks/"+subName) {
+		t.Fatalf("--subnet %s reads back %s", subName, s)
+	}
+	g.ok("compute", "instance-templates", "delete", "subnet-tmpl")
+
 	var list []map[string]any
 	g.json(&list, "compute", "instance-templates", "list")
 	names := []string{}
