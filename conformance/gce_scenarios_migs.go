@@ -30,7 +30,8 @@ func gceManagedInstanceGroups() scenario {
 			"compute.instanceGroupManagers.list", "compute.instanceGroupManagers.aggregatedList", "compute.instanceGroupManagers.resize",
 			"compute.instanceGroupManagers.recreateInstances", "compute.instanceGroupManagers.deleteInstances",
 			"compute.instanceGroupManagers.listManagedInstances", "compute.instanceGroupManagers.delete",
-			"compute.instanceGroups.get", "compute.instanceGroups.listInstances", "compute.autoscalers.list", "compute.autoscalers.insert"},
+			"compute.instanceGroups.get", "compute.instanceGroups.listInstances", "compute.autoscalers.list", "compute.autoscalers.insert",
+			"compute.instanceTemplates.delete"},
 		run: func(t *scenarioT) {
 			svc, p := t.env.gce, t.env.cfg.GCEProject
 			cat := t.catalogGCE()
@@ -145,6 +146,10 @@ func gceManagedInstanceGroups() scenario {
 			}).Context(t.ctx).Do()
 			t.ExpectGCE(err, http.StatusBadRequest, "invalid", "instanceGroupManagers.insert with autoHealingPolicies (--health-check)")
 			t.Check(strings.Contains(err.Error(), "autoHealingPolicies"), "the refusal does not name autoHealingPolicies: %v", err)
+
+			// The template cannot be deleted while the group uses it.
+			_, err = svc.InstanceTemplates.Delete(p, tmpl).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusBadRequest, "resourceInUseByAnotherResource", "instanceTemplates.delete of a template a MIG uses")
 
 			// delete: the MIG and its members go.
 			t.Step("instanceGroupManagers.delete %s", mig)

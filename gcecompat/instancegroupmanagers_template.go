@@ -3,6 +3,8 @@ package gcecompat
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/cloudgate/cloudgate/translate"
 )
 
 // migTemplate reads a managed instance group's instance template
@@ -31,4 +33,27 @@ func (b migTemplateBody) insert() (*instanceInsert, error) {
 		return nil, err
 	}
 	return req, nil
+}
+
+// templateInUse refuses to delete an instance template a managed instance
+// group creates its members from, as GCE does (400
+// resourceInUseByAnotherResource naming the group).
+func (s *server) templateInUse(ctx context.Context, project, name string) error {
+	groups, err := s.svc.InstanceGroups(ctx, translate.ListInstanceGroupsRequest{Keyword: migGroupPrefix})
+	if err != nil {
+		return err
+	}
+	zones, _, err := s.zoneNames(ctx)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		zoneID, mig, _, tmpl, _, ok := parseMIGGroup(g.Name)
+		if ok && tmpl == name && zones[zoneID] != "" {
+			return translate.Errorf(translate.InUse, translate.ResUserData, name,
+				"The instance_template resource 'projects/%s/global/instanceTemplates/%s' is already being used by 'projects/%s/zones/%s/instanceGroupManagers/%s'",
+				project, name, project, zones[zoneID], mig)
+		}
+	}
+	return nil
 }

@@ -122,8 +122,13 @@ func testMIGLifecycle(t *testing.T, e *env) {
 		t.Fatalf("deleted member %s still there", mem[1].Name)
 	}
 
+	// The template cannot be deleted while the group uses it.
+	_, err = e.gce.InstanceTemplates.Delete(e.project, "web").Do()
+	apiErr(t, err, 400, "resourceInUseByAnotherResource")
+
 	// Delete removes the members and the group.
 	e.mustOK(e.gce.InstanceGroupManagers.Delete(e.project, e.zone, "web-mig").Do())
+	e.mustOK(e.gce.InstanceTemplates.Delete(e.project, "web").Do())
 	_, err = e.gce.InstanceGroupManagers.Get(e.project, e.zone, "web-mig").Do()
 	apiErr(t, err, 404, "notFound")
 	il, err := e.gce.Instances.List(e.project, e.zone).Do()

@@ -193,6 +193,9 @@ func (s *server) deleteInstanceTemplate(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.templateInUse(ctx, project, name); err != nil {
+		return nil, err
+	}
 	if err := s.svc.DeleteDoc(ctx, t.id); err != nil {
 		return nil, err
 	}
