@@ -53,6 +53,7 @@ type templateInsert struct {
 // templateProps are the InstanceProperties fields an instances.insert
 // honours (the others are refused by the strict decoder, naming them).
 type templateProps struct {
+	Description       string            `json:"description"` // the instances' description
 	MachineType       string            `json:"machineType"`
 	CanIPForward      bool              `json:"canIpForward"`
 	MinCPUPlatform    string            `json:"minCpuPlatform"`
@@ -76,7 +77,7 @@ type templateProps struct {
 
 func (p *templateProps) instance() *instanceInsert {
 	return &instanceInsert{
-		MachineType: p.MachineType, CanIPForward: p.CanIPForward, MinCPUPlatform: p.MinCPUPlatform,
+		Description: p.Description, MachineType: p.MachineType, CanIPForward: p.CanIPForward, MinCPUPlatform: p.MinCPUPlatform,
 		Disks: p.Disks, NetworkInterfaces: p.NetworkInterfaces, Metadata: p.Metadata, Tags: p.Tags,
 		Labels: p.Labels, Scheduling: p.Scheduling, ServiceAccounts: p.ServiceAccounts, GuestAccelerators: p.GuestAccelerators,
 	}

@@ -14,6 +14,7 @@ func (e *env) template(name string) *compute.InstanceTemplate {
 		Name:        name,
 		Description: "web tier",
 		Properties: &compute.InstanceProperties{
+			Description: "made from a template",
 			MachineType: "small-instance",
 			Disks: []*compute.AttachedDisk{{Boot: true, AutoDelete: true, Mode: "READ_WRITE", Type: "PERSISTENT",
 				InitializeParams: &compute.AttachedDiskInitializeParams{
@@ -78,7 +79,7 @@ func TestInstanceTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last(vm.MachineType) != "small-instance" || vm.Labels["tier"] != "api" || len(vm.Tags.Items) != 1 || vm.Tags.Items[0] != "web" {
+	if last(vm.MachineType) != "small-instance" || vm.Description != "made from a template" || vm.Labels["tier"] != "api" || len(vm.Tags.Items) != 1 || vm.Tags.Items[0] != "web" {
 		t.Fatalf("instance from template = %+v", vm)
 	}
 	if vm.Metadata == nil || len(vm.Metadata.Items) == 0 || vm.Metadata.Items[0].Key != "startup-script" {
