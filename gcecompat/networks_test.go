@@ -297,3 +297,19 @@ func TestRoutesVPCStaticRoute(t *testing.T) {
 		t.Fatalf("static route = %+v in %+v", got, rl.Items)
 	}
 }
+
+// TestSubnetworkLimit: CloudStack's vpc.max.networks (3 by default) caps a
+// custom network's subnetworks; the fourth is GCE's quotaExceeded.
+func TestSubnetworkLimit(t *testing.T) {
+	e := newSandboxEnv(t)
+	region := strings.TrimSuffix(e.zone, e.zone[strings.LastIndexByte(e.zone, '-'):])
+	e.mustOK(e.gce.Networks.Insert(e.project, &compute.Network{Name: "net1", ForceSendFields: []string{"AutoCreateSubnetworks"}}).Do())
+	for i, cidr := range []string{"10.1.0.0/24", "10.2.0.0/24", "10.3.0.0/24"} {
+		e.mustOK(e.gce.Subnetworks.Insert(e.project, region, &compute.Subnetwork{Name: "s" + string(rune('a'+i)), Network: "global/networks/net1", IpCidrRange: cidr}).Do())
+	}
+	_, err := e.gce.Subnetworks.Insert(e.project, region, &compute.Subnetwork{Name: "sd", Network: "global/networks/net1", IpCidrRange: "10.4.0.0/24"}).Do()
+	apiErr(t, err, 403, "quotaExceeded")
+	if !strings.Contains(err.Error(), "vpc.max.networks") {
+		t.Fatalf("error does not name the setting: %v", err)
+	}
+}

@@ -348,6 +348,9 @@ func createNetwork(s *Server, c *call) (any, *apiError) {
 		if gw == "" {
 			return nil, invalidParam("Gateway/netmask are required when create network for VPC")
 		}
+		if err := s.checkVPCTier(v, cidr); err != nil { // vpctier.go
+			return nil, err
+		}
 	} else if off.ForVPC {
 		return nil, invalidParam("Network offering can be used for VPC networks only")
 	}

@@ -3,6 +3,8 @@ package simulator_test
 import (
 	"testing"
 
+	"github.com/apache/cloudstack-go/v2/cloudstack"
+
 	"github.com/cloudgate/cloudgate/simulator"
 )
 
@@ -35,6 +37,29 @@ func TestVPCAddresses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// VpcManagerImpl.validateNewVpcGuestNetwork: within the VPC CIDR, no
+	// crossing, at most vpc.max.networks (3) tiers.
+	tierParams := func(name, gw string) *cloudstack.CreateNetworkParams {
+		p := cs.Network.NewCreateNetworkParams(name, no.NetworkOfferings[0].Id, cat.zone)
+		p.SetVpcid(vpc.Id)
+		p.SetGateway(gw)
+		p.SetNetmask("255.255.255.0")
+		return p
+	}
+	_, err = cs.Network.CreateNetwork(tierParams("out", "192.168.7.1"))
+	wantErr(t, err, "431", "is not within vpc")
+	cross := tierParams("cross", "10.5.0.1")
+	cross.SetNetmask("255.255.0.0")
+	_, err = cs.Network.CreateNetwork(cross)
+	wantErr(t, err, "431", "crosses other network cidr")
+	for _, gw := range []string{"10.6.0.1", "10.7.0.1"} {
+		if _, err := cs.Network.CreateNetwork(tierParams("t-"+gw, gw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = cs.Network.CreateNetwork(tierParams("fourth", "10.8.0.1"))
+	wantErr(t, err, "530", "vpc.max.networks")
+
 	dp := cs.VirtualMachine.NewDeployVirtualMachineParams(cat.small, cat.debian, cat.zone)
 	dp.SetName("tiervm")
 	dp.SetNetworkids([]string{tier.Id})

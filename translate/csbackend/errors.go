@@ -132,6 +132,11 @@ func ClassifyCode(cmd string, res translate.Resource, code, cscode int, text str
 		switch {
 		case cscode == 4375: // ResourceInUseException wrapped as internal
 			e.Kind = translate.InUse
+		case strings.Contains(text, "vpc.max.networks"):
+			// VpcManagerImpl.validateNewVpcGuestNetwork: "Number of networks
+			// per VPC can't extend N; increase it using global config
+			// vpc.max.networks" (a CloudRuntimeException): a limit.
+			e.Kind = translate.LimitExceeded
 		case userExpungeText.MatchString(text):
 			// UserVmManagerImpl.destroyVm / expungeVm for a user while
 			// allow.user.expunge.recover.vm is false: a 530 inside the job.
