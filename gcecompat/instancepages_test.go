@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"google.golang.org/api/compute/v1"
 
 	"github.com/cloudgate/cloudgate/simulator"
 	"github.com/cloudgate/cloudgate/translate"
@@ -26,9 +27,10 @@ import (
 // (details=min), and the listVolumes calls with and without
 // virtualmachineid.
 type vmCounter struct {
-	next http.RoundTripper
-	mu   sync.Mutex
-	n    map[string]int
+	next  http.RoundTripper
+	mu    sync.Mutex
+	n     map[string]int
+	spans [][2]time.Time // start and end of each call
 }
 
 func (c *vmCounter) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -39,10 +41,14 @@ func (c *vmCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 		q, _ = url.ParseQuery(string(b))
 	}
+	start := time.Now()
 	resp, err := c.next.RoundTrip(r)
 	if err != nil {
 		return resp, err
 	}
+	c.mu.Lock()
+	c.spans = append(c.spans, [2]time.Time{start, time.Now()})
+	c.mu.Unlock()
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(b))
@@ -75,8 +81,29 @@ func (c *vmCounter) take() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := c.n
-	c.n = map[string]int{}
+	c.n, c.spans = map[string]int{}, nil
 	return n
+}
+
+// rounds is the longest chain of CloudStack calls since the last take, each
+// started after the previous one answered: the sequential depth.
+func (c *vmCounter) rounds() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sp := append([][2]time.Time(nil), c.spans...)
+	sort.Slice(sp, func(i, j int) bool { return sp[i][0].Before(sp[j][0]) })
+	depth := make([]int, len(sp))
+	most := 0
+	for i := range sp {
+		depth[i] = 1
+		for j := 0; j < i; j++ {
+			if !sp[j][1].After(sp[i][0]) {
+				depth[i] = max(depth[i], depth[j]+1)
+			}
+		}
+		most = max(most, depth[i])
+	}
+	return most
 }
 
 // instances.list without a filter reads in full only the VMs of its page
@@ -255,4 +282,52 @@ func TestInstancesListPageReadsItsVMsAlone(t *testing.T) {
 	// A token of this listing is refused for another one.
 	_, err = e.gce.Instances.List(e.project, gceZone).MaxResults(50).PageToken(first.NextPageToken).Filter("name eq vm-1.*").Do()
 	apiErr(t, err, 400, "invalid")
+}
+
+// A GCE page's CloudStack calls form two sequential rounds when the zone is
+// small: the name listing, then the page's VMs and its volumes together
+// (issue 15, items 2 and 3). With 200 ms of simulated CloudStack latency on
+// every call, a chain is unmistakable.
+func TestInstancesListPageIsTwoRounds(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	sim, err := simulator.New(&simulator.Options{NoListener: true, Profile: simulator.ProfileDemoRecommended})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	adminKey, adminSecret, _ := sim.UserKeys("admin")
+	hc := *sim.HTTPClient()
+	counter := &vmCounter{next: hc.Transport, n: map[string]int{}}
+	if counter.next == nil {
+		counter.next = http.DefaultTransport
+	}
+	hc.Transport = counter
+	opts := &csbackend.Options{HTTPClient: &hc, AdminAPIKey: adminKey, AdminSecret: adminSecret}
+	svc := translate.New(csbackend.New(sim.URL(), opts), &translate.Options{JobPollInterval: 5 * time.Millisecond})
+	demoKey, _, _ := sim.UserKeys("demo")
+	demo, err := csbackend.NewDirectory(sim.URL(), opts).ByAPIKey(context.Background(), demoKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, sim: sim, svc: svc, demo: demo, project: demo.Project, zone: "local1-zone1"}
+	e.ts, e.gce = e.gateway(svc)
+	for i := 0; i < 3; i++ {
+		e.mustOK(e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{Name: fmt.Sprintf("rt-%d", i),
+			MachineType: "zones/" + e.zone + "/machineTypes/small-instance",
+			Disks:       []*compute.AttachedDisk{{Boot: true, InitializeParams: &compute.AttachedDiskInitializeParams{SourceImage: "projects/debian-cloud/global/images/family/debian-12"}}},
+		}).Do())
+	}
+	if _, err := e.gce.Instances.List(e.project, e.zone).Do(); err != nil { // warm the catalog caches
+		t.Fatal(err)
+	}
+	sim.SetCallLatency(200*time.Millisecond, 0)
+	defer sim.SetCallLatency(0, 0)
+	counter.take()
+	l, err := e.gce.Instances.List(e.project, e.zone).Do()
+	if err != nil || len(l.Items) != 3 {
+		t.Fatalf("list: %v %v", l, err)
+	}
+	if r := counter.rounds(); r > 2 {
+		t.Errorf("a page of 3 instances took %d sequential rounds of CloudStack calls, want 2", r)
+	}
 }
