@@ -216,3 +216,46 @@ func TestInstanceTemplatesAcrossReplicas(t *testing.T) {
 		t.Fatalf("%d concurrent inserts of one name succeeded", ok)
 	}
 }
+
+// TestInstanceTemplateTerraformShape: the properties the Terraform Google
+// provider sends for google_compute_instance_template with its defaults
+// (scheduling, disk interface/type/mode, a PREMIUM access config, the
+// default service account) are accepted, read back unchanged, and launch.
+func TestInstanceTemplateTerraformShape(t *testing.T) {
+	e := newEnv(t)
+	auto := true
+	tmpl := &compute.InstanceTemplate{
+		Name: "tf-tmpl", Description: "managed by terraform",
+		Properties: &compute.InstanceProperties{
+			MachineType: "small-instance", Description: "tf instance",
+			Disks: []*compute.AttachedDisk{{Boot: true, AutoDelete: true, Type: "PERSISTENT", Mode: "READ_WRITE", Interface: "SCSI",
+				InitializeParams: &compute.AttachedDiskInitializeParams{
+					SourceImage: e.ts.URL + "/compute/v1/projects/debian-cloud/global/images/family/debian-12",
+					DiskType:    "pd-standard", DiskSizeGb: 10, Labels: map[string]string{"disk": "boot"},
+				}}},
+			NetworkInterfaces: []*compute.NetworkInterface{{Network: e.ts.URL + "/compute/v1/projects/" + e.project + "/global/networks/default",
+				AccessConfigs: []*compute.AccessConfig{{NetworkTier: "PREMIUM", Type: "ONE_TO_ONE_NAT"}}}},
+			Scheduling: &compute.Scheduling{AutomaticRestart: &auto, OnHostMaintenance: "MIGRATE", ProvisioningModel: "STANDARD"},
+			ServiceAccounts: []*compute.ServiceAccount{{Email: "default", Scopes: []string{"https://www.googleapis.com/auth/cloud-platform"}}},
+			Metadata:        &compute.Metadata{Items: []*compute.MetadataItems{}},
+			Labels:          map[string]string{"managed": "terraform"},
+			Tags:            &compute.Tags{Items: []string{"web"}},
+		},
+	}
+	e.mustOK(e.gce.InstanceTemplates.Insert(e.project, tmpl).Do())
+	got, err := e.gce.InstanceTemplates.Get(e.project, "tf-tmpl").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(tmpl.Properties)
+	have, _ := json.Marshal(got.Properties)
+	if string(want) != string(have) {
+		t.Fatalf("properties changed:\n got %s\nwant %s", have, want)
+	}
+	e.mustOK(e.gce.Instances.Insert(e.project, e.zone, &compute.Instance{Name: "tf-vm"}).
+		SourceInstanceTemplate(got.SelfLink).Do())
+	vm, err := e.gce.Instances.Get(e.project, e.zone, "tf-vm").Do()
+	if err != nil || vm.Description != "tf instance" || vm.Labels["managed"] != "terraform" || len(vm.ServiceAccounts) != 1 {
+		t.Fatalf("instance from the Terraform-shaped template: %+v %v", vm, err)
+	}
+}
