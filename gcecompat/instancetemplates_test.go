@@ -235,7 +235,7 @@ func TestInstanceTemplateTerraformShape(t *testing.T) {
 				}}},
 			NetworkInterfaces: []*compute.NetworkInterface{{Network: e.ts.URL + "/compute/v1/projects/" + e.project + "/global/networks/default",
 				AccessConfigs: []*compute.AccessConfig{{NetworkTier: "PREMIUM", Type: "ONE_TO_ONE_NAT"}}}},
-			Scheduling: &compute.Scheduling{AutomaticRestart: &auto, OnHostMaintenance: "MIGRATE", ProvisioningModel: "STANDARD"},
+			Scheduling:      &compute.Scheduling{AutomaticRestart: &auto, OnHostMaintenance: "MIGRATE", ProvisioningModel: "STANDARD"},
 			ServiceAccounts: []*compute.ServiceAccount{{Email: "default", Scopes: []string{"https://www.googleapis.com/auth/cloud-platform"}}},
 			Metadata:        &compute.Metadata{Items: []*compute.MetadataItems{}},
 			Labels:          map[string]string{"managed": "terraform"},
