@@ -41,37 +41,71 @@ func (s *Service) StoreDoc(ctx context.Context, feature, name string, body []byt
 	if err != nil {
 		return nil, opErr(op, ResUserData, name, err)
 	}
+	// CloudStack checks the name, then inserts: the user_data table has no
+	// unique key on it (only on uuid), so two registrations racing through
+	// the check both succeed. The oldest of the same name wins (listUserData
+	// is newest first); a later one removes itself and reports the name as
+	// taken, as the check would have.
+	same, err := s.cs.ListUserData(ctx, UserDataQuery{Name: name})
+	if err == nil {
+		oldest := ""
+		for _, r := range same {
+			if r.Name == name {
+				oldest = r.ID
+			}
+		}
+		if oldest != "" && oldest != rec.ID {
+			if derr := s.cs.DeleteUserData(ctx, rec.ID); derr != nil && !isNotFound(derr) {
+				return nil, opErr(op, ResUserData, name, derr)
+			}
+			return nil, &Error{Op: op, Kind: AlreadyExists, Resource: ResUserData, ID: name,
+				Message: "A userdata with name " + name + " already exists for this account."}
+		}
+	}
 	return &StoredDoc{ID: rec.ID, Name: rec.Name, Body: []byte(rec.Content)}, nil
 }
 
-// Doc returns the document stored under name exactly, or NotFound (also on
-// a CloudStack without registered user data: nothing can be stored there).
+// Doc returns the document stored under name exactly (the oldest, should
+// a race have stored two; see StoreDoc), or NotFound (also on a CloudStack
+// without registered user data: nothing can be stored there).
 func (s *Service) Doc(ctx context.Context, name string) (*StoredDoc, error) {
 	const op = "Doc"
 	docs, err := s.docs(ctx, op, UserDataQuery{Name: name})
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range docs {
-		if d.Name == name {
-			return &d, nil
+	var found *StoredDoc
+	for i := range docs {
+		if docs[i].Name == name {
+			found = &docs[i] // CloudStack lists newest first: keep the last
 		}
 	}
-	return nil, notFound(op, ResUserData, name)
+	if found == nil {
+		return nil, notFound(op, ResUserData, name)
+	}
+	return found, nil
 }
 
 // Docs returns every document whose name starts with prefix, ordered by
-// name (empty on a CloudStack without registered user data).
+// name, one per name (the oldest; see StoreDoc), and empty on a
+// CloudStack without registered user data.
 func (s *Service) Docs(ctx context.Context, prefix string) ([]StoredDoc, error) {
 	docs, err := s.docs(ctx, "Docs", UserDataQuery{Keyword: prefix})
 	if err != nil {
 		return nil, err
 	}
-	out := docs[:0]
+	byName := map[string]int{}
+	var out []StoredDoc
 	for _, d := range docs {
-		if strings.HasPrefix(d.Name, prefix) {
-			out = append(out, d)
+		if !strings.HasPrefix(d.Name, prefix) {
+			continue
 		}
+		if i, ok := byName[d.Name]; ok {
+			out[i] = d // CloudStack lists newest first: the later is older
+			continue
+		}
+		byName[d.Name] = len(out)
+		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

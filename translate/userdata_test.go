@@ -99,3 +99,40 @@ func TestStoredDocs(t *testing.T) {
 	_, err = svc.Doc(ctx, "cg-it-web")
 	mustKind(t, err, translate.NotFound, translate.ResUserData)
 }
+
+// TestStoreDocRace: CloudStack's name check is not atomic with its insert
+// (no unique key on user_data.name), so a racing registration can succeed
+// beside an older one of the same name: the later removes itself and is
+// AlreadyExists; readers see the older.
+func TestStoreDocRace(t *testing.T) {
+	w, m := newWorld()
+	svc := newService(m)
+	ctx := testCtx()
+	register := m.RegisterUserDataFn
+	m.RegisterUserDataFn = func(ctx context.Context, name, content string) (*translate.UserDataRecord, error) {
+		// The racing twin slipped in between CloudStack's check and insert.
+		w.userData.mu.Lock()
+		w.userData.n++
+		w.userData.recs = append(w.userData.recs, translate.UserDataRecord{ID: "twin", Name: name, Content: `{"twin":1}`})
+		w.userData.mu.Unlock()
+		m.RegisterUserDataFn = register
+		w.userData.mu.Lock()
+		defer w.userData.mu.Unlock()
+		w.userData.n++
+		r := translate.UserDataRecord{ID: "mine", Name: name, Content: content}
+		w.userData.recs = append(w.userData.recs, r)
+		return &r, nil
+	}
+	_, err := svc.StoreDoc(ctx, "x", "cg-it-web", []byte(`{"mine":1}`))
+	mustKind(t, err, translate.AlreadyExists, translate.ResUserData)
+	d, err := svc.Doc(ctx, "cg-it-web")
+	if err != nil || d.ID != "twin" {
+		t.Fatalf("Doc = %+v, %v (want the older twin)", d, err)
+	}
+	if docs, err := svc.Docs(ctx, "cg-it-"); err != nil || len(docs) != 1 || docs[0].ID != "twin" {
+		t.Fatalf("Docs = %+v, %v", docs, err)
+	}
+	if len(w.userData.recs) != 1 {
+		t.Fatalf("the later registration was not removed: %+v", w.userData.recs)
+	}
+}
