@@ -406,3 +406,12 @@ func setSimLatency(simURL string, call, item time.Duration) error {
 	}
 	return nil
 }
+
+// flatten returns every instance of the reservations, terminated or not.
+func flatten(rs []ec2types.Reservation) []ec2types.Instance {
+	var out []ec2types.Instance
+	for _, r := range rs {
+		out = append(out, r.Instances...)
+	}
+	return out
+}
