@@ -106,9 +106,14 @@
 // filter= is parsed and evaluated on the JSON form of each item
 // (filter.go): eq/ne with RE2 full matches, =, !=, :, <, >, AND, OR, NOT,
 // parenthesised terms ANDed. maxResults (≤ 500) and pageToken page through
-// the filtered, ordered items; page tokens are stateless offsets. orderBy
-// accepts name and creationTimestamp [desc]. Aggregated lists group items
-// by scope and leave empty scopes out.
+// the filtered, ordered items; page tokens are stateless offsets with a
+// hash of the listing (collection, filter, orderBy), refused for another
+// listing. orderBy accepts name and creationTimestamp [desc]; without it
+// lists are in name order, Google's documented default. Aggregated lists
+// group items by scope and leave empty scopes out. instances.list and
+// aggregatedList without a filter in name order read in full only the
+// page's VMs and volumes (instancepages.go; the order itself comes from one
+// minimal CloudStack listing of the zone).
 //
 // # Request bodies
 //

@@ -46,7 +46,9 @@
 //     Options.CatalogTTL. Templates are not cached (callers create them).
 //   - Lists are sorted deterministically (creation time, then id; name,
 //     then id where CloudStack has no creation time) so that paging in the
-//     wire layers is stable.
+//     wire layers is stable. Paged instance listings are read by position
+//     from CloudStack instead (InstancesPage, in CloudStack's creation
+//     order; InstancesByName, in name order): instancepage.go.
 //   - An unknown id is NotFound with the matching Resource, whether
 //     CloudStack answers with an empty list or with error 431.
 //   - Tags with the ReservedTagPrefix are the gateway's own: Launch stores
