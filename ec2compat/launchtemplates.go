@@ -488,6 +488,9 @@ func (s *server) createLaunchTemplate(r *request) (response, error) {
 		return nil, err
 	}
 	data := ltData(r.q)
+	if len(data) == 0 {
+		return nil, apiErr("MissingParameter", "The request must contain the parameter LaunchTemplateData.")
+	}
 	if err := s.checkLTData(r, data); err != nil {
 		return nil, err
 	}
@@ -543,6 +546,9 @@ func (s *server) createLaunchTemplateVersion(r *request) (response, error) {
 		return nil, err
 	}
 	data := ltData(r.q)
+	if len(data) == 0 {
+		return nil, apiErr("MissingParameter", "The request must contain the parameter LaunchTemplateData.")
+	}
 	if src := r.q.str("SourceVersion"); src != "" {
 		sv, err := t.versionOf(src)
 		if err != nil {

@@ -218,6 +218,8 @@ func TestSDKLaunchTemplateRefusals(t *testing.T) {
 			t.Errorf("error %v does not name %s", err, tc.name)
 		}
 	}
+	_, err := c.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("bad"), LaunchTemplateData: &types.RequestLaunchTemplateData{}})
+	wantCode(t, err, "MissingParameter")
 	if docs, err := e.svc.Docs(translate.NewContext(ctx, e.demo), "cg-lt"); err != nil || len(docs) != 0 {
 		t.Fatalf("refused templates were stored: %+v %v", docs, err)
 	}
