@@ -10,9 +10,10 @@ import (
 // subnets` as a new user does (issue 16, section 3.1): on the sandbox
 // profile (an Advanced zone without security groups) a custom-mode network
 // is a CloudStack VPC and its subnets are VPC tiers, an instance created
-// with --network --subnet lands on the tier, routes tell the truth and
-// what CloudStack cannot do (expand-ip-range, auto mode, firewall rules on
-// a VPC network, deleting what is in use) fails with a message saying so.
+// with --network --subnet lands on the tier with gcloud's default
+// external address (acquired for the VPC), routes tell the truth and what
+// CloudStack cannot do (expand-ip-range, auto mode, firewall rules on a
+// VPC network, deleting what is in use) fails with a message saying so.
 // On the default profile (security-group zones) creating a network is 501.
 // It skips without gcloud, except with CI=true.
 func TestGcloudNetworks(t *testing.T) {
@@ -57,12 +58,17 @@ func TestGcloudNetworks(t *testing.T) {
 		}
 
 		g.ok("compute", "instances", "create", "vnet-vm", "--zone", zone, "--network", "vnet", "--subnet", "vsub",
-			"--machine-type", "small-instance", "--image-family", "debian-12", "--image-project", "debian-cloud", "--no-address")
+			"--machine-type", "small-instance", "--image-family", "debian-12", "--image-project", "debian-cloud")
 		vm := g.describe("compute", "instances", "describe", "vnet-vm", "--zone", zone)
 		nic := vm["networkInterfaces"].([]any)[0].(map[string]any)
 		if !strings.HasSuffix(nic["network"].(string), "/global/networks/vnet") || !strings.HasSuffix(nic["subnetwork"].(string), "/subnetworks/vsub") ||
 			!strings.HasPrefix(nic["networkIP"].(string), "10.20.0.") {
 			t.Fatalf("instance on vsub: nic %v", nic)
+		}
+		// gcloud's default external address: acquired for the VPC, NATed to
+		// the VM on its tier.
+		if acs, _ := nic["accessConfigs"].([]any); len(acs) != 1 || acs[0].(map[string]any)["natIP"] == nil || acs[0].(map[string]any)["natIP"] == "" {
+			t.Fatalf("instance on vsub has no external address: %v", nic)
 		}
 		// The links resolve.
 		g.ok("compute", "networks", "describe", nic["network"].(string))
