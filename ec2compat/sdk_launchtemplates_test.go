@@ -150,6 +150,10 @@ func TestSDKLaunchTemplates(t *testing.T) {
 		t.Fatalf("describe by tag: %+v %v", lts, err)
 	}
 
+	// Tags are set at creation; changing them later is refused, saying so.
+	_, err = c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	wantCode(t, err, "UnsupportedOperation")
+
 	// Errors.
 	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
 		LaunchTemplate: &types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(id), Version: aws.String("9")}})

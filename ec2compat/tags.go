@@ -31,6 +31,9 @@ func tagTargets(q query) (map[translate.Resource][]string, error) {
 	for _, id := range ids {
 		p := splitPrefix(id)
 		t, ok := taggable[p]
+		if !ok && p == "lt" {
+			return nil, apiErrf("UnsupportedOperation", "The launch template '%s' cannot be tagged after creation in this cloud: its tags are kept with it at CreateLaunchTemplate (TagSpecification ResourceType=launch-template).", id)
+		}
 		if !ok && derivedUntaggable[p] {
 			return nil, apiErrf("UnsupportedOperation", "The resource '%s' cannot be tagged: it is derived from CloudStack's VPCs and networks (see DescribeRouteTables), which keep no tags for it.", id)
 		}
