@@ -120,8 +120,9 @@
 // unique names and contents). Instances launched from a template show
 // EC2's aws:ec2launchtemplate:id/version tags (kept as reserved tags).
 // DeleteLaunchTemplateVersions leaves a tombstone so that a version
-// number is never reused. Launch templates cannot be tagged after
-// creation (CreateTags).
+// number is never reused. CreateTags/DeleteTags on a launch template
+// store a new tags record ("cg-ltt-<id>-<stamp>", the newest wins);
+// DescribeTags does not list launch templates.
 //
 // # Images and snapshots
 //

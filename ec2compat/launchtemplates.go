@@ -27,6 +27,8 @@ import (
 //	cg-ltd-<id>-<N>              the default version is N (absent: 1)
 //	cg-ltx-<id>-<N>              version N was deleted (numbers are
 //	                             never reused, as in EC2)
+//	cg-ltt-<id>-<stamp>          the template's tags after CreateTags or
+//	                             DeleteTags (the newest wins; else ltDoc's)
 //
 // LaunchTemplateData is stored as the RunInstances parameters it stands
 // for (LaunchTemplateData.X → X): its parameter table is RunInstances'
@@ -39,6 +41,7 @@ const (
 	ltVersionPrefix = "cg-lt-"
 	ltDefaultPrefix = "cg-ltd-"
 	ltGonePrefix    = "cg-ltx-" // version N was deleted: never reuse N
+	ltTagsPrefix    = "cg-ltt-" // the template's tags since CreateTags/DeleteTags
 	ltAllPrefix     = "cg-lt"   // all three
 	ltDataPrefix    = "LaunchTemplateData."
 )
@@ -134,7 +137,31 @@ type launchTemplate struct {
 	versions map[int]*ltVersion
 	defaults []ltDefault    // normally one; several while a ModifyLaunchTemplate runs
 	gone     map[int]string // deleted version numbers → tombstone ids
+	tagDocs  []ltTagsRec    // newest first
 }
+
+// ltTagsDoc is a tags record (CreateTags/DeleteTags on a template).
+type ltTagsDoc struct {
+	V     int               `json:"v"`
+	ID    string            `json:"id"`
+	Stamp string            `json:"stamp"`
+	Tags  map[string]string `json:"tags"`
+}
+
+type ltTagsRec struct {
+	docID string
+	doc   ltTagsDoc
+}
+
+// tags are the template's current tags.
+func (t *launchTemplate) tags() translate.Tags {
+	if len(t.tagDocs) > 0 {
+		return t.tagDocs[0].doc.Tags
+	}
+	return t.doc.Tags
+}
+
+func stamp() string { return fmt.Sprintf("%020d-%s", time.Now().UnixNano(), nonce()) }
 
 type ltVersion struct {
 	docID string
@@ -233,6 +260,13 @@ func (s *server) loadLaunchTemplates(r *request) (map[string]*launchTemplate, er
 			}
 			t := get(doc.ID)
 			t.docID, t.doc = d.ID, doc
+		case strings.HasPrefix(d.Name, ltTagsPrefix):
+			var doc ltTagsDoc
+			if json.Unmarshal(d.Body, &doc) != nil || doc.V != 1 || d.Name != ltTagsPrefix+doc.ID+"-"+doc.Stamp {
+				continue
+			}
+			t := get(doc.ID)
+			t.tagDocs = append(t.tagDocs, ltTagsRec{d.ID, doc})
 		case strings.HasPrefix(d.Name, ltGonePrefix):
 			var doc ltDefaultDoc
 			if json.Unmarshal(d.Body, &doc) != nil || doc.V != 1 || d.Name != fmt.Sprintf("%s%s-%d", ltGonePrefix, doc.ID, doc.Default) {
@@ -264,6 +298,9 @@ func (s *server) loadLaunchTemplates(r *request) (map[string]*launchTemplate, er
 		if t := byID[m.doc.ID]; t != nil {
 			t.defaults = append(t.defaults, ltDefault{m.docID, m.n})
 		}
+	}
+	for _, t := range byID {
+		sort.SliceStable(t.tagDocs, func(i, j int) bool { return t.tagDocs[i].doc.Stamp > t.tagDocs[j].doc.Stamp })
 	}
 	for id, t := range byID {
 		if t.docID == "" {
@@ -441,7 +478,7 @@ type launchTemplateItem struct {
 
 func toLTItem(t *launchTemplate) launchTemplateItem {
 	return launchTemplateItem{ID: t.doc.ID, Name: t.doc.Name, Created: t.doc.Created, By: t.doc.By,
-		Default: t.defaultVersion(), Latest: t.latest(), Tags: tagSet(t.doc.Tags), tags: t.doc.Tags}
+		Default: t.defaultVersion(), Latest: t.latest(), Tags: tagSet(t.tags()), tags: t.tags()}
 }
 
 type launchTemplateResp struct {
@@ -662,6 +699,11 @@ func (s *server) deleteLaunchTemplate(r *request) (response, error) {
 	}
 	for _, id := range t.gone {
 		if err := s.svc.DeleteDoc(r.ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	for _, tr := range t.tagDocs {
+		if err := s.svc.DeleteDoc(r.ctx, tr.docID); err != nil {
 			return nil, err
 		}
 	}
@@ -987,6 +1029,63 @@ func encodeTree(e *xml.Encoder, n *xmlTree, path string) error {
 		}
 		if err := e.EncodeToken(el.End()); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// retagLaunchTemplates applies CreateTags (del false) or DeleteTags (del
+// true) to launch templates: each gets a new tags record, then its older
+// ones go. For DeleteTags a tag with an empty value matches any value;
+// with no tags every tag goes.
+func (s *server) retagLaunchTemplates(r *request, ids []string, tags translate.Tags, del bool) error {
+	all, err := s.loadLaunchTemplates(r)
+	if err != nil {
+		return err
+	}
+	byID := map[string]*launchTemplate{}
+	for _, t := range all {
+		byID[t.doc.ID] = t
+	}
+	for _, id := range ids {
+		if !ltIDRe.MatchString(id) {
+			return apiErrf("InvalidLaunchTemplateId.Malformed", "The specified ID for the launch template (%s) is not valid.", id)
+		}
+		if byID[id] == nil {
+			return apiErrf("InvalidLaunchTemplateId.NotFound", "The specified launch template, with template ID %s, does not exist.", id)
+		}
+	}
+	for _, id := range ids {
+		t := byID[id]
+		next := translate.Tags{}
+		for k, v := range t.tags() {
+			next[k] = v
+		}
+		for k, v := range tags {
+			switch {
+			case !del:
+				next[k] = v
+			case v == "" || next[k] == v:
+				delete(next, k)
+			}
+		}
+		if del && len(tags) == 0 {
+			next = translate.Tags{}
+		}
+		if !del {
+			if err := checkTagCount(next); err != nil {
+				return err
+			}
+		}
+		doc := ltTagsDoc{V: 1, ID: id, Stamp: stamp(), Tags: next}
+		b, _ := json.Marshal(doc)
+		if _, err := s.svc.StoreDoc(r.ctx, "Launch templates", ltTagsPrefix+id+"-"+doc.Stamp, b); err != nil {
+			return s.storeErr(err)
+		}
+		for _, old := range t.tagDocs {
+			if err := s.svc.DeleteDoc(r.ctx, old.docID); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

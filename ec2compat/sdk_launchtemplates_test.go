@@ -150,9 +150,36 @@ func TestSDKLaunchTemplates(t *testing.T) {
 		t.Fatalf("describe by tag: %+v %v", lts, err)
 	}
 
-	// Tags are set at creation; changing them later is refused, saying so.
-	_, err = c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
-	wantCode(t, err, "UnsupportedOperation")
+	// CreateTags/DeleteTags on the template (Terraform's tag updates).
+	ltTags := func() map[string]string {
+		t.Helper()
+		out, err := c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{id}})
+		if err != nil || len(out.LaunchTemplates) != 1 {
+			t.Fatalf("describe: %+v %v", out, err)
+		}
+		m := map[string]string{}
+		for _, tg := range out.LaunchTemplates[0].Tags {
+			m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+		}
+		return m
+	}
+	if _, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if m := ltTags(); m["k"] != "v" || m["team"] != "a" || len(m) != 2 {
+		t.Fatalf("tags after CreateTags: %v", m)
+	}
+	if _, err := c.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: []types.Tag{{Key: aws.String("team")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if m := ltTags(); m["k"] != "v" || len(m) != 1 {
+		t.Fatalf("tags after DeleteTags: %v", m)
+	}
+	_, err = c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{"lt-0123456789abcdef0"}, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	wantCode(t, err, "InvalidLaunchTemplateId.NotFound")
+	if _, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("a")}}}); err != nil {
+		t.Fatal(err)
+	}
 
 	// Errors.
 	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),

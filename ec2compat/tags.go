@@ -21,7 +21,20 @@ var taggable = map[string]struct {
 	pVPC:        {translate.ResVPC, "vpc"},
 }
 
-// tagTargets groups ResourceId.N by resource type, converting the ids.
+// ltTagTargets are the launch template ids among ResourceId.N (tagged by
+// launchtemplates.go: they are no CloudStack resource).
+func ltTagTargets(q query) []string {
+	var out []string
+	for _, id := range q.list("ResourceId") {
+		if splitPrefix(id) == "lt" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// tagTargets groups ResourceId.N by resource type, converting the ids
+// (launch templates excepted).
 func tagTargets(q query) (map[translate.Resource][]string, error) {
 	ids := q.list("ResourceId")
 	if len(ids) == 0 {
@@ -30,10 +43,10 @@ func tagTargets(q query) (map[translate.Resource][]string, error) {
 	out := map[translate.Resource][]string{}
 	for _, id := range ids {
 		p := splitPrefix(id)
-		t, ok := taggable[p]
-		if !ok && p == "lt" {
-			return nil, apiErrf("UnsupportedOperation", "The launch template '%s' cannot be tagged after creation in this cloud: its tags are kept with it at CreateLaunchTemplate (TagSpecification ResourceType=launch-template).", id)
+		if p == "lt" {
+			continue // launch templates: ltTagTargets
 		}
+		t, ok := taggable[p]
 		if !ok && derivedUntaggable[p] {
 			return nil, apiErrf("UnsupportedOperation", "The resource '%s' cannot be tagged: it is derived from CloudStack's VPCs and networks (see DescribeRouteTables), which keep no tags for it.", id)
 		}
@@ -67,6 +80,11 @@ func (s *server) createTags(r *request) (response, error) {
 	}
 	if err := checkTagCount(tags); err != nil {
 		return nil, err
+	}
+	if lts := ltTagTargets(r.q); len(lts) > 0 {
+		if err := s.retagLaunchTemplates(r, lts, tags, false); err != nil {
+			return nil, err
+		}
 	}
 	// Every resource must stay within 50 tags with the new keys; check all
 	// before changing any.
@@ -112,6 +130,15 @@ func (s *server) deleteTags(r *request) (response, error) {
 	list, err := tagList(r.q, "Tag")
 	if err != nil {
 		return nil, err
+	}
+	if lts := ltTagTargets(r.q); len(lts) > 0 {
+		tags := translate.Tags{}
+		for _, t := range list {
+			tags[t.Key] = t.Value
+		}
+		if err := s.retagLaunchTemplates(r, lts, tags, true); err != nil {
+			return nil, err
+		}
 	}
 	for _, res := range sortedResources(targets) {
 		tags := translate.Tags{}
