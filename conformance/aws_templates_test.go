@@ -82,6 +82,11 @@ func TestAWSCLILaunchTemplates(t *testing.T) {
 	if n := aws.strs("ec2", "describe-launch-templates", "--filters", "Name=tag:team,Values=a", "--query", "LaunchTemplates[].LaunchTemplateName"); len(n) != 1 {
 		t.Fatalf("describe-launch-templates by tag = %v", n)
 	}
+	aws.ok(nil, "ec2", "create-tags", "--resources", lt.LaunchTemplateId, "--tags", "Key=team,Value=b", "Key=cost,Value=1")
+	aws.ok(nil, "ec2", "delete-tags", "--resources", lt.LaunchTemplateId, "--tags", "Key=cost")
+	if v := aws.strs("ec2", "describe-launch-templates", "--launch-template-ids", lt.LaunchTemplateId, "--query", "LaunchTemplates[0].Tags[].Value"); len(v) != 1 || v[0] != "b" {
+		t.Fatalf("tags after create-tags/delete-tags = %v", v)
+	}
 
 	// run-instances --launch-template: $Default (2), the CLI's flag wins.
 	var inst struct {
