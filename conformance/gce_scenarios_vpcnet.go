@@ -114,6 +114,10 @@ func gceVPCNetworks() scenario {
 			t.ExpectGCE(err, http.StatusBadRequest, "resourceInUseByAnotherResource", "networks.delete of a network with subnetworks")
 			_, err = svc.Subnetworks.Delete(p, cat.region, sub).Context(t.ctx).Do()
 			t.ExpectGCE(err, http.StatusBadRequest, "resourceInUseByAnotherResource", "subnetworks.delete of a subnetwork with an instance")
+			// Delete the instance now: CloudStack frees the tier only once
+			// the VM is expunged (expunge.delay), which the cleanup awaits.
+			t.Step("delete instance %s", vm)
+			t.Must(deleteInstanceAndWait(t.ctx, svc, p, cat.zone, vm), "instances.delete")
 			_, err = svc.Firewalls.Insert(p, &compute.Firewall{Name: t.env.name("vnet-fw"), Network: n.SelfLink,
 				Allowed: []*compute.FirewallAllowed{{IPProtocol: "tcp", Ports: []string{"22"}}}}).Context(t.ctx).Do()
 			t.ExpectGCE(err, http.StatusBadRequest, "invalid", "firewalls.insert on a VPC network (network ACLs, not security groups)")
@@ -217,8 +221,12 @@ func (t *scenarioT) gceRoutesCoverSubnetworks() {
 }
 
 // deleteSubnetworkWhenFree deletes a subnetwork, retrying while CloudStack
-// still counts a deleted (not yet expunged) instance on it.
+// still counts a deleted (not yet expunged) instance on it: up to
+// expunge.delay plus expunge.interval, which can exceed one cleanup's
+// bound, hence its own.
 func deleteSubnetworkWhenFree(ctx context.Context, t *scenarioT, region, name string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(t.env.timeout(), 4*time.Minute))
+	defer cancel()
 	svc, p := t.env.gce, t.env.cfg.GCEProject
 	return retryInUse(ctx, func() error {
 		_, err := svc.Subnetworks.Delete(p, region, name).Context(ctx).Do()
