@@ -127,6 +127,12 @@ var everydayCommands = []command{
 	// §3.1 networks.
 	{"aws ec2 create-vpc / create-subnet / delete-subnet / delete-vpc", "3.1", expectWorks,
 		[]string{"ec2/vpcs"}, nil, "SG zones: UnsupportedOperation (skip)"},
+	{"aws ec2 describe-route-tables / describe-internet-gateways / describe-network-acls / describe-vpc-attribute", "3.1", expectWorks,
+		[]string{"ec2/route-tables"}, []string{"TestAWSCLIRouteTables"}, "derived from CloudStack's VPC routers, static routes and ACL lists"},
+	{"aws ec2 create-network-acl / create-network-acl-entry / replace-network-acl-association / delete-network-acl", "3.1", expectWorks,
+		[]string{"ec2/route-tables"}, nil, "CloudStack VPC network ACL lists; SG zones have no VPCs (default-VPC part only)"},
+	{"aws ec2 create-route to an internet or NAT gateway / create-route-table / create-internet-gateway / attach-internet-gateway", "3.1", expectUnsupported,
+		[]string{"ec2/route-tables"}, []string{"TestAWSCLIRouteTables"}, "a CloudStack VPC's router is its only gateway; create-route/delete-route to a private gateway (vgw-) map to static routes (SDK test only: users cannot create private gateways)"},
 	{"gcloud compute networks create --subnet-mode=custom / describe / list / delete", "3.1", expectWorks,
 		[]string{"gce/vpc-networks"}, []string{"TestGcloudNetworks"}, "a CloudStack VPC (super-CIDR 10.0.0.0/8); delete in use: 400 resourceInUseByAnotherResource; SG zones: skip"},
 	{"gcloud compute networks create / subnets create in security-group zones", "3.1", expectUnsupported,
