@@ -53,8 +53,31 @@ func gceVPCNetworks() scenario {
 				listed = listed || it.Name == name
 			}
 			t.Check(listed, "networks.list does not list %s", name)
-			_, err = svc.Networks.Insert(p, &compute.Network{Name: t.env.name("vauto"), AutoCreateSubnetworks: true}).Context(t.ctx).Do()
-			t.ExpectGCE(err, http.StatusBadRequest, "invalid", "networks.insert in auto mode")
+			_, err = svc.Networks.Insert(p, &compute.Network{Name: t.env.name("vmtu"), Mtu: 1500, ForceSendFields: []string{"AutoCreateSubnetworks"}}).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusBadRequest, "invalid", "networks.insert with an mtu")
+
+			// Auto mode: the region's subnetwork comes and goes with the
+			// network.
+			auto := t.env.name("vauto")
+			t.Step("networks.insert %s (auto mode)", auto)
+			op, err = svc.Networks.Insert(p, &compute.Network{Name: auto, AutoCreateSubnetworks: true}).Context(t.ctx).Do()
+			t.Must(err, "networks.insert")
+			t.Defer("delete network "+auto, func(ctx context.Context) error { return deleteNetworkWhenFree(ctx, t, auto) })
+			t.waitOp(op, "compute.networks.insert")
+			an, err := svc.Networks.Get(p, auto).Context(t.ctx).Do()
+			t.Must(err, "networks.get")
+			t.Check(an.AutoCreateSubnetworks && len(an.Subnetworks) == 1 && lastSegment(an.Subnetworks[0]) == auto,
+				"auto network reads back autoCreateSubnetworks %v, subnetworks %v", an.AutoCreateSubnetworks, an.Subnetworks)
+			as, err := svc.Subnetworks.Get(p, cat.region, auto).Context(t.ctx).Do()
+			t.Must(err, "subnetworks.get")
+			Equal(t, "auto subnetwork ipCidrRange", as.IpCidrRange, "10.128.0.0/20")
+			_, err = svc.Subnetworks.Delete(p, cat.region, auto).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusBadRequest, "invalid", "subnetworks.delete of an auto network's subnetwork")
+			dop, err := svc.Networks.Delete(p, auto).Context(t.ctx).Do()
+			t.Must(err, "networks.delete")
+			t.waitOp(dop, "compute.networks.delete")
+			_, err = svc.Subnetworks.Get(p, cat.region, auto).Context(t.ctx).Do()
+			t.ExpectGCE(err, http.StatusNotFound, "notFound", "subnetworks.get of a deleted auto network's subnetwork")
 			_, err = svc.Networks.Insert(p, custom(name)).Context(t.ctx).Do()
 			t.ExpectGCE(err, http.StatusConflict, "alreadyExists", "networks.insert of a taken name")
 
@@ -151,7 +174,7 @@ func gceVPCNetworks() scenario {
 			sop, err = svc.Subnetworks.Insert(p, cat.region, &compute.Subnetwork{Name: sub2, Network: n.SelfLink, IpCidrRange: "10.78.0.0/24"}).Context(t.ctx).Do()
 			t.Must(err, "subnetworks.insert")
 			t.waitOp(sop, "compute.subnetworks.insert")
-			dop, err := svc.Subnetworks.Delete(p, cat.region, sub2).Context(t.ctx).Do()
+			dop, err = svc.Subnetworks.Delete(p, cat.region, sub2).Context(t.ctx).Do()
 			t.Must(err, "subnetworks.delete")
 			t.waitOp(dop, "compute.subnetworks.delete")
 			_, err = svc.Subnetworks.Get(p, cat.region, sub2).Context(t.ctx).Do()

@@ -9,10 +9,11 @@ import (
 // TestGcloudNetworks drives `gcloud compute networks` and `networks
 // subnets` as a new user does (issue 16, section 3.1): on the sandbox
 // profile (an Advanced zone without security groups) a custom-mode network
-// is a CloudStack VPC and its subnets are VPC tiers, an instance created
+// is a CloudStack VPC and its subnets are VPC tiers (an auto-mode one has
+// its region's subnetwork), an instance created
 // with --network --subnet lands on the tier with gcloud's default
 // external address (acquired for the VPC), routes tell the truth and what
-// CloudStack cannot do (expand-ip-range, auto mode, firewall rules on a
+// CloudStack cannot do (expand-ip-range, --mtu, firewall rules on a
 // VPC network, deleting what is in use) fails with a message saying so.
 // On the default profile (security-group zones) creating a network is 501.
 // It skips without gcloud, except with CI=true.
@@ -35,9 +36,15 @@ func TestGcloudNetworks(t *testing.T) {
 		if names := g.names("compute", "networks", "list"); !names["vnet"] || !names["default"] {
 			t.Fatalf("networks list = %v", names)
 		}
-		if _, errOut := g.fail("compute", "networks", "create", "vauto"); !strings.Contains(errOut, "autoCreateSubnetworks") {
-			t.Fatalf("auto-mode create: %s", errOut)
+		// gcloud's default mode: auto, one subnetwork in the region.
+		g.ok("compute", "networks", "create", "vauto")
+		if a := g.describe("compute", "networks", "describe", "vauto"); a["x_gcloud_subnet_mode"] != "AUTO" {
+			t.Fatalf("networks describe vauto = %v", a)
 		}
+		if a := g.describe("compute", "networks", "subnets", "describe", "vauto", "--region", region); a["ipCidrRange"] != "10.128.0.0/20" {
+			t.Fatalf("subnets describe vauto = %v", a)
+		}
+		g.ok("compute", "networks", "delete", "vauto")
 		if _, errOut := g.fail("compute", "networks", "create", "vmtu", "--subnet-mode=custom", "--mtu", "1500"); !strings.Contains(errOut, "mtu") {
 			t.Fatalf("--mtu: %s", errOut)
 		}

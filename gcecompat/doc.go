@@ -193,9 +193,10 @@
 // "default" stands for the caller's CloudStack networks outside VPCs (its
 // subnetworks); every CloudStack VPC is a custom-mode network whose
 // subnetworks are its tiers (networks.go, subnetworks.go). networks.insert
-// (custom mode only; auto and legacy modes, mtu and GLOBAL routing are 400
-// naming the field) creates a VPC with super-CIDR 10.0.0.0/8 in the first
-// Advanced zone without security groups; subnetworks.insert creates a tier
+// (legacy mode, mtu and GLOBAL routing are 400 naming the field) creates a
+// VPC with super-CIDR 10.0.0.0/8 (custom mode) or 10.128.0.0/9 with the
+// region's tier 10.128.0.0/20 (auto mode) in the first Advanced zone
+// without security groups; subnetworks.insert creates a tier
 // (or, on "default", an isolated network); delete is 400
 // resourceInUseByAnotherResource while subnetworks or instances use them;
 // expandIpCidrRange is 501 (CloudStack cannot widen a CIDR). In zones with

@@ -18,7 +18,11 @@ import (
 //     networks.insert with autoCreateSubnetworks false creates a VPC
 //     (createVPC, super-CIDR customNetworkCIDR) in the first Advanced zone
 //     without security groups; subnetworks.insert creates tiers in it
-//     (subnetworks.go). CloudStack lets users create neither in zones with
+//     (subnetworks.go). In auto mode (gcloud's default) the VPC gets
+//     autoNetworkCIDR and, as GCE gives an auto network one subnetwork per
+//     region, one tier named after the network with autoSubnetCIDR (the
+//     gateway has one region); the VPC's reserved tag tagAutoMode reads it
+//     back. An auto network's subnetwork goes with the network. CloudStack lets users create neither in zones with
 //     security groups (NetworkServiceImpl.createGuestNetwork: only shared
 //     networks there), so there insert answers 501.
 //
@@ -31,6 +35,31 @@ import (
 // (VpcManagerImpl.validateNewVpcGuestNetwork), so subnetworks of such a
 // network must lie in it.
 const customNetworkCIDR = "10.0.0.0/8"
+
+// GCE auto mode: subnetworks come from 10.128.0.0/9, a /20 per region
+// (the gateway's one region gets the first).
+const (
+	autoNetworkCIDR = "10.128.0.0/9"
+	autoSubnetCIDR  = "10.128.0.0/20"
+	tagAutoMode     = translate.ReservedTagPrefix + "gce-auto-mode"
+)
+
+// isAuto reports whether a VPC was made as an auto-mode network.
+func isAuto(vpc *translate.VPC) bool { return vpc.Tags[tagAutoMode] == "true" }
+
+// autoSubnetwork is the subnetwork an auto network made for itself (nil
+// if gone).
+func (v *netView) autoSubnetwork(vpc *translate.VPC) *translate.Network {
+	if !isAuto(vpc) {
+		return nil
+	}
+	for _, n := range v.subnetworks(v.vpcName[vpc.ID]) {
+		if gceName(n.Name) == v.vpcName[vpc.ID] && n.CIDR == autoSubnetCIDR {
+			return n
+		}
+	}
+	return nil
+}
 
 func (n *wireNetwork) sortName() string    { return n.Name }
 func (n *wireNetwork) sortTime() string    { return n.CreationTimestamp }
@@ -167,7 +196,7 @@ func (s *server) vpcNetwork(project string, v *netView, vpc *translate.VPC) *wir
 	}
 	n := &wireNetwork{
 		Kind: "compute#network", ID: numericID(vpc.ID), Name: name, Description: desc,
-		SelfLink: s.global(project, "networks", name), AutoCreateSubnetworks: false,
+		SelfLink: s.global(project, "networks", name), AutoCreateSubnetworks: isAuto(vpc),
 		RoutingConfig: map[string]string{"routingMode": "REGIONAL"},
 	}
 	for _, sn := range v.subnetworks(name) {
@@ -240,14 +269,7 @@ func (r *networkInsert) validate() error {
 	}
 	switch {
 	case r.IPv4Range != "" || r.GatewayIPv4 != "":
-		return unsupportedValue("resource.IPv4Range", r.IPv4Range, "Legacy networks are not supported by this gateway; create a custom-mode network (autoCreateSubnetworks false).")
-	case r.AutoCreateSubnetworks == nil || *r.AutoCreateSubnetworks:
-		// Auto mode would need one subnetwork per GCE region from
-		// 10.128.0.0/9 that follows Google's region list; CloudStack VPC
-		// tiers are created one by one (at most vpc.max.networks, 3 by
-		// default), so it is refused rather than half-made.
-		return unsupportedValue("resource.autoCreateSubnetworks", r.AutoCreateSubnetworks != nil,
-			"Auto mode networks are not supported by this gateway: create a custom-mode network (gcloud: --subnet-mode=custom) and add subnetworks.")
+		return unsupportedValue("resource.IPv4Range", r.IPv4Range, "Legacy networks are not supported by this gateway; create an auto- or custom-mode network.")
 	case r.RoutingConfig != nil && r.RoutingConfig.RoutingMode != "" && r.RoutingConfig.RoutingMode != "REGIONAL":
 		return unsupportedValue("resource.routingConfig.routingMode", r.RoutingConfig.RoutingMode, "CloudStack VPCs route within their zone only: only REGIONAL routing is supported.")
 	case r.MTU != 0:
@@ -294,17 +316,34 @@ func (s *server) insertNetwork(c *gin.Context) (any, error) {
 		return nil, translate.Errorf(translate.AlreadyExists, translate.ResNetwork, req.Name,
 			"The resource '%s' already exists", networkPath(project, req.Name))
 	}
+	auto := req.AutoCreateSubnetworks == nil || *req.AutoCreateSubnetworks
+	if auto && v.subnetwork(req.Name) != nil {
+		return nil, translate.Errorf(translate.AlreadyExists, translate.ResNetwork, req.Name,
+			"The resource '%s' already exists", subnetworkPath(project, s.region, req.Name))
+	}
 	z, err := s.vpcZone(ctx)
 	if err != nil {
 		return nil, err
 	}
-	spec := translate.VPCSpec{Name: req.Name, DisplayText: req.Description, ZoneID: z.ID, CIDR: customNetworkCIDR}
+	spec := translate.VPCSpec{Name: req.Name, DisplayText: req.Description, ZoneID: z.ID, CIDR: customNetworkCIDR, Tags: translate.Tags{}}
 	if req.Description != "" {
-		spec.Tags = translate.Tags{tagDesc: req.Description}
+		spec.Tags[tagDesc] = req.Description
+	}
+	if auto {
+		spec.CIDR, spec.Tags[tagAutoMode] = autoNetworkCIDR, "true"
 	}
 	vpc, err := s.svc.CreateVPC(ctx, spec)
 	if err != nil {
 		return nil, err
+	}
+	if auto {
+		// The region's subnetwork; without it the network is not made.
+		if _, err := s.svc.CreateNetwork(ctx, translate.NetworkSpec{Name: req.Name, ZoneID: vpc.ZoneID, CIDR: autoSubnetCIDR, VPCID: vpc.ID}); err != nil {
+			if derr := s.svc.DeleteVPC(ctx, vpc.ID); derr != nil {
+				s.log.Warn("cannot roll back an auto-mode network's VPC", "vpc", vpc.ID, "err", derr)
+			}
+			return nil, err
+		}
 	}
 	return s.done(c, newOp("insert", "", "networks", req.Name, vpc.ID))
 }
@@ -322,10 +361,19 @@ func (s *server) deleteNetwork(c *gin.Context) (any, error) {
 	if vpc == nil {
 		return nil, notFound(translate.ResNetwork, networkPath(project, name))
 	}
-	if subs := v.subnetworks(name); len(subs) > 0 {
-		return nil, translate.Errorf(translate.InUse, translate.ResNetwork, vpc.ID,
-			"The network resource '%s' is already being used by '%s'", networkPath(project, name),
-			"projects/"+project+"/regions/"+s.region+"/subnetworks/"+gceName(subs[0].Name))
+	auto := v.autoSubnetwork(vpc)
+	for _, sub := range v.subnetworks(name) {
+		if sub != auto {
+			return nil, translate.Errorf(translate.InUse, translate.ResNetwork, vpc.ID,
+				"The network resource '%s' is already being used by '%s'", networkPath(project, name),
+				subnetworkPath(project, s.region, gceName(sub.Name)))
+		}
+	}
+	if auto != nil {
+		// GCE deletes an auto network's subnetworks with it.
+		if err := s.svc.DeleteNetwork(ctx, auto.ID); err != nil {
+			return nil, subnetworkInUse(err, project, s.region, gceName(auto.Name), auto.ID)
+		}
 	}
 	if err := s.svc.DeleteVPC(ctx, vpc.ID); err != nil {
 		return nil, err

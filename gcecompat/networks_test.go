@@ -40,10 +40,9 @@ func TestCustomNetworkLifecycle(t *testing.T) {
 
 	// Refused bodies name the field and create nothing.
 	for field, n := range map[string]*compute.Network{
-		"autoCreateSubnetworks": {Name: "auto", AutoCreateSubnetworks: true},
-		"mtu":                   {Name: "mtu", Mtu: 1500, ForceSendFields: []string{"AutoCreateSubnetworks"}},
-		"routingMode":           {Name: "glob", RoutingConfig: &compute.NetworkRoutingConfig{RoutingMode: "GLOBAL"}, ForceSendFields: []string{"AutoCreateSubnetworks"}},
-		"IPv4Range":             {Name: "legacy", IPv4Range: "10.9.0.0/16"},
+		"mtu":         {Name: "mtu", Mtu: 1500, ForceSendFields: []string{"AutoCreateSubnetworks"}},
+		"routingMode": {Name: "glob", RoutingConfig: &compute.NetworkRoutingConfig{RoutingMode: "GLOBAL"}, ForceSendFields: []string{"AutoCreateSubnetworks"}},
+		"IPv4Range":   {Name: "legacy", IPv4Range: "10.9.0.0/16"},
 	} {
 		_, err := e.gce.Networks.Insert(p, n).Do()
 		apiErr(t, err, 400, "invalid")
@@ -311,5 +310,40 @@ func TestSubnetworkLimit(t *testing.T) {
 	apiErr(t, err, 403, "quotaExceeded")
 	if !strings.Contains(err.Error(), "vpc.max.networks") {
 		t.Fatalf("error does not name the setting: %v", err)
+	}
+}
+
+// TestAutoModeNetwork: an auto-mode network (gcloud's default) is a VPC
+// with one tier named after it in the region's 10.128.0.0/20; the tier
+// cannot be deleted alone and goes with the network.
+func TestAutoModeNetwork(t *testing.T) {
+	e := newSandboxEnv(t)
+	region := strings.TrimSuffix(e.zone, e.zone[strings.LastIndexByte(e.zone, '-'):])
+	e.mustOK(e.gce.Networks.Insert(e.project, &compute.Network{Name: "auto1", AutoCreateSubnetworks: true}).Do())
+	n, err := e.gce.Networks.Get(e.project, "auto1").Do()
+	if err != nil || !n.AutoCreateSubnetworks || len(n.Subnetworks) != 1 || last(n.Subnetworks[0]) != "auto1" {
+		t.Fatalf("auto1 = %+v, %v", n, err)
+	}
+	sn, err := e.gce.Subnetworks.Get(e.project, region, "auto1").Do()
+	if err != nil || sn.IpCidrRange != "10.128.0.0/20" || sn.Network != n.SelfLink {
+		t.Fatalf("auto1 subnetwork = %+v, %v", sn, err)
+	}
+	vpcs, err := e.svc.VPCs(e.ctx(), nil)
+	if err != nil || len(vpcs) != 1 || vpcs[0].CIDR != "10.128.0.0/9" {
+		t.Fatalf("VPCs = %+v, %v", vpcs, err)
+	}
+	_, err = e.gce.Subnetworks.Delete(e.project, region, "auto1").Do()
+	apiErr(t, err, 400, "invalid")
+	// A custom subnetwork in it holds the network.
+	e.mustOK(e.gce.Subnetworks.Insert(e.project, region, &compute.Subnetwork{Name: "extra", Network: n.SelfLink, IpCidrRange: "10.129.0.0/24"}).Do())
+	_, err = e.gce.Networks.Delete(e.project, "auto1").Do()
+	apiErr(t, err, 400, "resourceInUseByAnotherResource")
+	e.mustOK(e.gce.Subnetworks.Delete(e.project, region, "extra").Do())
+	e.mustOK(e.gce.Networks.Delete(e.project, "auto1").Do())
+	if vpcs, _ := e.svc.VPCs(e.ctx(), nil); len(vpcs) != 0 {
+		t.Fatalf("VPCs left: %+v", vpcs)
+	}
+	if nets, _ := e.svc.Networks(e.ctx(), translate.NetworkQuery{}); len(nets) != 0 {
+		t.Fatalf("networks left: %+v", nets)
 	}
 }

@@ -226,13 +226,11 @@ func (s *server) deleteSubnetwork(c *gin.Context) (any, error) {
 	if n == nil {
 		return nil, notFound(translate.ResNetwork, subnetworkPath(project, s.region, name))
 	}
+	if vpc := v.vpcByName(v.networkOf(n)); vpc != nil && v.autoSubnetwork(vpc) == n {
+		return nil, invalid("Invalid resource usage: 'Cannot delete auto subnetwork from an auto subnet mode network.'.")
+	}
 	if err := s.svc.DeleteNetwork(ctx, n.ID); err != nil {
-		var e *translate.Error
-		if errors.As(err, &e) && e.Kind == translate.InUse {
-			return nil, translate.Errorf(translate.InUse, translate.ResNetwork, n.ID,
-				"The subnetwork resource '%s' is already being used by an instance (%s)", subnetworkPath(project, s.region, name), e.Message)
-		}
-		return nil, err
+		return nil, subnetworkInUse(err, project, s.region, name, n.ID)
 	}
 	o := newOp("delete", "", "subnetworks", name, n.ID)
 	o.Region = true
@@ -268,4 +266,15 @@ func (s *server) expandSubnetwork(c *gin.Context) (any, error) {
 		return nil, invalid("Invalid value for field 'ipCidrRange': '%s'. Invalid IPCidrRange: the new range must be larger than and contain the current range %s.", req.IPCidrRange, n.CIDR)
 	}
 	return nil, unimplementedf("%s", fmt.Sprintf("Expanding subnetwork '%s' is not supported: it is a CloudStack network (%s), whose CIDR cannot be widened (updateNetwork guestvmcidr only narrows the range VMs get within it).", name, n.CIDR))
+}
+
+// subnetworkInUse words CloudStack's in-use refusal of a network delete as
+// GCE does for a subnetwork.
+func subnetworkInUse(err error, project, region, name, id string) error {
+	var e *translate.Error
+	if errors.As(err, &e) && e.Kind == translate.InUse {
+		return translate.Errorf(translate.InUse, translate.ResNetwork, id,
+			"The subnetwork resource '%s' is already being used by an instance (%s)", subnetworkPath(project, region, name), e.Message)
+	}
+	return err
 }
