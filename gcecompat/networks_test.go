@@ -347,3 +347,25 @@ func TestAutoModeNetwork(t *testing.T) {
 		t.Fatalf("networks left: %+v", nets)
 	}
 }
+
+// TestDefaultSubnetwork: a subnetwork of "default" is an isolated
+// CloudStack network with that CIDR.
+func TestDefaultSubnetwork(t *testing.T) {
+	e := newSandboxEnv(t)
+	region := strings.TrimSuffix(e.zone, e.zone[strings.LastIndexByte(e.zone, '-'):])
+	e.mustOK(e.gce.Subnetworks.Insert(e.project, region, &compute.Subnetwork{Name: "iso1", Network: "global/networks/default", IpCidrRange: "10.50.0.0/24"}).Do())
+	nets, err := e.svc.Networks(e.ctx(), translate.NetworkQuery{Name: "iso1"})
+	if err != nil || len(nets) != 1 || nets[0].VPCID != "" || nets[0].Type != "Isolated" || nets[0].CIDR != "10.50.0.0/24" {
+		t.Fatalf("CloudStack network = %+v, %v", nets, err)
+	}
+	sn, err := e.gce.Subnetworks.Get(e.project, region, "iso1").Do()
+	if err != nil || last(sn.Network) != "default" {
+		t.Fatalf("iso1 = %+v, %v", sn, err)
+	}
+	_, err = e.gce.Subnetworks.Insert(e.project, region, &compute.Subnetwork{Name: "iso2", Network: "global/networks/default", IpCidrRange: "10.50.0.0/16"}).Do()
+	apiErr(t, err, 400, "invalid")
+	e.mustOK(e.gce.Subnetworks.Delete(e.project, region, "iso1").Do())
+	if nets, _ := e.svc.Networks(e.ctx(), translate.NetworkQuery{Name: "iso1"}); len(nets) != 0 {
+		t.Fatalf("iso1 left: %+v", nets)
+	}
+}
