@@ -3,7 +3,11 @@
 //
 //	(a) gateway: the built `cloudgate serve --insecure-http` binary with the
 //	    embedded simulator, called with aws-sdk-go-v2 / the Go compute client
-//	    (plus boto3 for the Python-client comparison);
+//	    (plus boto3 for the Python-client comparison); with -simulator process
+//	    (the default when only the mem and page workloads run) the simulator
+//	    is its own `cloudgate simulator` process and the gateway runs
+//	    `cloudgate serve --cloudstack-url SIM --registry FILE`, so the
+//	    gateway's gctrace heap and RSS are the gateway's alone;
 //	(b) moto: `moto_server`, the same EC2 workload and client;
 //	(c) floor: a minimal Go HTTP server (separate process) answering with the
 //	    gateway's recorded response bytes, same client;
@@ -48,6 +52,7 @@ type config struct {
 	out        string
 	ttlWait    time.Duration
 	growBudget time.Duration
+	simulator  string
 }
 
 func main() {
@@ -66,13 +71,14 @@ func main() {
 		out         = flag.String("out", "bench/results", "directory for the results (gitignored)")
 		ttlWait     = flag.Duration("ttl-wait", 31*time.Second, "idle time before the catalog-cache cold call (> CatalogTTL, 30s)")
 		growBudget  = flag.Duration("grow-budget", 6*time.Minute, "max time spent launching instances for one size (0 = no limit)")
+		simulator   = flag.String("simulator", simAuto, "where the CloudStack simulator runs: embedded (in `cloudgate serve`), process (`cloudgate simulator` beside `cloudgate serve --cloudstack-url`: the gateway's heap and RSS are its own), auto (process when the workloads are only mem and/or page)")
 	)
 	flag.Parse()
 	if *floorDir != "" {
 		log.Fatal(serveFloor(*floorDir, *floorListen))
 	}
 	c := &config{workloads: map[string]bool{}, rounds: *rounds, budget: *budget, workers: *workers, concDur: *concDur,
-		bin: *bin, seed: *seed, py: *py, out: *out, ttlWait: *ttlWait, growBudget: *growBudget}
+		bin: *bin, seed: *seed, py: *py, out: *out, ttlWait: *ttlWait, growBudget: *growBudget, simulator: *simulator}
 	for _, w := range strings.Split(*workloads, ",") {
 		c.workloads[strings.TrimSpace(w)] = true
 	}
@@ -130,12 +136,23 @@ func run(c *config) error {
 		return err
 	}
 
-	logf("starting cloudgate, moto_server and the floor")
-	gw, err := startGateway(c.bin, seed, tmp)
+	mode, err := c.simMode()
+	if err != nil {
+		return err
+	}
+	c.simulator = mode
+	logf("starting cloudgate (simulator %s), moto_server and the floor", mode)
+	var gw *gateway
+	if mode == simProcess {
+		gw, err = startSplitGateway(c.bin, seed, tmp)
+	} else {
+		gw, err = startGateway(c.bin, seed, tmp)
+	}
 	if err != nil {
 		return err
 	}
 	defer gw.stop()
+	defer gw.sim.stop()
 	moto, motoURL, err := startMoto()
 	if err != nil {
 		return err

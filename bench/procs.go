@@ -86,7 +86,8 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// gateway is a running `cloudgate serve` with the embedded simulator.
+// gateway is a running `cloudgate serve`, with the embedded simulator or in
+// front of a `cloudgate simulator` process (sim; see startSplitGateway).
 type gateway struct {
 	*proc
 	url    string // http://127.0.0.1:PORT
@@ -95,6 +96,7 @@ type gateway struct {
 	secret string
 	gceKey []byte // DATA_DIR/demo/gce-key.json
 	gc     *gcTrace
+	sim    *proc // the simulator process; nil when embedded
 }
 
 var (
@@ -105,8 +107,37 @@ var (
 // startGateway builds nothing: bin is the built cloudgate binary.
 func startGateway(bin, seed, dir string) (*gateway, error) {
 	data := filepath.Join(dir, "data")
-	cmd := exec.Command(bin, "serve", "--insecure-http", "--listen", "127.0.0.1:0", "--data-dir", data,
-		"--seed", seed, "--expunge-delay", "1s", "--log-level", "warn")
+	g, err := startServe(bin, []string{"serve", "--insecure-http", "--listen", "127.0.0.1:0", "--data-dir", data,
+		"--seed", seed, "--expunge-delay", "1s", "--log-level", "warn"}, true)
+	if err != nil {
+		return nil, err
+	}
+	p := g.proc
+	env, err := os.ReadFile(filepath.Join(data, "demo", "env.sh"))
+	if err != nil {
+		p.stop()
+		return nil, err
+	}
+	for _, l := range strings.Split(string(env), "\n") {
+		if v, ok := strings.CutPrefix(l, "export AWS_ACCESS_KEY_ID="); ok {
+			g.key = strings.Trim(v, "'")
+		}
+		if v, ok := strings.CutPrefix(l, "export AWS_SECRET_ACCESS_KEY="); ok {
+			g.secret = strings.Trim(v, "'")
+		}
+	}
+	if g.gceKey, err = os.ReadFile(filepath.Join(data, "demo", "gce-key.json")); err != nil {
+		p.stop()
+		return nil, err
+	}
+	return g, waitHTTP(g.url + "/healthz")
+}
+
+// startServe runs bin with args (a `cloudgate serve` command line) under
+// gctrace and waits for its listening line (and, when embedded, the embedded
+// simulator's URL).
+func startServe(bin string, args []string, embedded bool) (*gateway, error) {
+	cmd := exec.Command(bin, args...)
 	// gctrace lets the benchmark read the gateway's heap sizes (memory of
 	// paged listings) without any debug endpoint in the gateway.
 	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1")
@@ -133,7 +164,7 @@ func startGateway(bin, seed, dir string) (*gateway, error) {
 		close(lines)
 	}()
 	deadline := time.After(90 * time.Second)
-	for g.url == "" || g.simURL == "" {
+	for g.url == "" || (embedded && g.simURL == "") {
 		select {
 		case l, ok := <-lines:
 			if !ok {
@@ -155,24 +186,7 @@ func startGateway(bin, seed, dir string) (*gateway, error) {
 		for range lines {
 		}
 	}()
-	env, err := os.ReadFile(filepath.Join(data, "demo", "env.sh"))
-	if err != nil {
-		p.stop()
-		return nil, err
-	}
-	for _, l := range strings.Split(string(env), "\n") {
-		if v, ok := strings.CutPrefix(l, "export AWS_ACCESS_KEY_ID="); ok {
-			g.key = strings.Trim(v, "'")
-		}
-		if v, ok := strings.CutPrefix(l, "export AWS_SECRET_ACCESS_KEY="); ok {
-			g.secret = strings.Trim(v, "'")
-		}
-	}
-	if g.gceKey, err = os.ReadFile(filepath.Join(data, "demo", "gce-key.json")); err != nil {
-		p.stop()
-		return nil, err
-	}
-	return g, waitHTTP(g.url + "/healthz")
+	return g, nil
 }
 
 // startMoto starts moto_server on a free port.

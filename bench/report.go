@@ -63,7 +63,7 @@ func (r *report) header(c *config, gw *gateway) {
 	r.head = append(r.head,
 		"date: "+time.Now().UTC().Format(time.RFC3339),
 		"machine: "+machineNote(),
-		fmt.Sprintf("gateway: %s (cloudgate serve --insecure-http, embedded simulator, seed %s)", gw.url, c.seed),
+		fmt.Sprintf("gateway: %s (cloudgate serve --insecure-http, %s, seed %s)", gw.url, simNote(c.simulator, gw), c.seed),
 		fmt.Sprintf("rounds ≤ %d per workload (interleaved, budget %s), sizes %v", c.rounds, c.budget, c.sizes))
 }
 
@@ -289,4 +289,11 @@ func (r *report) targets() []string {
 		}
 	}
 	return out
+}
+
+func simNote(mode string, gw *gateway) string {
+	if mode == simProcess {
+		return "simulator in its own process at " + gw.simURL + " (`cloudgate simulator`; `serve --cloudstack-url --registry`): heap and RSS are the gateway's alone"
+	}
+	return "embedded simulator: heap and RSS include the simulator's state"
 }
