@@ -20,7 +20,8 @@ import (
 // security groups, template or offering), and only the page's VMs are then
 // read in full (listVirtualMachines ids=…): the full read, the conversion
 // and the volumes follow the page, while the minimal listing still grows
-// with the zone. RootVolumeID is left empty. A VM expunged between the two
+// with the zone (its time; its memory is one CloudStack page plus each live
+// VM's key and id when the port is a VMStreamer). RootVolumeID is left empty. A VM expunged between the two
 // reads is left out of the page.
 func (s *Service) InstancesByName(ctx context.Context, q ByNameQuery, offset, limit int) ([]Instance, int, error) {
 	const op = "InstancesByName"
@@ -36,21 +37,21 @@ func (s *Service) InstancesByName(ctx context.Context, q ByNameQuery, offset, li
 		}
 		req.ZoneID = z.ID
 	}
-	all, err := s.cs.ListVirtualMachines(ctx, req)
+	// Only each live VM's key and id are kept: the listing itself is read
+	// one CloudStack page at a time (forEachVM), so what this holds per VM is
+	// two strings, not a VM.
+	type keyed struct {
+		key, id string
+	}
+	var live []keyed
+	err := s.forEachVM(ctx, req, func(in *Instance) {
+		if in.State == StateDestroyed || in.State == StateExpunging || IsRetired(in) {
+			return
+		}
+		live = append(live, keyed{key(in), in.ID})
+	})
 	if err != nil {
 		return nil, 0, opErr(op, ResInstance, "", err)
-	}
-	type keyed struct {
-		key string
-		in  *Instance
-	}
-	live := make([]keyed, 0, len(all))
-	for i := range all {
-		in := &all[i]
-		if in.State == StateDestroyed || in.State == StateExpunging || IsRetired(in) {
-			continue
-		}
-		live = append(live, keyed{key(in), in})
 	}
 	sort.Slice(live, func(i, j int) bool {
 		a, b := live[i], live[j]
@@ -60,7 +61,7 @@ func (s *Service) InstancesByName(ctx context.Context, q ByNameQuery, offset, li
 		if a.key != b.key {
 			return a.key < b.key
 		}
-		return a.in.ID < b.in.ID
+		return a.id < b.id
 	})
 	total := len(live)
 	if offset >= total || limit <= 0 {
@@ -68,7 +69,7 @@ func (s *Service) InstancesByName(ctx context.Context, q ByNameQuery, offset, li
 	}
 	sel := make([]Instance, 0, min(limit, total-offset))
 	for _, k := range live[offset:min(offset+limit, total)] {
-		sel = append(sel, *k.in)
+		sel = append(sel, Instance{ID: k.id})
 	}
 	// The page's other reads need only its ids: they run alongside the
 	// full read (one round trip less on a remote CloudStack).
@@ -95,8 +96,8 @@ type ByNameQuery struct {
 	Key  func(*Instance) string
 	Desc bool
 	// Alongside, when set, runs while the page's VMs are read in full, with
-	// the page's minimal VMs and the total: for reads that need only their
-	// ids (their volumes). Its error fails the call.
+	// the page's VMs carrying their ID only, and the total: for reads that
+	// need only their ids (their volumes). Its error fails the call.
 	Alongside func(sel []Instance, total int) error
 }
 
