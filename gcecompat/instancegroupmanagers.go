@@ -231,21 +231,32 @@ func (w *wireInstanceGroupManager) sortName() string { return w.Name }
 func (w *wireInstanceGroupManager) sortTime() string { return w.CreationTimestamp }
 
 func (s *server) listInstanceGroupManagers(c *gin.Context) (any, error) {
-	return zonalCollection(s, c, "compute#instanceGroupManagerList", "instanceGroupManagers",
-		func(ctx context.Context, project string, zone *translate.Zone) ([]*wireInstanceGroupManager, error) {
+	return migCollection(s, c, "compute#instanceGroupManagerList", "instanceGroupManagers", s.wireMIG)
+}
+
+func (s *server) aggregatedInstanceGroupManagers(c *gin.Context) (any, error) {
+	return migAggregated(s, c, "compute#instanceGroupManagerAggregatedList", "instanceGroupManagers", s.wireMIG)
+}
+
+// migCollection lists a zone's managed instance groups through one of
+// their views (the managers, or the instance groups they control).
+func migCollection[T listItem](s *server, c *gin.Context, kind, coll string, view func(project string, m *mig) T) (any, error) {
+	return zonalCollection(s, c, kind, coll,
+		func(ctx context.Context, project string, zone *translate.Zone) ([]T, error) {
 			ms, err := s.migs(ctx, zone, "")
 			if err != nil {
 				return nil, err
 			}
-			out := make([]*wireInstanceGroupManager, 0, len(ms))
+			out := make([]T, 0, len(ms))
 			for _, m := range ms {
-				out = append(out, s.wireMIG(project, m))
+				out = append(out, view(project, m))
 			}
 			return out, nil
 		})
 }
 
-func (s *server) aggregatedInstanceGroupManagers(c *gin.Context) (any, error) {
+// migAggregated is migCollection's aggregatedList over every zone.
+func migAggregated[T listItem](s *server, c *gin.Context, kind, coll string, view func(project string, m *mig) T) (any, error) {
 	lp, err := parseListParams(c)
 	if err != nil {
 		return nil, err
@@ -255,13 +266,12 @@ func (s *server) aggregatedInstanceGroupManagers(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var all []scoped[*wireInstanceGroupManager]
+	var all []scoped[T]
 	for _, m := range ms {
-		all = append(all, scoped[*wireInstanceGroupManager]{scope: "zones/" + m.zoneName, item: s.wireMIG(project, m)})
+		all = append(all, scoped[T]{scope: "zones/" + m.zoneName, item: view(project, m)})
 	}
 	lp.scopes = s.scopes(ctx)
-	return aggregate("compute#instanceGroupManagerAggregatedList", s.projectLink(project)+"/aggregated/instanceGroupManagers",
-		"instanceGroupManagers", all, lp), nil
+	return aggregate(kind, s.projectLink(project)+"/aggregated/"+coll, coll, all, lp), nil
 }
 
 func (s *server) getInstanceGroupManager(c *gin.Context) (any, error) {

@@ -31,37 +31,11 @@ func (w *wireInstanceGroup) sortName() string { return w.Name }
 func (w *wireInstanceGroup) sortTime() string { return w.CreationTimestamp }
 
 func (s *server) listInstanceGroups(c *gin.Context) (any, error) {
-	return zonalCollection(s, c, "compute#instanceGroupList", "instanceGroups",
-		func(ctx context.Context, project string, zone *translate.Zone) ([]*wireInstanceGroup, error) {
-			ms, err := s.migs(ctx, zone, "")
-			if err != nil {
-				return nil, err
-			}
-			out := make([]*wireInstanceGroup, 0, len(ms))
-			for _, m := range ms {
-				out = append(out, s.wireInstanceGroup(project, m))
-			}
-			return out, nil
-		})
+	return migCollection(s, c, "compute#instanceGroupList", "instanceGroups", s.wireInstanceGroup)
 }
 
 func (s *server) aggregatedInstanceGroups(c *gin.Context) (any, error) {
-	lp, err := parseListParams(c)
-	if err != nil {
-		return nil, err
-	}
-	ctx, project := c.Request.Context(), c.Param("project")
-	ms, err := s.migs(ctx, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	var all []scoped[*wireInstanceGroup]
-	for _, m := range ms {
-		all = append(all, scoped[*wireInstanceGroup]{scope: "zones/" + m.zoneName, item: s.wireInstanceGroup(project, m)})
-	}
-	lp.scopes = s.scopes(ctx)
-	return aggregate("compute#instanceGroupAggregatedList", s.projectLink(project)+"/aggregated/instanceGroups",
-		"instanceGroups", all, lp), nil
+	return migAggregated(s, c, "compute#instanceGroupAggregatedList", "instanceGroups", s.wireInstanceGroup)
 }
 
 func (s *server) instanceGroupByName(ctx context.Context, project, zoneName, name string) (*mig, error) {
