@@ -227,22 +227,10 @@ func (s *server) describeNetworkAcls(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	have := map[string]bool{}
-	for _, a := range all {
-		have[a.NetworkACLID] = true
-	}
-	if err := checkIDs(ids, pNetworkACL, "InvalidNetworkAclID.Malformed", "InvalidNetworkAclID.NotFound", "network ACL",
-		func(id string) bool { return have[id] }); err != nil {
+	items, err := byIDs(all, func(a networkACLItem) string { return a.NetworkACLID }, ids,
+		pNetworkACL, "InvalidNetworkAclID.Malformed", "InvalidNetworkAclID.NotFound", "network ACL")
+	if err != nil {
 		return nil, err
-	}
-	items := all
-	if len(ids) > 0 {
-		items = nil
-		for _, a := range all {
-			if contains(ids, a.NetworkACLID) {
-				items = append(items, a)
-			}
-		}
 	}
 	assoc := func(get func(a naclAssocItem) string) func(x networkACLItem) []string {
 		return func(x networkACLItem) []string {

@@ -278,6 +278,28 @@ func checkIDs(ids []string, prefix, malformed, notFound, what string, exists fun
 	return nil
 }
 
+// byIDs is the items of all that ids name (all of them without ids),
+// after checkIDs: a malformed or unknown id is the error.
+func byIDs[T any](all []T, idOf func(T) string, ids []string, prefix, malformed, notFound, what string) ([]T, error) {
+	have := make(map[string]bool, len(all))
+	for _, x := range all {
+		have[idOf(x)] = true
+	}
+	if err := checkIDs(ids, prefix, malformed, notFound, what, func(id string) bool { return have[id] }); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return all, nil
+	}
+	var out []T
+	for _, x := range all {
+		if contains(ids, idOf(x)) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
 type describeRouteTablesResp struct {
 	meta
 	RouteTables []routeTableItem `xml:"routeTableSet>item"`
@@ -294,22 +316,10 @@ func (s *server) describeRouteTables(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	have := map[string]bool{}
-	for _, t := range rt.tables {
-		have[t.RouteTableID] = true
-	}
-	if err := checkIDs(ids, pRouteTable, "InvalidRouteTableId.Malformed", "InvalidRouteTableID.NotFound", "route table",
-		func(id string) bool { return have[id] }); err != nil {
+	items, err := byIDs(rt.tables, func(t routeTableItem) string { return t.RouteTableID }, ids,
+		pRouteTable, "InvalidRouteTableId.Malformed", "InvalidRouteTableID.NotFound", "route table")
+	if err != nil {
 		return nil, err
-	}
-	items := rt.tables
-	if len(ids) > 0 {
-		items = nil
-		for _, t := range rt.tables {
-			if contains(ids, t.RouteTableID) {
-				items = append(items, t)
-			}
-		}
 	}
 	assoc := func(get func(a rtbAssocItem) string) func(x routeTableItem) []string {
 		return func(x routeTableItem) []string {
@@ -379,22 +389,10 @@ func (s *server) describeInternetGateways(r *request) (response, error) {
 	if err != nil {
 		return nil, err
 	}
-	have := map[string]bool{}
-	for _, g := range rt.igws {
-		have[g.InternetGatewayID] = true
-	}
-	if err := checkIDs(ids, pInternetGateway, "InvalidInternetGatewayId.Malformed", "InvalidInternetGatewayID.NotFound", "internet gateway",
-		func(id string) bool { return have[id] }); err != nil {
+	items, err := byIDs(rt.igws, func(g internetGatewayItem) string { return g.InternetGatewayID }, ids,
+		pInternetGateway, "InvalidInternetGatewayId.Malformed", "InvalidInternetGatewayID.NotFound", "internet gateway")
+	if err != nil {
 		return nil, err
-	}
-	items := rt.igws
-	if len(ids) > 0 {
-		items = nil
-		for _, g := range rt.igws {
-			if contains(ids, g.InternetGatewayID) {
-				items = append(items, g)
-			}
-		}
 	}
 	att := func(get func(a igwAttachmentItem) string) func(x internetGatewayItem) []string {
 		return func(x internetGatewayItem) []string {

@@ -53,25 +53,15 @@ func (s *server) describeVpnGateways(r *request) (response, error) {
 		return nil, err
 	}
 	all := make([]vpnGatewayItem, 0, len(gws))
-	have := map[string]bool{}
 	for _, g := range gws {
 		it := vpnGatewayItem{VpnGatewayID: ec2ID(pVpnGateway, g.ID), State: vpnGatewayState(g.State),
 			Attachments: []vgwAttachmentItem{{VpcID: ec2ID(pVPC, g.VPCID), State: "attached"}}, Tags: []tagItem{}, tags: translate.Tags{}}
-		have[it.VpnGatewayID] = true
 		all = append(all, it)
 	}
-	if err := checkIDs(ids, pVpnGateway, "InvalidVpnGatewayID.Malformed", "InvalidVpnGatewayID.NotFound", "vpn gateway",
-		func(id string) bool { return have[id] }); err != nil {
+	items, err := byIDs(all, func(g vpnGatewayItem) string { return g.VpnGatewayID }, ids,
+		pVpnGateway, "InvalidVpnGatewayID.Malformed", "InvalidVpnGatewayID.NotFound", "vpn gateway")
+	if err != nil {
 		return nil, err
-	}
-	items := all
-	if len(ids) > 0 {
-		items = nil
-		for _, g := range all {
-			if contains(ids, g.VpnGatewayID) {
-				items = append(items, g)
-			}
-		}
 	}
 	att := func(get func(a vgwAttachmentItem) string) func(x vpnGatewayItem) []string {
 		return func(x vpnGatewayItem) []string {
